@@ -1,0 +1,64 @@
+// The sandbox plan: everything the helper needs to confine one process, as one validated object.
+// The policy compiler and the launcher build it; wire.ts turns it into the helper's text format.
+import { z } from 'zod';
+
+/** An absolute, normalised path that the helper's line format can carry (no newline, no NUL). */
+export const absolutePathSchema = z
+  .string()
+  .min(1)
+  .max(4095)
+  .refine((p) => p.startsWith('/'), 'must be an absolute path')
+  .refine((p) => !/[\n\0]/.test(p), 'must not contain a newline or NUL byte')
+  .refine(
+    (p) => p === '/' || p.split('/').slice(1).every((s) => s !== '' && s !== '.' && s !== '..'),
+    'must be normalised (no empty, "." or ".." segments, no trailing slash)',
+  );
+
+export const mountSchema = z.object({
+  /** Host path, bound at the same path inside the sandbox. */
+  path: absolutePathSchema,
+  access: z.enum(['ro', 'rw']),
+});
+
+export const symlinkSchema = z.object({
+  /** Where the link appears inside the sandbox (no spaces: the line format splits on the first). */
+  path: absolutePathSchema.refine((p) => !p.includes(' '), 'must not contain a space'),
+  /** What it points to (as the host's own link does, e.g. "usr/lib" for /lib). */
+  target: z.string().min(1).max(4095).refine((t) => !/[\n\0]/.test(t), 'no newline or NUL'),
+});
+
+export const limitsSchema = z.object({
+  memoryBytes: z.number().int().positive(),
+  cpuPercent: z.number().int().min(1).max(10_000),
+  pids: z.number().int().min(1).max(1_000_000),
+  openFiles: z.number().int().min(8).max(1_048_576),
+  fileSizeBytes: z.number().int().positive(),
+  timeoutMs: z.number().int().positive(),
+});
+
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a valid variable name');
+const envValueSchema = z.string().refine((v) => !/[\n\0]/.test(v), 'no newline or NUL');
+const portSchema = z.number().int().min(1).max(65535);
+
+export const sandboxPlanSchema = z.object({
+  /** full: every namespace + Landlock + seccomp. (reduced arrives with the platform issue.) */
+  mode: z.literal('full'),
+  /** Bind mounts, parents before children. */
+  mounts: z.array(mountSchema).max(64),
+  symlinks: z.array(symlinkSchema).max(32),
+  /** Files and folders beneath which execution is allowed (Landlock EXECUTE). */
+  execPaths: z.array(absolutePathSchema).min(1).max(16),
+  /** Private, empty, writable folders (a fresh tmpfs each). */
+  tmpfs: z.array(absolutePathSchema).max(8),
+  cwd: absolutePathSchema,
+  env: z.record(envNameSchema, envValueSchema),
+  /** Landlock TCP rules inside the private network namespace; empty means no TCP at all. */
+  tcpConnectPorts: z.array(portSchema).max(64),
+  tcpBindPorts: z.array(portSchema).max(64),
+  /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
+  keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
+  limits: limitsSchema,
+});
+
+export type SandboxPlan = z.infer<typeof sandboxPlanSchema>;
+export type SandboxLimits = z.infer<typeof limitsSchema>;

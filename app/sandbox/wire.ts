@@ -1,0 +1,36 @@
+// Serialises a sandbox plan into the helper's line format (docs/sandbox-wire-format.md).
+// Pure: the caller validated the plan; this only orders and prints it.
+import type { SandboxPlan } from './plan.ts';
+
+export const WIRE_MAGIC = 'corral-sandbox-policy 1';
+
+/** The policy text the helper reads from its --policy-fd, ending with "end". */
+export function renderPolicy(plan: SandboxPlan): string {
+  const lines = [WIRE_MAGIC, `mode ${plan.mode}`];
+  // The helper mounts in the order given, so parents must come before children.
+  const mounts = [...plan.mounts].sort((a, b) => depth(a.path) - depth(b.path));
+  for (const m of mounts) lines.push(`${m.access} ${m.path}`);
+  for (const s of plan.symlinks) lines.push(`symlink ${s.path} ${s.target}`);
+  for (const t of plan.tmpfs) lines.push(`tmpfs ${t}`);
+  for (const e of plan.execPaths) lines.push(`exec ${e}`);
+  lines.push(`cwd ${plan.cwd}`);
+  for (const [k, v] of Object.entries(plan.env)) lines.push(`env ${k}=${v}`);
+  for (const p of plan.tcpConnectPorts) lines.push(`tcp-connect ${p}`);
+  for (const p of plan.tcpBindPorts) lines.push(`tcp-bind ${p}`);
+  for (const fd of plan.keepFds) lines.push(`keep-fd ${fd}`);
+  const l = plan.limits;
+  lines.push(
+    `limit memory ${l.memoryBytes}`,
+    `limit cpu ${l.cpuPercent}`,
+    `limit pids ${l.pids}`,
+    `limit nofile ${l.openFiles}`,
+    `limit fsize ${l.fileSizeBytes}`,
+    `limit timeout-ms ${l.timeoutMs}`,
+  );
+  lines.push('end');
+  return lines.join('\n') + '\n';
+}
+
+function depth(path: string): number {
+  return path === '/' ? 0 : path.split('/').length - 1;
+}
