@@ -31,7 +31,7 @@ export interface SystemView {
 
 /**
  * What of SYSTEM_PATHS exists on this host: real folders and files become read-only binds,
- * top-level symlinks (merged /usr: /bin -> usr/bin) are recreated as the same symlinks.
+ * symlinks (merged /usr: /bin -> usr/bin) are recreated as the same symlinks.
  */
 export function systemView(paths: readonly string[] = SYSTEM_PATHS): SystemView {
   const view: SystemView = { mounts: [], symlinks: [] };
@@ -44,7 +44,7 @@ export function systemView(paths: readonly string[] = SYSTEM_PATHS): SystemView 
     }
     if (stat.isSymbolicLink()) {
       // Recreated as a link, never followed: a bind would follow it to wherever it points today.
-      if (path.split('/').length === 2) view.symlinks.push({ path, target: readlinkSync(path) });
+      view.symlinks.push({ path, target: readlinkSync(path) });
     } else if (stat.isDirectory() || stat.isFile()) {
       view.mounts.push({ path, access: 'ro' });
     }
