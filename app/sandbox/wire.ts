@@ -7,11 +7,14 @@ export const WIRE_MAGIC = 'corral-sandbox-policy 1';
 /** The policy text the helper reads from its --policy-fd, ending with "end". */
 export function renderPolicy(plan: SandboxPlan): string {
   const lines = [WIRE_MAGIC, `mode ${plan.mode}`];
-  // The helper mounts in the order given, so parents must come before children.
-  const mounts = [...plan.mounts].sort((a, b) => depth(a.path) - depth(b.path));
-  for (const m of mounts) lines.push(`${m.access} ${m.path}`);
+  // The helper mounts in the order given, so parents come before children, and a tmpfs comes
+  // before the binds beneath it (a later tmpfs would hide them).
+  const mounts = [
+    ...plan.tmpfs.map((path) => ({ path, line: `tmpfs ${path}`, rank: 0 })),
+    ...plan.mounts.map((m) => ({ path: m.path, line: `${m.access} ${m.path}`, rank: 1 })),
+  ].sort((a, b) => depth(a.path) - depth(b.path) || a.rank - b.rank);
+  for (const m of mounts) lines.push(m.line);
   for (const s of plan.symlinks) lines.push(`symlink ${s.path} ${s.target}`);
-  for (const t of plan.tmpfs) lines.push(`tmpfs ${t}`);
   for (const e of plan.execPaths) lines.push(`exec ${e}`);
   lines.push(`cwd ${plan.cwd}`);
   for (const [k, v] of Object.entries(plan.env)) lines.push(`env ${k}=${v}`);
