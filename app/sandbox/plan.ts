@@ -10,7 +10,12 @@ export const absolutePathSchema = z
   .refine((p) => p.startsWith('/'), 'must be an absolute path')
   .refine((p) => !/[\n\0]/.test(p), 'must not contain a newline or NUL byte')
   .refine(
-    (p) => p === '/' || p.split('/').slice(1).every((s) => s !== '' && s !== '.' && s !== '..'),
+    (p) =>
+      p === '/' ||
+      p
+        .split('/')
+        .slice(1)
+        .every((s) => s !== '' && s !== '.' && s !== '..'),
     'must be normalised (no empty, "." or ".." segments, no trailing slash)',
   );
 
@@ -24,7 +29,11 @@ export const symlinkSchema = z.object({
   /** Where the link appears inside the sandbox (no spaces: the line format splits on the first). */
   path: absolutePathSchema.refine((p) => !p.includes(' '), 'must not contain a space'),
   /** What it points to (as the host's own link does, e.g. "usr/lib" for /lib). */
-  target: z.string().min(1).max(4095).refine((t) => !/[\n\0]/.test(t), 'no newline or NUL'),
+  target: z
+    .string()
+    .min(1)
+    .max(4095)
+    .refine((t) => !/[\n\0]/.test(t), 'no newline or NUL'),
 });
 
 export const limitsSchema = z.object({

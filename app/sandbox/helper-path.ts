@@ -1,0 +1,23 @@
+// Finds the corral-sandbox binary: beside the bundled CLI (dist/), or the build output in a checkout.
+import { accessSync, constants } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Path of the helper, or null when it has not been built. */
+export function findHelper(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    join(here, 'corral-sandbox'), // dist/corral.cjs and dist/corral-sandbox side by side
+    join(here, '..', '..', 'dist', 'corral-sandbox'), // running from source (app/sandbox/)
+    join(here, '..', '..', 'sandbox-helper', 'build', 'corral-sandbox'),
+  ];
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next place
+    }
+  }
+  return null;
+}

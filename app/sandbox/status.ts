@@ -1,0 +1,70 @@
+// Parses the helper's status lines (docs/sandbox-wire-format.md) into typed events.
+
+export type HelperStatus =
+  | { type: 'layers'; layers: string[] }
+  | { type: 'deny'; syscall: string }
+  | { type: 'lost'; count: number }
+  | {
+      type: 'limit';
+      limit: 'timeout' | 'cpu' | 'fsize' | 'memory' | 'pids' | 'nofile';
+      detail: string;
+    }
+  | { type: 'exit'; code: number | null; signal: number | null }
+  | { type: 'error'; reason: string }
+  | { type: 'unknown'; line: string };
+
+const LIMITS = new Set(['timeout', 'cpu', 'fsize', 'memory', 'pids', 'nofile']);
+
+/** One status line → one event; anything unexpected is kept as `unknown`, never dropped. */
+export function parseStatusLine(line: string): HelperStatus {
+  const [word = '', ...rest] = line.split(' ');
+  const arg = rest.join(' ');
+  switch (word) {
+    case 'layers':
+      return { type: 'layers', layers: arg.split(',').filter(Boolean) };
+    case 'deny':
+      if (rest[0] === 'syscall' && rest[1]) return { type: 'deny', syscall: rest[1] };
+      break;
+    case 'lost':
+      if (/^\d+$/.test(arg)) return { type: 'lost', count: Number(arg) };
+      break;
+    case 'limit':
+      if (rest[0] && LIMITS.has(rest[0])) {
+        return { type: 'limit', limit: rest[0] as 'timeout', detail: rest.slice(1).join(' ') };
+      }
+      break;
+    case 'exit':
+      if (rest[0] === 'code' && /^\d+$/.test(rest[1] ?? '')) {
+        return { type: 'exit', code: Number(rest[1]), signal: null };
+      }
+      if (rest[0] === 'signal' && /^\d+$/.test(rest[1] ?? '')) {
+        return { type: 'exit', code: null, signal: Number(rest[1]) };
+      }
+      break;
+    case 'error':
+      return { type: 'error', reason: arg };
+  }
+  return { type: 'unknown', line };
+}
+
+/** Splits a byte stream into lines, keeping a partial last line until its newline arrives. */
+export function lineSplitter(onLine: (line: string) => void): {
+  push(chunk: Buffer): void;
+  end(): void;
+} {
+  let pending = '';
+  return {
+    push(chunk) {
+      pending += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) !== -1) {
+        onLine(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    },
+    end() {
+      if (pending) onLine(pending);
+      pending = '';
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// The helper's status lines become typed events; nothing unexpected is dropped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineSplitter, parseStatusLine } from '../../../app/sandbox/status.ts';
+
+test('parses every documented status line', () => {
+  assert.deepEqual(parseStatusLine('layers user,mount,landlock=7'), {
+    type: 'layers',
+    layers: ['user', 'mount', 'landlock=7'],
+  });
+  assert.deepEqual(parseStatusLine('deny syscall ptrace'), { type: 'deny', syscall: 'ptrace' });
+  assert.deepEqual(parseStatusLine('lost 12'), { type: 'lost', count: 12 });
+  assert.deepEqual(parseStatusLine('limit timeout 30000'), {
+    type: 'limit',
+    limit: 'timeout',
+    detail: '30000',
+  });
+  assert.deepEqual(parseStatusLine('limit cpu'), { type: 'limit', limit: 'cpu', detail: '' });
+  assert.deepEqual(parseStatusLine('exit code 3'), { type: 'exit', code: 3, signal: null });
+  assert.deepEqual(parseStatusLine('exit signal 9'), { type: 'exit', code: null, signal: 9 });
+  assert.deepEqual(parseStatusLine('error policy line 2: bad'), {
+    type: 'error',
+    reason: 'policy line 2: bad',
+  });
+});
+
+test('keeps malformed or unknown lines as unknown instead of guessing', () => {
+  for (const line of ['deny', 'lost many', 'limit bogus', 'exit code -1', 'exit signal', 'hello']) {
+    assert.deepEqual(parseStatusLine(line), { type: 'unknown', line });
+  }
+});
+
+test('splits lines across chunk boundaries and flushes a last partial line', () => {
+  const seen: string[] = [];
+  const split = lineSplitter((l) => seen.push(l));
+  split.push(Buffer.from('lay'));
+  split.push(Buffer.from('ers a\nexit co'));
+  split.push(Buffer.from('de 0\npartial'));
+  assert.deepEqual(seen, ['layers a', 'exit code 0']);
+  split.end();
+  assert.deepEqual(seen, ['layers a', 'exit code 0', 'partial']);
+});
