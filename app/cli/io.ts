@@ -1,0 +1,9 @@
+// What a CLI command may touch of the process: its output streams, working folder and environment.
+// Passed in, so commands are plain functions that tests call directly.
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}

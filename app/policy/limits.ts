@@ -1,0 +1,35 @@
+// Resource limits: the contract's defaults and the conversion to the sandbox plan's units.
+import type { SandboxLimits } from '../sandbox/plan.ts';
+import type { ManifestLimits } from './manifest.ts';
+
+/** Contracts §1 defaults, in manifest units. */
+export const DEFAULT_LIMITS = {
+  memoryMB: 512,
+  cpuPercent: 100,
+  pids: 64,
+  openFiles: 256,
+  fileSizeMB: 100,
+  timeoutMs: 30_000,
+} as const satisfies Required<ManifestLimits>;
+
+/** Limits in the units app/sandbox/plan.ts uses (bytes, not MB). */
+export type ResolvedLimits = SandboxLimits;
+
+const MB = 1024 * 1024;
+
+/** Fills in the defaults and converts MB (2^20 bytes) to bytes. */
+export function resolveLimits(partial: ManifestLimits = {}): ResolvedLimits {
+  const l = { ...DEFAULT_LIMITS, ...stripUndefined(partial) };
+  return {
+    memoryBytes: l.memoryMB * MB,
+    cpuPercent: l.cpuPercent,
+    pids: l.pids,
+    openFiles: l.openFiles,
+    fileSizeBytes: l.fileSizeMB * MB,
+    timeoutMs: l.timeoutMs,
+  };
+}
+
+function stripUndefined(l: ManifestLimits): ManifestLimits {
+  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined));
+}
