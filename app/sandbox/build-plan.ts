@@ -2,29 +2,24 @@
 // grants become binds at their real paths, the system view is added read-only, and execution
 // is limited to the command's own start-up unless the policy grants `process.spawn`.
 import { realpathSync, statSync } from 'node:fs';
-import { sandboxPlanSchema, type SandboxLimits, type SandboxPlan } from './plan.ts';
+import type { SandboxGrants } from '../policy/compile.ts';
+import { isWithin } from '../policy/paths.ts';
+import { sandboxPlanSchema, type SandboxPlan } from './plan.ts';
 import { systemView } from './system-paths.ts';
 import { SANDBOX_PATH, type ResolvedCommand } from './command.ts';
 
-/** The private temporary folder every sandbox gets: a fresh tmpfs, which is what `${tmp}` means. */
+/** A private, empty tmpfs at /tmp, so programs that write /tmp directly keep working. */
 export const SANDBOX_TMP = '/tmp';
 
-export interface FsGrant {
-  /** Expanded, absolute path. */
-  path: string;
-  access: 'read' | 'write';
-  /** Which grant this is, for audit reasons ("fs[0]"). */
-  grant: string;
-}
-
 export interface PlanRequest {
-  fs: FsGrant[];
-  spawn: boolean;
-  limits: SandboxLimits;
+  /** The sandbox's share of the compiled policy, with real paths (app/policy/compile.ts). */
+  grants: SandboxGrants;
   command: ResolvedCommand;
   /** The caller's working folder; kept when a grant covers it. */
   cwd: string;
   home: string;
+  /** The run's private temporary folder on the host (${tmp}); TMPDIR points there. */
+  tmp: string;
   /** Extra folders the runtime itself needs read-only (e.g. the extension's package). */
   runtimeReadOnly?: string[];
   keepFds?: number[];
@@ -32,76 +27,50 @@ export interface PlanRequest {
   env?: Record<string, string>;
 }
 
-/** A grant that could not be bound, and why: the launcher audits these. */
-export interface SkippedGrant {
-  grant: string;
-  path: string;
-  reason: string;
-}
-
-export interface BuiltPlan {
-  plan: SandboxPlan;
-  skipped: SkippedGrant[];
-}
-
-export function buildPlan(req: PlanRequest): BuiltPlan {
+export function buildPlan(req: PlanRequest): SandboxPlan {
   const system = systemView();
   const mounts = new Map<string, 'ro' | 'rw'>();
   for (const m of system.mounts) mounts.set(m.path, 'ro');
-  const skipped: SkippedGrant[] = [];
-
   for (const dir of req.runtimeReadOnly ?? []) addMount(mounts, realpathSync(dir), 'ro');
-  for (const g of req.fs) {
-    if (isBeneath(g.path, SANDBOX_TMP)) continue; // ${tmp}: the private tmpfs already is that grant
-    let real: string;
-    try {
-      // Bound at its real path: a symlinked grant must not be redirected later (the helper also
-      // refuses any path with a symlink in it).
-      real = realpathSync(g.path);
-    } catch {
-      skipped.push({ grant: g.grant, path: g.path, reason: 'does not exist on this machine' });
-      continue;
-    }
-    addMount(mounts, real, g.access === 'write' ? 'rw' : 'ro');
-  }
+  for (const m of req.grants.mounts) addMount(mounts, m.path, m.access);
+  addMount(mounts, req.tmp, 'rw'); // ${tmp} is always granted (contracts section 1)
   if (!isCovered(mounts, req.command.path)) addMount(mounts, req.command.path, 'ro');
 
-  const execPaths = req.spawn
+  const execPaths = req.grants.spawn
     ? spawnExecPaths(mounts, req.command)
     : req.command.startupExecutables;
-  const plan = sandboxPlanSchema.parse({
+  return sandboxPlanSchema.parse({
     mode: 'full',
     mounts: [...mounts].map(([path, access]) => ({ path, access })),
     symlinks: system.symlinks,
     execPaths,
     tmpfs: [SANDBOX_TMP],
-    cwd: isCovered(mounts, req.cwd) ? req.cwd : SANDBOX_TMP,
+    cwd: isCovered(mounts, req.cwd) ? req.cwd : req.tmp,
     env: {
       PATH: SANDBOX_PATH,
-      HOME: isCovered(mounts, req.home) ? req.home : SANDBOX_TMP,
-      TMPDIR: SANDBOX_TMP,
+      HOME: isCovered(mounts, req.home) ? req.home : req.tmp,
+      TMPDIR: req.tmp,
       LANG: 'C.UTF-8',
       CORRAL_SANDBOX: '1',
       ...req.env,
     },
-    tcpConnectPorts: [],
+    tcpConnectPorts: req.grants.tcpConnectPorts,
     tcpBindPorts: [],
     keepFds: req.keepFds ?? [],
-    limits: req.limits,
+    limits: req.grants.limits,
   } satisfies SandboxPlan);
-  return { plan, skipped };
 }
 
 /** Records a bind unless an equal or wider bind with at least the same access already covers it. */
 function addMount(mounts: Map<string, 'ro' | 'rw'>, path: string, access: 'ro' | 'rw'): void {
   for (const [existing, existingAccess] of mounts) {
-    if (isBeneath(path, existing) && (existingAccess === 'rw' || access === 'ro')) return;
+    if (isWithin(path, existing) && (existingAccess === 'rw' || access === 'ro')) return;
   }
   // A wider grant replaces narrower ones of no greater access beneath it.
   for (const [existing, existingAccess] of [...mounts]) {
     if (
       existing !== path &&
-      isBeneath(existing, path) &&
+      isWithin(existing, path) &&
       (access === 'rw' || existingAccess === 'ro')
     ) {
       mounts.delete(existing);
@@ -111,8 +80,8 @@ function addMount(mounts: Map<string, 'ro' | 'rw'>, path: string, access: 'ro' |
 }
 
 function isCovered(mounts: Map<string, 'ro' | 'rw'>, path: string): boolean {
-  for (const existing of mounts.keys()) if (isBeneath(path, existing)) return true;
-  return isBeneath(path, SANDBOX_TMP);
+  for (const existing of mounts.keys()) if (isWithin(path, existing)) return true;
+  return false;
 }
 
 /**
@@ -123,7 +92,7 @@ function spawnExecPaths(mounts: Map<string, 'ro' | 'rw'>, command: ResolvedComma
   const dirs = [...mounts]
     .filter(([path, access]) => access === 'ro' && isDirectory(path))
     .map(([path]) => path);
-  const extra = command.startupExecutables.filter((exe) => !dirs.some((d) => isBeneath(exe, d)));
+  const extra = command.startupExecutables.filter((exe) => !dirs.some((d) => isWithin(exe, d)));
   return [...dirs, ...extra];
 }
 
@@ -133,9 +102,4 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** True when `path` is `root` or lies inside it (both absolute and normalised). */
-export function isBeneath(path: string, root: string): boolean {
-  return root === '/' || path === root || path.startsWith(root + '/');
 }

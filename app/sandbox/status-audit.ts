@@ -1,0 +1,109 @@
+// Turns the helper's status lines into audit events and into the one line a person reads when
+// a limit stops the command.
+import type { AuditEventInput } from '../audit/event.ts';
+import type { SandboxLimits } from './plan.ts';
+import type { HelperStatus } from './status.ts';
+
+// Which audit kind a refused system call belongs to, for filtering the log by what was tried.
+const SYSCALL_KIND: Record<string, AuditEventInput['kind']> = {
+  socket: 'net',
+  mount: 'fs',
+  umount2: 'fs',
+  pivot_root: 'fs',
+  move_mount: 'fs',
+  open_tree: 'fs',
+  fsopen: 'fs',
+  fsmount: 'fs',
+  fspick: 'fs',
+  mount_setattr: 'fs',
+  swapon: 'fs',
+  swapoff: 'fs',
+  quotactl: 'fs',
+  quotactl_fd: 'fs',
+  acct: 'fs',
+};
+
+/** The audit event for a status line, or null for lines that are not events (exit, unknown). */
+export function statusToAudit(
+  status: HelperStatus,
+  context: { ext: string; target: string },
+): AuditEventInput | null {
+  const base = { ext: context.ext, target: context.target };
+  switch (status.type) {
+    case 'layers':
+      return {
+        ...base,
+        layer: 'host',
+        kind: 'lifecycle',
+        op: 'start',
+        decision: 'allow',
+        reason: `sandbox ready: ${status.layers.join(',')}`,
+      };
+    case 'deny':
+      return {
+        ...base,
+        layer: 'kernel',
+        kind: SYSCALL_KIND[status.syscall] ?? 'process',
+        op: status.syscall,
+        decision: 'deny',
+        reason: `seccomp: ${status.syscall} is never allowed in the sandbox`,
+      };
+    case 'lost':
+      return {
+        ...base,
+        layer: 'host',
+        kind: 'limit',
+        op: 'audit',
+        decision: 'deny',
+        reason: `${status.count} kernel denial events were not recorded (too many)`,
+      };
+    case 'limit':
+      return {
+        ...base,
+        layer: 'host',
+        kind: 'limit',
+        op: status.limit,
+        decision: 'deny',
+        reason: `limit hit: ${status.limit}${status.detail ? ' ' + status.detail : ''}`,
+      };
+    case 'error':
+      return {
+        ...base,
+        layer: 'host',
+        kind: 'lifecycle',
+        op: 'start',
+        decision: 'deny',
+        reason: `sandbox not set up: ${status.reason}`,
+      };
+    case 'unknown':
+      return {
+        ...base,
+        layer: 'host',
+        kind: 'lifecycle',
+        op: 'status',
+        decision: 'allow',
+        reason: `unrecognised helper status: ${status.line}`,
+      };
+    case 'exit':
+      return null;
+  }
+}
+
+/** One line naming the limit that stopped the command and the manifest field that sets it. */
+export function limitMessage(status: HelperStatus, limits: SandboxLimits): string | null {
+  if (status.type !== 'limit') return null;
+  switch (status.limit) {
+    case 'timeout':
+      return `the command ran past its time limit (${limits.timeoutMs} ms) and was stopped; raise limits.timeoutMs to allow longer`;
+    case 'cpu':
+      return `the command used up its CPU budget (${limits.cpuPercent}% of its ${limits.timeoutMs} ms) and was stopped; raise limits.cpuPercent`;
+    case 'fsize':
+      return `the command tried to write a file larger than ${Math.round(limits.fileSizeBytes / 1048576)} MB and was stopped; raise limits.fileSizeMB`;
+    case 'memory':
+      return `the command hit its memory limit (${Math.round(limits.memoryBytes / 1048576)} MB); raise limits.memoryMB`;
+    case 'pids':
+      return `the command hit its process limit (${limits.pids}); raise limits.pids`;
+    case 'nofile':
+      return `the command hit its open-file limit (${limits.openFiles}); raise limits.openFiles`;
+  }
+}

@@ -1,0 +1,91 @@
+// From grants and a command to the plan the helper enforces: binds, exec rights, cwd, env.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPlan, SANDBOX_TMP } from '../../../app/sandbox/build-plan.ts';
+import { resolveCommand } from '../../../app/sandbox/command.ts';
+import { resolveLimits } from '../../../app/policy/limits.ts';
+import type { SandboxGrants } from '../../../app/policy/compile.ts';
+
+const dir = realpathSync(mkdtempSync(join(tmpdir(), 'corral-plan-')));
+const ws = join(dir, 'ws');
+const out = join(ws, 'out');
+const tmp = join(dir, 'tmp');
+mkdirSync(out, { recursive: true });
+mkdirSync(tmp);
+
+function grants(patch: Partial<SandboxGrants> = {}): SandboxGrants {
+  return { mounts: [], tcpConnectPorts: [], spawn: false, limits: resolveLimits({}), ...patch };
+}
+
+function plan(patch: Partial<SandboxGrants> = {}, cwd = '/') {
+  return buildPlan({
+    grants: grants(patch),
+    command: resolveCommand('true', '/'),
+    cwd,
+    home: '/nonexistent',
+    tmp,
+  });
+}
+
+test('binds the system read-only, recreates merged-/usr links and never exposes /etc/shadow', () => {
+  const p = plan();
+  assert.ok(p.mounts.some((m) => m.path === '/usr' && m.access === 'ro'));
+  assert.ok(!p.mounts.some((m) => m.path === '/etc' || m.path === '/etc/shadow' || m.path === '/'));
+  assert.ok(p.mounts.every((m) => m.access === 'ro' || m.path === tmp));
+  assert.deepEqual(p.tmpfs, [SANDBOX_TMP]);
+});
+
+test('without spawn only the command and its loader may execute', () => {
+  const p = plan();
+  assert.equal(p.execPaths.length, 2);
+  assert.equal(p.execPaths[0], realpathSync('/usr/bin/true'));
+});
+
+test('with spawn the read-only system folders may execute, never a writable grant', () => {
+  const p = plan({ spawn: true, mounts: [{ path: ws, access: 'rw' }] });
+  assert.ok(p.execPaths.includes('/usr'));
+  assert.ok(!p.execPaths.some((e) => e.startsWith(ws) || e.startsWith(tmp)));
+});
+
+test("keeps the caller's folder when a grant covers it, else starts in the private tmp", () => {
+  assert.equal(plan({ mounts: [{ path: ws, access: 'ro' }] }, out).cwd, out);
+  assert.equal(plan({}, dir).cwd, tmp);
+  assert.equal(plan().env.HOME, tmp);
+  assert.equal(plan().env.TMPDIR, tmp);
+});
+
+test('a narrower grant of no greater access is folded into a wider one; a write beneath a read stays', () => {
+  const p = plan({
+    mounts: [
+      { path: ws, access: 'ro' },
+      { path: out, access: 'rw' },
+    ],
+  });
+  assert.deepEqual(
+    p.mounts.filter((m) => m.path.startsWith(ws)),
+    [
+      { path: ws, access: 'ro' },
+      { path: out, access: 'rw' },
+    ],
+  );
+  const q = plan({
+    mounts: [
+      { path: ws, access: 'rw' },
+      { path: out, access: 'ro' },
+    ],
+  });
+  assert.deepEqual(
+    q.mounts.filter((m) => m.path.startsWith(ws)),
+    [{ path: ws, access: 'rw' }],
+  );
+});
+
+test("the environment is clean: nothing of the caller's leaks in", () => {
+  process.env.CORRAL_TEST_SECRET = 'hunter2';
+  const env = plan().env;
+  assert.ok(!Object.values(env).includes('hunter2'));
+  assert.deepEqual(Object.keys(env).sort(), ['CORRAL_SANDBOX', 'HOME', 'LANG', 'PATH', 'TMPDIR']);
+});
