@@ -65,3 +65,11 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/** The line behind a JSON pointer, or behind its nearest ancestor that has one. */
+export function lineOf(lines: ReadonlyMap<string, number>, pointer: string): number | undefined {
+  for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+    const line = lines.get(p);
+    if (line !== undefined || p === '') return line;
+  }
+}

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { closest, show, toPointer, type PolicyError } from './errors.ts';
 import { parseHostPattern } from './hosts.ts';
+import { parseJsonSource } from './json-source.ts';
 import { checkGrantPath } from './variables.ts';
 import { migrateV0, isV0Document } from './migrate.ts';
 
@@ -154,9 +155,18 @@ export interface PolicyInput {
   limits: ManifestLimits;
 }
 
+interface ParsedDocument {
+  ok: true;
+  policy: PolicyInput;
+  /** Older-version migrations and similar, to show as warnings. */
+  notices: PolicyError[];
+  /** JSON pointer → 1-based line of the value in the text (absent for validatePolicyValue). */
+  lines?: ReadonlyMap<string, number>;
+}
+
 export type PolicyDocument =
-  | { ok: true; kind: 'manifest'; value: Manifest; policy: PolicyInput; notices: PolicyError[] }
-  | { ok: true; kind: 'policy'; value: PolicyFragment; policy: PolicyInput; notices: PolicyError[] }
+  | (ParsedDocument & { kind: 'manifest'; value: Manifest })
+  | (ParsedDocument & { kind: 'policy'; value: PolicyFragment })
   | { ok: false; errors: PolicyError[] };
 
 const MANIFEST_KEYS = ['manifestVersion', 'id', 'name', 'version', 'publisher', 'runtime', 'main'];
@@ -166,10 +176,11 @@ const MANIFEST_KEYS = ['manifestVersion', 'id', 'name', 'version', 'publisher', 
  * manifest versions are migrated (with a notice); anything invalid is an error, never ignored.
  */
 export function parsePolicyDocument(text: string, source: string): PolicyDocument {
-  void source;
-  const json = parseJson(text);
+  void source; // messages are formatted by formatPolicyError(source, …)
+  const json = parseJsonSource(text);
   if (!json.ok) return { ok: false, errors: [json.error] };
-  return validatePolicyValue(json.value);
+  const doc = validatePolicyValue(json.value);
+  return doc.ok ? { ...doc, lines: json.lines } : doc;
 }
 
 /** parsePolicyDocument for an already-parsed JSON value. */
@@ -236,33 +247,6 @@ export function policyOf(doc: PolicyFragment): PolicyInput {
     optionalPermissions: doc.optionalPermissions ?? {},
     limits: doc.limits ?? {},
   };
-}
-
-/** JSON.parse with the failure as a PolicyError carrying the line and column. */
-export function parseJson(
-  text: string,
-): { ok: true; value: unknown } | { ok: false; error: PolicyError } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    const position = /position (\d+)/.exec(detail);
-    let where = '';
-    let line: number | undefined;
-    if (position) {
-      const before = text.slice(0, Number(position[1]));
-      line = before.split('\n').length;
-      where = ` at line ${line} column ${before.length - before.lastIndexOf('\n')}`;
-    }
-    const reason = detail.replace(/ in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-    const error: PolicyError = {
-      pointer: '',
-      message: `not valid JSON${where} (${reason})`,
-      fix: 'correct the JSON syntax (no trailing commas or comments; keys and strings in double quotes)',
-    };
-    if (line !== undefined) error.line = line;
-    return { ok: false, error };
-  }
 }
 
 // ---- zod issues → PolicyError --------------------------------------------------------------
