@@ -69,13 +69,16 @@ export async function realTargetDecision(
   request: PolicyRequest,
 ): Promise<Decision> {
   if (request.kind !== 'fs') return decider(request);
-  const lexical = normalizeAbsolutePath(request.path);
-  if (lexical === null) return decider(request);
-  const real = await realPathOf(lexical);
+  // The raw path goes to realpath: ".." after a symlink must mean what it means to the kernel.
+  const real = await realPathOf(request.path);
   if (!real.ok) return { decision: 'deny', reason: real.reason };
   const d = decider({ ...request, path: real.path });
-  if (real.path !== lexical && d.decision !== 'allow' && d.decision !== 'prompt')
-    return { decision: 'deny', reason: `${d.reason} (${lexical} is a symlink to ${real.path})` };
+  const lexical = normalizeAbsolutePath(request.path);
+  if (real.path !== lexical && d.decision === 'deny')
+    return {
+      decision: 'deny',
+      reason: `${d.reason} (${request.path} resolves to ${real.path} through a symlink or "..")`,
+    };
   return d;
 }
 

@@ -23,7 +23,7 @@ export function toPointer(path: readonly PropertyKey[]): string {
 /** The one line a person sees, e.g. `corral.json: /permissions/fs/0/access: expected …; fix: …`. */
 export function formatPolicyError(source: string, err: PolicyError): string {
   const where = err.line !== undefined ? `${source}:${err.line}` : source;
-  const pointer = err.pointer !== '' && err.line === undefined ? ` ${err.pointer}:` : '';
+  const pointer = err.pointer !== '' ? ` ${err.pointer}:` : '';
   return `${where}:${pointer} ${err.message}; fix: ${err.fix}`;
 }
 

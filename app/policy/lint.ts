@@ -255,10 +255,10 @@ export function lintPolicy(
   options: { lines?: ReadonlyMap<string, number>; notices?: readonly PolicyError[] } = {},
 ): LintFinding[] {
   const findings: LintFinding[] = [];
-  const add = (rule: string, pointer: string, message: string, fix: string) => {
+  const add: Add = (rule, pointer, message, fix, severity) => {
     const finding: LintFinding = {
       rule,
-      severity: SEVERITY.get(rule) ?? 'error',
+      severity: severity ?? SEVERITY.get(rule) ?? 'error',
       pointer,
       message,
       fix,

@@ -219,6 +219,8 @@ export function printRules(fragment: PolicyFragment): string {
 
 /** "host", "host:443,8443", "[::1]:80" or a bare IPv6 address → a net grant, or what is wrong. */
 function parseConnectTarget(target: string): NetGrant | string {
+  // A URL goes to the schema whole, which says "write only the host name".
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return { host: target };
   let host = target;
   let ports: string | undefined;
   const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(target);
