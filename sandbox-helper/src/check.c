@@ -1,0 +1,98 @@
+/* --check: which isolation layers this kernel offers, as one JSON line (wire format). It runs
+ * nothing but the probes themselves, in a throw-away child. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+#define HINT_USERNS                                                                          \
+	"enable unprivileged user namespaces (user.max_user_namespaces > 0, "                  \
+	"kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0)"
+
+/* In output order; landlock is printed after cgroup. flag 0: not a namespace. */
+static const struct {
+	const char *name;
+	int flag;
+	const char *hint;
+} layers[] = {
+	{ "user", CLONE_NEWUSER, HINT_USERNS },
+	{ "mount", CLONE_NEWNS, "a kernel with CONFIG_NAMESPACES=y" },
+	{ "pid", CLONE_NEWPID, "a kernel with CONFIG_PID_NS=y" },
+	{ "net", CLONE_NEWNET, "a kernel with CONFIG_NET_NS=y" },
+	{ "ipc", CLONE_NEWIPC, "a kernel with CONFIG_IPC_NS=y" },
+	{ "uts", CLONE_NEWUTS, "a kernel with CONFIG_UTS_NS=y" },
+	{ "cgroup", CLONE_NEWCGROUP, "a kernel with CONFIG_CGROUPS=y (Linux >= 4.6)" },
+	{ "seccomp", 0, "a kernel with CONFIG_SECCOMP_FILTER=y" },
+	{ "seccompNotify", 0, "Linux >= 5.0" },
+	{ "noNewPrivs", 0, "Linux >= 3.5" },
+};
+enum { SECCOMP = 7, NOTIFY = 8, NNP = 9 };
+
+/* In the child: each namespace in turn (the user one first: it grants the rest), then
+ * no_new_privs and an allow-all filter with a listener. */
+static void probe(int err[ARRAY_LEN(layers)])
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+
+	for (size_t i = 0; layers[i].flag; i++)
+		err[i] = unshare(layers[i].flag) < 0 ? errno : 0;
+	err[NNP] = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? errno : 0;
+	err[NOTIFY] = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0
+			      ? errno : 0;
+	err[SECCOMP] = err[NOTIFY] && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? errno : 0;
+}
+
+static void print_layer(const char *name, int err, const char *hint, int first)
+{
+	if (err)
+		printf("%s\"%s\":{\"ok\":false,\"reason\":\"%s; hint: %s\"}", first ? "" : ",", name,
+		       strerror(err), hint);
+	else
+		printf("%s\"%s\":{\"ok\":true}", first ? "" : ",", name);
+}
+
+int check_run(void)
+{
+	int err[ARRAY_LEN(layers)], pipefd[2], status, abi = landlock_abi();
+	struct utsname u;
+	pid_t child;
+
+	if (uname(&u) < 0 || pipe2(pipefd, O_CLOEXEC) < 0 || (child = fork()) < 0)
+		die_errno("--check");
+	if (child == 0) {
+		probe(err);
+		_exit(write(pipefd[1], err, sizeof err) == sizeof err ? 0 : 1);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], err, sizeof err) != sizeof err || waitpid(child, &status, 0) < 0)
+		die("--check: the probe process failed");
+	printf("{\"version\":1,\"arch\":\"%s\",\"kernel\":\"%s\",\"layers\":{", u.machine, u.release);
+	for (size_t i = 0; i < ARRAY_LEN(layers); i++) {
+		/* Without a user namespace an unprivileged caller cannot make the others either. */
+		const char *hint = i > 0 && layers[i].flag && err[0] ? HINT_USERNS : layers[i].hint;
+
+		print_layer(layers[i].name, err[i], hint, i == 0);
+		if (i + 1 == SECCOMP && abi > 0)
+			printf(",\"landlock\":{\"ok\":true,\"abi\":%d}", abi);
+		else if (i + 1 == SECCOMP)
+			print_layer("landlock", -abi,
+				    "Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= "
+				    "boot parameter",
+				    0);
+	}
+	printf("}}\n");
+	return fflush(stdout) == 0 ? 0 : EXIT_SETUP;
+}

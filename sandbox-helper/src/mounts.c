@@ -1,0 +1,231 @@
+/* C1: the sandbox's file system, a tmpfs root holding only the granted paths, /proc and /dev. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+/* Where the root is assembled before pivot_root. Covering the host's /tmp in our own mount
+ * namespace is harmless: every grant is already an open descriptor by then. */
+#define STAGING "/tmp"
+#define TMPFS_INODES 65536 /* files per private tmpfs: plenty for scratch, bounded kernel memory */
+
+static const char *const dev_nodes[] = { DEV_NODES };
+
+static int open_grant(const char *what, const char *path)
+{
+	int fd = open_nofollow(AT_FDCWD, path, O_PATH);
+
+	if (fd < 0 && errno == ELOOP)
+		die("%s %s: the path contains a symlink; grants must name real paths", what, path);
+	if (fd < 0)
+		die_errno("%s %s", what, path);
+	return fd;
+}
+
+void mounts_open_grants(struct policy *p)
+{
+	/* Opened once, before anything is mounted: later steps (binds, Landlock) use these
+	 * descriptors, so nothing can redirect a grant between check and use. */
+	for (int i = 0; i < p->n_mounts; i++)
+		p->mounts[i].fd = open_grant(p->mounts[i].writable ? "rw" : "ro", p->mounts[i].path);
+	for (int i = 0; i < p->n_exec; i++)
+		p->exec[i].fd = open_grant("exec", p->exec[i].path);
+}
+
+/* Opens the folder that will hold `path` inside the new root, creating missing folders and
+ * never following a symlink (O_NOFOLLOW|O_DIRECTORY refuses one). */
+static int open_parent(int root, const char *path, char buf[PATH_MAX], const char **last)
+{
+	char *comp = buf, *slash;
+	int dir = fcntl(root, F_DUPFD_CLOEXEC, 3);
+
+	snprintf(buf, PATH_MAX, "%s", path + 1);
+	while (dir >= 0 && (slash = strchr(comp, '/'))) {
+		int next;
+
+		*slash = '\0';
+		next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && mkdirat(dir, comp, 0755) == 0)
+			next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(dir);
+		dir = next;
+		comp = slash + 1;
+	}
+	if (dir < 0)
+		die_errno("mount point for %s", path);
+	*last = comp;
+	return dir;
+}
+
+/* An empty folder or file at `path` in the new root to mount on, as an O_PATH descriptor. */
+static int make_mount_point(int root, const char *path, int is_dir)
+{
+	char buf[PATH_MAX];
+	const char *last;
+	int parent = open_parent(root, path, buf, &last), fd;
+	struct stat st;
+
+	if ((is_dir ? mkdirat(parent, last, 0755) : mknodat(parent, last, S_IFREG | 0644, 0)) < 0 &&
+	    errno != EEXIST)
+		die_errno("mount point for %s", path);
+	fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die_errno("mount point for %s", path);
+	if (!S_ISDIR(st.st_mode) != !is_dir)
+		die("mount point for %s: a %s is in the way", path, is_dir ? "file" : "folder");
+	close(parent);
+	return fd;
+}
+
+/* Binds src (and every mount beneath it) onto dst. The attributes are set on the detached
+ * copy, so a read-only grant is never writable, not even for an instant, and mount_setattr
+ * only adds flags: it cannot trip over the flags the kernel locked (nosuid, nodev, atime). */
+static void bind_fd(int src, int dst, unsigned long long attrs, const char *path)
+{
+	struct mount_attr attr = { .attr_set = attrs };
+	int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0 ||
+	    move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die_errno("bind %s", path);
+	close(tree);
+}
+
+/* A private tmpfs (mode 0700: only the caller's uid exists inside, so no sticky 1777 needed),
+ * capped at the memory limit since its pages are RAM that RLIMIT_DATA does not count. */
+static void mount_tmpfs(const char *target, unsigned long long size, const char *path)
+{
+	char opts[96];
+
+	snprintf(opts, sizeof opts, "mode=0700,size=%llu,nr_inodes=%d", size, TMPFS_INODES);
+	if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		die_errno("tmpfs %s", path);
+}
+
+static void build_dev(int root, unsigned long long shm_size)
+{
+	int dev;
+
+	/* mknod is refused in a user namespace, so the harmless nodes are bound from the host. */
+	if (mkdirat(root, "dev", 0755) < 0 ||
+	    mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64") < 0 ||
+	    (dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die_errno("/dev");
+	for (size_t i = 0; i < ARRAY_LEN(dev_nodes); i++) {
+		char host[32];
+		int src, dst;
+
+		snprintf(host, sizeof host, "/dev/%s", dev_nodes[i]);
+		if (mknodat(dev, dev_nodes[i], S_IFREG | 0644, 0) < 0 ||
+		    (dst = openat(dev, dev_nodes[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		    (src = open(host, O_PATH | O_CLOEXEC)) < 0)
+			die_errno("%s", host);
+		bind_fd(src, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, host);
+		close(src);
+		close(dst);
+	}
+	if (mkdirat(dev, "shm", 0700) < 0)
+		die_errno("/dev/shm");
+	mount_tmpfs("dev/shm", shm_size, "/dev/shm");
+	if (symlinkat("/proc/self/fd", dev, "fd") < 0 || symlinkat("/proc/self/fd/0", dev, "stdin") < 0 ||
+	    symlinkat("/proc/self/fd/1", dev, "stdout") < 0 ||
+	    symlinkat("/proc/self/fd/2", dev, "stderr") < 0)
+		die_errno("/dev links");
+	close(dev);
+}
+
+static int depth(const char *path)
+{
+	int n = 0;
+
+	for (; *path; path++)
+		n += *path == '/';
+	return n;
+}
+
+/* Grants and private tmpfs, shallowest first whatever their order in the policy, so that a
+ * tmpfs at /tmp never hides a grant beneath it. */
+static void mount_grants(int root, const struct policy *p)
+{
+	for (int d = 1; d <= PATH_MAX / 2; d++) {
+		int more = 0;
+
+		for (int i = 0; i < p->n_mounts; i++) {
+			const struct grant *g = &p->mounts[i];
+			struct stat st;
+			int dst;
+
+			more |= depth(g->path) > d;
+			if (depth(g->path) != d)
+				continue;
+			if (fstat(g->fd, &st) < 0)
+				die_errno("%s", g->path);
+			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
+			/* nodev, nosuid: a grant exposes files, never devices or set-uid programs. */
+			bind_fd(g->fd, dst,
+				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (g->writable ? 0 : MOUNT_ATTR_RDONLY),
+				g->path);
+			close(dst);
+		}
+		for (int i = 0; i < p->n_tmpfs; i++) {
+			char target[40];
+			int dst;
+
+			more |= depth(p->tmpfs[i]) > d;
+			if (depth(p->tmpfs[i]) != d)
+				continue;
+			dst = make_mount_point(root, p->tmpfs[i], 1);
+			snprintf(target, sizeof target, "/proc/self/fd/%d", dst);
+			mount_tmpfs(target, p->limits.memory, p->tmpfs[i]);
+			close(dst);
+		}
+		if (!more)
+			break;
+	}
+}
+
+void mounts_build(const struct policy *p)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	int root;
+
+	/* Slave: host unmounts still reach us, nothing we mount reaches the host. */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		die_errno("make / a slave mount");
+	if (mount("tmpfs", STAGING, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0 ||
+	    (root = open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || fchdir(root) < 0)
+		die_errno("new root");
+	/* A fresh proc of the new pid namespace: only the sandbox's own processes are visible. */
+	if (mkdirat(root, "proc", 0755) < 0 ||
+	    mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		die_errno("/proc");
+	build_dev(root, p->limits.memory);
+	mount_grants(root, p);
+	for (int i = 0; i < p->n_symlinks; i++) {
+		char buf[PATH_MAX];
+		const char *last;
+		int parent = open_parent(root, p->symlinks[i].path, buf, &last);
+
+		if (symlinkat(p->symlinks[i].target, parent, last) < 0)
+			die_errno("symlink %s", p->symlinks[i].path);
+		close(parent);
+	}
+	/* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves nothing of
+	 * the host but the grants (pivot_root(2), "NOTES"). */
+	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		die_errno("pivot_root");
+	/* The skeleton is read-only, like bwrap's: the command cannot leave files at / or in /dev. */
+	if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof ro) < 0 ||
+	    mount_setattr(AT_FDCWD, "/dev", 0, &ro, sizeof ro) < 0)
+		die_errno("read-only root");
+	close(root);
+}

@@ -1,0 +1,111 @@
+/* Namespaces: C1's creation, its identity maps, hostname and loopback, and its life as pid 1. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+#define SANDBOX_NAMESPACES                                                                   \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
+	 CLONE_NEWCGROUP)
+
+pid_t ns_clone(int *pidfd)
+{
+	/* Raw clone without a new stack behaves like fork (as bubblewrap does); CLONE_PIDFD gives a
+	 * descriptor that cannot be confused with a recycled pid. parent_tid is the 3rd argument
+	 * on both x86_64 and aarch64. */
+	long pid = syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
+
+	if (pid < 0)
+		die("cannot create the sandbox's namespaces: %s; hint: enable unprivileged user "
+		    "namespaces (user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1, or "
+		    "kernel.apparmor_restrict_unprivileged_userns=0); 'corral-sandbox --check' names "
+		    "the missing one",
+		    strerror(errno));
+	return (pid_t)pid;
+}
+
+void ns_watch_supervisor(int sync_fd)
+{
+	struct pollfd pfd = { .fd = sync_fd };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno("prctl(PR_SET_PDEATHSIG)");
+	/* getppid() is 0 across a pid namespace, so look at P0's end of our socket instead: if P0
+	 * died before the prctl, nobody would ever kill us. */
+	if (poll(&pfd, 1, 0) < 0 || (pfd.revents & POLLHUP))
+		die("the supervisor exited during set-up");
+}
+
+void ns_setup(uid_t uid, gid_t gid)
+{
+	struct ifreq lo = { .ifr_name = "lo" };
+	char map[64];
+	int sock;
+
+	/* The caller stays who they are inside; "deny" is required before an unprivileged gid_map
+	 * and keeps the caller from dropping a group that denies access (CVE-2014-8989). */
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof map, "%u %u 1\n", gid, gid);
+	write_file("/proc/self/gid_map", map);
+	snprintf(map, sizeof map, "%u %u 1\n", uid, uid);
+	write_file("/proc/self/uid_map", map);
+	if (sethostname("corral", 6) < 0)
+		die_errno("sethostname");
+	/* The new network namespace has only a loopback, and it starts down. */
+	if ((sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    ioctl(sock, SIOCGIFFLAGS, &lo) < 0)
+		die_errno("loopback");
+	lo.ifr_flags |= IFF_UP;
+	if (ioctl(sock, SIOCSIFFLAGS, &lo) < 0)
+		die_errno("bring loopback up");
+	close(sock);
+}
+
+static volatile pid_t command_pid;
+
+static void forward(int sig)
+{
+	kill(command_pid, sig);
+}
+
+_Noreturn void ns_init(pid_t command, int sync_fd)
+{
+	struct sigaction sa = { .sa_handler = forward, .sa_flags = SA_RESTART };
+	sigset_t forwarded;
+
+	command_pid = command;
+	forwarded_signals(&forwarded);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&forwarded, sig) == 1 && sigaction(sig, &sa, NULL) < 0)
+			die_errno("sigaction");
+	if (sigprocmask(SIG_UNBLOCK, &forwarded, NULL) < 0)
+		die_errno("sigprocmask");
+	/* Nothing of ours is worth reading, but the command may see us in /proc: keep us opaque. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		die_errno("prctl(PR_SET_DUMPABLE)");
+	for (;;) {
+		int status;
+		pid_t pid = wait(&status); /* pid 1 reaps every orphan, not only the command */
+
+		if (pid == command) {
+			/* Our exit kills whatever the command left behind in the namespace. */
+			sync_send_status(sync_fd, status);
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		}
+		if (pid < 0 && errno != EINTR)
+			die_errno("wait");
+	}
+}

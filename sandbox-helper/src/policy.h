@@ -1,0 +1,59 @@
+/* The policy the caller compiled (docs/sandbox-wire-format.md), parsed and validated. */
+#ifndef CORRAL_POLICY_H
+#define CORRAL_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Caps from the wire format; each array is fixed so a policy can never make us allocate. */
+#define POLICY_MAX_BYTES 65536 /* longer input is refused, not truncated */
+#define MAX_MOUNTS 64          /* ro + rw: ~20 system paths plus an extension's grants */
+#define MAX_SYMLINKS 32        /* merged-/usr links and a few /etc ones */
+#define MAX_TMPFS 8            /* private scratch folders; each costs RAM */
+#define MAX_EXEC 16            /* runtime, loader and a few tool folders */
+#define MAX_ENV 128            /* a clean environment is short */
+#define MAX_PORTS 64           /* per direction (connect, bind) */
+#define MAX_KEEP_FDS 8         /* the broker socket and little else */
+
+struct grant {
+	const char *path;
+	int writable; /* rw (1) or ro (0); unused for exec grants */
+	int fd;       /* O_PATH, opened without following symlinks by C1 */
+};
+
+struct symlink_spec {
+	const char *path;
+	const char *target;
+};
+
+struct limits {
+	uint64_t memory, cpu_percent, pids, nofile, fsize, timeout_ms;
+};
+
+struct policy {
+	struct grant mounts[MAX_MOUNTS];
+	int n_mounts;
+	struct symlink_spec symlinks[MAX_SYMLINKS];
+	int n_symlinks;
+	const char *tmpfs[MAX_TMPFS];
+	int n_tmpfs;
+	struct grant exec[MAX_EXEC];
+	int n_exec;
+	const char *cwd;
+	char *env[MAX_ENV + 1]; /* "NAME=VALUE", NULL-terminated: execve's envp as is */
+	int n_env;
+	uint16_t tcp_connect[MAX_PORTS], tcp_bind[MAX_PORTS];
+	int n_tcp_connect, n_tcp_bind;
+	int keep_fds[MAX_KEEP_FDS];
+	int n_keep_fds;
+	struct limits limits;
+};
+
+/* Parses text[0..len) in place (text[len] must be writable). On error returns -1 with a
+ * one-line reason in err. The policy's strings point into text. */
+int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct policy *p, char *err,
+		 size_t errlen);
+/* Reads the whole policy from fd (at most POLICY_MAX_BYTES), closes fd, parses; dies on error. */
+void policy_read(int fd, int status_fd, struct policy *p);
+
+#endif

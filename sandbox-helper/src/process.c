@@ -1,0 +1,122 @@
+/* C2's process attributes: working folder, descriptors, no_new_privs, capabilities, rlimits. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+#define CAP_PROBE_MAX 64 /* capability numbers fit a u64 mask; the kernel says EINVAL past its last */
+
+void process_enter_cwd(const char *cwd)
+{
+	int fd = open_nofollow(AT_FDCWD, cwd, O_PATH | O_DIRECTORY);
+
+	if (fd < 0 || fchdir(fd) < 0)
+		die_errno("cwd %s", cwd);
+	close(fd);
+}
+
+static int kept(int fd, const struct policy *p, const int *internal, int n_internal)
+{
+	for (int i = 0; i < p->n_keep_fds; i++)
+		if (p->keep_fds[i] == fd)
+			return 1;
+	for (int i = 0; i < n_internal; i++)
+		if (internal[i] == fd)
+			return 1;
+	return 0;
+}
+
+/* Closes every descriptor but 0-2, the keep-fd ones and our own (close-on-exec) ones, so a
+ * secret the caller leaked to us without O_CLOEXEC never reaches the command. */
+void process_close_fds(const struct policy *p, const int *internal, int n_internal)
+{
+	int top = 2;
+
+	for (int i = 0; i < p->n_keep_fds; i++)
+		top = p->keep_fds[i] > top ? p->keep_fds[i] : top;
+	for (int i = 0; i < n_internal; i++)
+		top = internal[i] > top ? internal[i] : top;
+	for (int from = 3;;) {
+		int to = from;
+
+		while (to <= top && !kept(to, p, internal, n_internal))
+			to++;
+		if (to > top) { /* nothing past top is kept */
+			if (close_range((unsigned)from, ~0U, 0) < 0)
+				die_errno("close_range");
+			break;
+		}
+		if (to > from && close_range((unsigned)from, (unsigned)to - 1, 0) < 0)
+			die_errno("close_range");
+		from = to + 1;
+	}
+	for (int i = 0; i < p->n_keep_fds; i++)
+		if (fcntl(p->keep_fds[i], F_SETFD, 0) < 0)
+			die_errno("keep-fd %d", p->keep_fds[i]);
+}
+
+void process_no_new_privs(void)
+{
+	/* Exec can no longer gain anything (set-uid, file caps); also what Landlock and seccomp
+	 * require of an unprivileged caller. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+}
+
+void process_drop_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	/* C2 holds every capability of the sandbox's user namespace (it was born there). */
+	for (int cap = 0; cap < CAP_PROBE_MAX; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno == EINVAL)
+				break;
+			die_errno("prctl(PR_CAPBSET_DROP, %d)", cap);
+		}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		die_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+	/* Locked: uid 0 (a root caller is mapped to itself) gets no capabilities back on exec. */
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+					     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+					     SECBIT_NO_CAP_AMBIENT_RAISE |
+					     SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		  0, 0, 0) < 0)
+		die_errno("prctl(PR_SET_SECUREBITS)");
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		die_errno("capset");
+}
+
+static void set_limit(int resource, rlim_t soft, rlim_t hard, const char *what)
+{
+	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
+
+	if (setrlimit(resource, &rl) < 0)
+		die_errno("limit %s", what);
+}
+
+void process_set_rlimits(const struct limits *l)
+{
+	/* ceil(timeout × percent / 100) seconds of CPU; the hard limit one second later turns
+	 * SIGXCPU into SIGKILL for a command that ignores it. */
+	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000);
+
+	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS breaks V8's reservations */
+	set_limit(RLIMIT_CPU, cpu, cpu + 1, "cpu");
+	/* Counted per user namespace since Linux 5.14, so only the sandbox's processes count;
+	 * +1 for the sandbox's init, which is one of them. */
+	set_limit(RLIMIT_NPROC, l->pids + 1, l->pids + 1, "pids");
+	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
+	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");
+	set_limit(RLIMIT_CORE, 0, 0, "core"); /* a core file would carry the command's memory out */
+}

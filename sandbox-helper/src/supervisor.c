@@ -1,0 +1,241 @@
+/* P0, the unconfined supervisor: watches C1 through a pidfd, answers the seccomp filter's
+ * notifications, enforces the wall clock, forwards signals, writes status lines and turns the
+ * command's end into our exit status. Also the messages C1 and C2 send it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+#define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
+#define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */
+
+enum { MSG_READY = 'R', MSG_EXEC_FAILED = 'E', MSG_STATUS = 'S' };
+
+struct sync_msg {
+	char kind;
+	int value;
+};
+
+struct watch {
+	int pidfd, sync, listener, sigfd, timer;
+	int ready, exec_failed, timed_out, have_status, status;
+	unsigned long denials, lost;
+	unsigned long long timeout_ms;
+};
+
+static void sync_send(int fd, char kind, int value, int pass_fd)
+{
+	struct sync_msg msg = { kind, value };
+	struct iovec iov = { &msg, sizeof msg };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (pass_fd >= 0) {
+		struct cmsghdr *c;
+
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof ctl.buf;
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+	}
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof msg)
+		die_errno("message to the supervisor");
+}
+
+void sync_send_ready(int sync_fd, int listener_fd, int landlock_abi)
+{
+	sync_send(sync_fd, MSG_READY, landlock_abi, listener_fd);
+}
+
+void sync_send_exec_failed(int sync_fd)
+{
+	sync_send(sync_fd, MSG_EXEC_FAILED, 0, -1);
+}
+
+void sync_send_status(int sync_fd, int wait_status)
+{
+	sync_send(sync_fd, MSG_STATUS, wait_status, -1);
+}
+
+void supervisor_watch_parent(pid_t parent)
+{
+	/* Dies with the caller (e.g. `corral exec` killed); C1 does the same with us, and the whole
+	 * pid namespace dies with C1. The re-check closes the race with a parent already gone. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (getppid() != parent)
+		die("the caller exited before the sandbox started");
+}
+
+static void read_sync(struct watch *w)
+{
+	for (;;) {
+		struct sync_msg msg;
+		struct iovec iov = { &msg, sizeof msg };
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} ctl;
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+				     .msg_controllen = sizeof ctl.buf };
+		struct cmsghdr *c;
+		ssize_t n = recvmsg(w->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) { /* every sandbox process has let go of its end */
+			close(w->sync);
+			w->sync = -1;
+			return;
+		}
+		c = CMSG_FIRSTHDR(&mh);
+		if (n != sizeof msg || (msg.kind == MSG_READY) != (c && c->cmsg_type == SCM_RIGHTS))
+			die("malformed message from the sandbox");
+		if (msg.kind == MSG_READY) {
+			memcpy(&w->listener, CMSG_DATA(c), sizeof(int));
+			w->ready = 1;
+			if (status_line(0, "layers user,mount,pid,net,ipc,uts,cgroup,landlock=%d,seccomp,"
+					   "nnp,caps,rlimits", msg.value) < 0)
+				w->lost++;
+		} else if (msg.kind == MSG_EXEC_FAILED) {
+			w->exec_failed = 1;
+		} else {
+			w->have_status = 1;
+			w->status = msg.value;
+		}
+	}
+}
+
+static void answer(struct watch *w)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	memset(&req, 0, sizeof req); /* the kernel insists on a zeroed buffer */
+	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		if (errno == EINTR || errno == ENOENT) /* the caller died meanwhile */
+			return;
+		die_errno("seccomp notification");
+	}
+	resp = (struct seccomp_notif_resp){ .id = req.id, .error = -seccomp_denied_errno(req.data.nr) };
+	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+		die_errno("seccomp answer");
+	if (w->denials++ >= DENY_LINES_MAX ||
+	    status_line(0, "deny syscall %s", seccomp_denied_name(req.data.nr)) < 0)
+		w->lost++;
+}
+
+static void forward(struct watch *w)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->sigfd, &si, sizeof si) == sizeof si)
+		if (syscall(SYS_pidfd_send_signal, w->pidfd, si.ssi_signo, NULL, 0) < 0 && errno != ESRCH)
+			die_errno("forward signal %u", si.ssi_signo);
+}
+
+/* The command's end as status lines and our exit status: its code, or 128 + its signal. */
+static int finish(struct watch *w, int c1_status)
+{
+	int st = w->have_status ? w->status : c1_status, sig = 0;
+
+	if (!w->ready || w->exec_failed) { /* the command never ran: 125, error already said */
+		if (w->timed_out)
+			die("set-up did not finish within %llu ms", w->timeout_ms);
+		if (!w->exec_failed && WIFSIGNALED(c1_status))
+			die("the sandbox's set-up was killed by signal %d", WTERMSIG(c1_status));
+		return EXIT_SETUP;
+	}
+	if (w->lost)
+		status_line(FINAL_WAIT_MS, "lost %lu", w->lost);
+	if (w->timed_out && !w->have_status) {
+		status_line(FINAL_WAIT_MS, "limit timeout %llu", w->timeout_ms);
+		sig = SIGKILL;
+	} else if (WIFSIGNALED(st)) {
+		sig = WTERMSIG(st);
+	}
+	if (sig == SIGXCPU)
+		status_line(FINAL_WAIT_MS, "limit cpu");
+	if (sig == SIGXFSZ)
+		status_line(FINAL_WAIT_MS, "limit fsize");
+	if (sig) {
+		status_line(FINAL_WAIT_MS, "exit signal %d", sig);
+		return 128 + sig;
+	}
+	status_line(FINAL_WAIT_MS, "exit code %d", WEXITSTATUS(st));
+	return WEXITSTATUS(st);
+}
+
+int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
+{
+	struct watch w = { .pidfd = pidfd, .sync = sync_fd, .listener = -1,
+			   .timeout_ms = p->limits.timeout_ms };
+	struct itimerspec at = { .it_value = { .tv_sec = (time_t)(w.timeout_ms / 1000),
+					       .tv_nsec = (long)(w.timeout_ms % 1000) * 1000000 } };
+	sigset_t forwarded;
+	int status;
+
+	forwarded_signals(&forwarded);
+	/* A reader that went away must cost us a line, not our life (SIGPIPE). */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0 ||
+	    (w.sigfd = signalfd(-1, &forwarded, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
+	    (w.timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC)) < 0 ||
+	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
+		die_errno("supervisor set-up");
+	for (int exited = 0; !exited;) {
+		struct pollfd pfd[] = { { w.sync, POLLIN, 0 }, { w.listener, POLLIN, 0 }, { w.sigfd, POLLIN, 0 },
+					{ w.timer, POLLIN, 0 }, { w.pidfd, POLLIN, 0 } };
+
+		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno("poll");
+		}
+		if (pfd[0].revents)
+			read_sync(&w);
+		if (pfd[1].revents & POLLIN) {
+			answer(&w);
+		} else if (pfd[1].revents) { /* no process is left under the filter */
+			close(w.listener);
+			w.listener = -1;
+		}
+		if (pfd[2].revents)
+			forward(&w);
+		if (pfd[3].revents) {
+			/* Killing pid 1 of the namespace kills everything in it. */
+			if (syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+				die_errno("kill the sandbox");
+			w.timed_out = 1;
+			close(w.timer);
+			w.timer = -1;
+		}
+		exited = pfd[4].revents != 0;
+	}
+	if (waitpid(c1, &status, 0) < 0)
+		die_errno("wait for the sandbox");
+	if (w.sync >= 0)
+		read_sync(&w); /* C1's last words may still be queued */
+	return finish(&w, status);
+}

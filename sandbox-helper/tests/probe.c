@@ -1,0 +1,153 @@
+/* A tiny syscall probe for the sandbox tests (the bubblewrap way): each argument names one
+ * attempt, and one line "NAME ok" or "NAME ERRNO" reports what the kernel answered. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
+/* Runs a child that only waits to be killed, for the calls that need a victim. */
+static pid_t victim(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* A new process that exits at once; ret is what the creating call returned. */
+static long child_exits(long ret)
+{
+	if (ret == 0)
+		_exit(0);
+	if (ret > 0)
+		waitpid((pid_t)ret, NULL, 0);
+	return ret;
+}
+
+static long attempt(const char *op)
+{
+	char c = 'x', buf[64];
+	long r;
+
+	if (strcmp(op, "ptrace") == 0) {
+		pid_t pid = victim();
+
+		r = ptrace(PTRACE_ATTACH, pid, NULL, NULL);
+		reap(pid);
+		return r;
+	}
+	if (strcmp(op, "process_vm_readv") == 0) {
+		struct iovec here = { buf, 1 }, there = { &c, 1 };
+
+		return process_vm_readv(getpid(), &here, 1, &there, 1, 0);
+	}
+	if (strcmp(op, "io_uring_setup") == 0) {
+		char params[120] = { 0 };
+
+		return syscall(__NR_io_uring_setup, 1, params);
+	}
+	if (strcmp(op, "unshare") == 0)
+		return unshare(CLONE_NEWUSER);
+	if (strcmp(op, "setns") == 0)
+		return setns(0, CLONE_NEWNET);
+	if (strcmp(op, "clone_newuser") == 0)
+		return child_exits(syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+	if (strcmp(op, "clone3") == 0) {
+		uint64_t args[8] = { 0 };
+
+		args[4] = SIGCHLD; /* exit_signal */
+		return child_exits(syscall(__NR_clone3, args, sizeof args));
+	}
+	if (strcmp(op, "mount") == 0)
+		return mount("none", "/nonexistent-corral-probe", "tmpfs", 0, NULL);
+	if (strcmp(op, "tiocsti") == 0)
+		return ioctl(0, TIOCSTI, &c);
+	if (strcmp(op, "tiocsti_high_bits") == 0)
+		return syscall(SYS_ioctl, 0, (1UL << 32) | TIOCSTI, &c);
+	if (strcmp(op, "tioclinux") == 0)
+		return ioctl(0, TIOCLINUX, &c);
+	if (strcmp(op, "netlink") == 0)
+		return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (strcmp(op, "inet") == 0)
+		return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (strcmp(op, "personality") == 0) {
+		r = personality(READ_IMPLIES_EXEC);
+		personality(PER_LINUX);
+		return r;
+	}
+	if (strcmp(op, "bpf") == 0)
+		return syscall(__NR_bpf, 0, NULL, 0);
+	if (strcmp(op, "perf_event_open") == 0)
+		return syscall(__NR_perf_event_open, NULL, 0, -1, -1, 0);
+	if (strcmp(op, "userfaultfd") == 0)
+		return syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (strcmp(op, "keyctl") == 0)
+		return syscall(__NR_keyctl, 0 /* GET_KEYRING_ID */, -3 /* session */, 0);
+	if (strcmp(op, "x32") == 0)
+		return syscall(__X32_SYSCALL_BIT | __NR_getpid);
+	if (strcmp(op, "kill_init") == 0)
+		return kill(1, 0);
+	if (strncmp(op, "fd:", 3) == 0) {
+		int fd = atoi(op + 3);
+
+		r = read(fd, buf, sizeof buf - 1);
+		if (r >= 0)
+			printf("%s ok %.*s\n", op, (int)r, buf);
+		return r < 0 ? -1 : -2;
+	}
+	if (strcmp(op, "fill_fds") == 0) {
+		int n = 0;
+
+		while (open("/dev/null", O_RDONLY) >= 0)
+			n++;
+		printf("%s %d %s\n", op, n, strerrorname_np(errno));
+		return -2;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		long r;
+
+		errno = 0;
+		r = attempt(argv[i]);
+		if (r == -1)
+			printf("%s %s\n", argv[i], strerrorname_np(errno));
+		else if (r != -2)
+			printf("%s ok\n", argv[i]);
+		fflush(stdout);
+	}
+	return 0;
+}
