@@ -21,17 +21,32 @@ export interface Decision {
 
 export type Decider = (request: PolicyRequest) => Decision;
 
+/** One grant's label with its two possible answers, built once so a decision allocates nothing. */
+interface Grant {
+  label: string;
+  allow: Decision;
+  prompt: Decision;
+}
+
 interface FsEntry {
-  read?: string;
-  write?: string;
+  read?: Grant;
+  write?: Grant;
 }
 
 interface GrantIndex {
   fs: Map<string, FsEntry>;
-  exactHosts: Map<string, Map<number, string>>;
-  wildcardHosts: Map<string, Map<number, string>>;
-  ipc: Map<string, { publish?: string; subscribe?: string }>;
+  exactHosts: Map<string, Map<number, Grant>>;
+  wildcardHosts: Map<string, Map<number, Grant>>;
+  ipc: Map<string, { publish?: Grant; subscribe?: Grant }>;
   spawn: boolean;
+}
+
+function grantOf(label: string): Grant {
+  return {
+    label,
+    allow: Object.freeze({ decision: 'allow', reason: `grant ${label}` }),
+    prompt: Object.freeze({ decision: 'prompt', reason: `optional ${label}` }),
+  };
 }
 
 const cache = new WeakMap<CompiledPolicy, Decider>();
@@ -72,23 +87,26 @@ function indexGrants(g: CompiledGrants): GrantIndex {
   const fs = new Map<string, FsEntry>();
   for (const grant of g.fs) {
     const entry = fs.get(grant.path) ?? {};
-    entry.read ??= grant.grant;
-    if (grant.access === 'write') entry.write ??= grant.grant;
+    const g = grantOf(grant.grant);
+    entry.read ??= g;
+    if (grant.access === 'write') entry.write ??= g;
     fs.set(grant.path, entry);
   }
-  const exactHosts = new Map<string, Map<number, string>>();
-  const wildcardHosts = new Map<string, Map<number, string>>();
+  const exactHosts = new Map<string, Map<number, Grant>>();
+  const wildcardHosts = new Map<string, Map<number, Grant>>();
   for (const grant of g.net) {
     const table = grant.wildcard ? wildcardHosts : exactHosts;
-    const ports = table.get(grant.host) ?? new Map<number, string>();
-    for (const port of grant.ports) if (!ports.has(port)) ports.set(port, grant.grant);
+    const ports = table.get(grant.host) ?? new Map<number, Grant>();
+    const labelled = grantOf(grant.grant);
+    for (const port of grant.ports) if (!ports.has(port)) ports.set(port, labelled);
     table.set(grant.host, ports);
   }
-  const ipc = new Map<string, { publish?: string; subscribe?: string }>();
+  const ipc = new Map<string, { publish?: Grant; subscribe?: Grant }>();
   for (const grant of g.ipc) {
     const entry = ipc.get(grant.channel) ?? {};
-    if (grant.publish) entry.publish ??= grant.grant;
-    if (grant.subscribe) entry.subscribe ??= grant.grant;
+    const labelled = grantOf(grant.grant);
+    if (grant.publish) entry.publish ??= labelled;
+    if (grant.subscribe) entry.subscribe ??= labelled;
     ipc.set(grant.channel, entry);
   }
   return { fs, exactHosts, wildcardHosts, ipc, spawn: g.spawn };
@@ -99,8 +117,8 @@ function fsGrantFor(
   index: GrantIndex,
   path: string,
   write: boolean,
-): { allow?: string; readOnly?: string } {
-  let readOnly: string | undefined;
+): { allow?: Grant; readOnly?: Grant } {
+  let readOnly: Grant | undefined;
   let p = path;
   for (;;) {
     const entry = index.fs.get(p);
@@ -127,13 +145,13 @@ function decideFs(required: GrantIndex, optional: GrantIndex, op: FsOp, rawPath:
   if (!write && op !== 'read' && op !== 'list' && op !== 'stat')
     return { decision: 'deny', reason: `unknown fs operation ${JSON.stringify(op)}` };
   const r = fsGrantFor(required, path, write);
-  if (r.allow) return { decision: 'allow', reason: `grant ${r.allow}` };
+  if (r.allow) return r.allow.allow;
   const o = fsGrantFor(optional, path, write);
-  if (o.allow) return { decision: 'prompt', reason: `optional ${o.allow}` };
+  if (o.allow) return o.allow.prompt;
   if (r.readOnly)
     return {
       decision: 'deny',
-      reason: `no grant allows writing ${path} (${r.readOnly} is read-only)`,
+      reason: `no grant allows writing ${path} (${r.readOnly.label} is read-only)`,
     };
   return { decision: 'deny', reason: `no grant covers ${path}` };
 }
@@ -143,7 +161,7 @@ function netGrantFor(
   host: string,
   isName: boolean,
   port: number,
-): string | undefined {
+): Grant | undefined {
   const exact = index.exactHosts.get(host)?.get(port);
   if (exact !== undefined || !isName || index.wildcardHosts.size === 0) return exact;
   // Proper suffixes only, longest first: "*.github.com" matches "a.github.com", never "github.com".
@@ -170,9 +188,9 @@ function decideNet(
     return { decision: 'deny', reason: `${port} is not a TCP port` };
   const isName = canonical.kind === 'name';
   const r = netGrantFor(required, canonical.host, isName, port);
-  if (r !== undefined) return { decision: 'allow', reason: `grant ${r}` };
+  if (r !== undefined) return r.allow;
   const o = netGrantFor(optional, canonical.host, isName, port);
-  if (o !== undefined) return { decision: 'prompt', reason: `optional ${o}` };
+  if (o !== undefined) return o.prompt;
   const shown = canonical.kind === 'ipv6' ? `[${canonical.host}]` : canonical.host;
   return { decision: 'deny', reason: `no grant covers ${shown}:${port}` };
 }
@@ -186,8 +204,8 @@ function decideIpc(
   if (direction !== 'publish' && direction !== 'subscribe')
     return { decision: 'deny', reason: `unknown ipc direction ${JSON.stringify(direction)}` };
   const r = required.ipc.get(channel)?.[direction];
-  if (r !== undefined) return { decision: 'allow', reason: `grant ${r}` };
+  if (r !== undefined) return r.allow;
   const o = optional.ipc.get(channel)?.[direction];
-  if (o !== undefined) return { decision: 'prompt', reason: `optional ${o}` };
+  if (o !== undefined) return o.prompt;
   return { decision: 'deny', reason: `no grant covers ${direction} on ${JSON.stringify(channel)}` };
 }
