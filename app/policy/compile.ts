@@ -1,7 +1,7 @@
 // Compiles a manifest's permissions and limits into the one object the launcher and the broker
 // share: absolute grant paths, canonical hosts, resolved limits, every grant labelled for audit.
 import { formatHostPattern, parseHostPattern, type HostPattern } from './hosts.ts';
-import { isWithin } from './paths.ts';
+import { isWithin, normalizeAbsolutePath } from './paths.ts';
 import { resolveLimits, type ResolvedLimits } from './limits.ts';
 import type { ManifestLimits, Permissions } from './manifest.ts';
 import type { PolicyError } from './errors.ts';
@@ -61,7 +61,15 @@ export function compilePolicy(
   const required = compileGrants(permissions, vars, '/permissions', errors);
   const optional = compileGrants(optionalPermissions, vars, '/optionalPermissions', errors);
   for (const name of ['extensionData', 'tmp'] as const) {
-    if (vars[name]) required.fs.push({ path: vars[name], access: 'write', grant: name });
+    if (!vars[name]) continue;
+    const path = normalizeAbsolutePath(vars[name]);
+    if (path) required.fs.push({ path, access: 'write', grant: name });
+    else
+      errors.push({
+        pointer: '',
+        message: `\${${name}} is "${vars[name]}", not an absolute path`,
+        fix: `give the launcher an absolute \${${name}} folder`,
+      });
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, policy: { ...required, limits: resolveLimits(limits), optional } };

@@ -142,3 +142,11 @@ test('sandbox grants: mounts parents first, covered grants dropped, ports collec
   assert.deepEqual(s.tcpConnectPorts, [443, 8443]);
   assert.equal(s.spawn, false);
 });
+
+test('the private folders are normalised, and a relative one is refused rather than granted', () => {
+  const p = compiled({}, {}, {}, { ...VARS, extensionData: '/data//ext/', tmp: '' });
+  assert.deepEqual(p.fs, [{ path: '/data/ext', access: 'write', grant: 'extensionData' }]);
+  const r = compilePolicy({}, {}, { ...VARS, tmp: 'tmp/x' });
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.errors[0]!.message, /\$\{tmp\} is "tmp\/x", not an absolute path/);
+});
