@@ -2,7 +2,7 @@
 // Works on the symbolic grants (${home}/…), not on this machine's paths, so CI gets the same
 // answer everywhere. Each rule has an id, a severity and a fix; docs/policy.md shows an example.
 import { lineOf, toPointer, type PolicyError } from './errors.ts';
-import { parseHostPattern, type HostPattern } from './hosts.ts';
+import { formatHostPattern, parseHostPattern, type HostPattern } from './hosts.ts';
 import type { PolicyInput, Permissions } from './manifest.ts';
 import { DEFAULT_PORTS } from './compile.ts';
 
@@ -79,6 +79,11 @@ export const LINT_RULES: readonly { id: string; severity: Severity; summary: str
     id: 'spawn-with-writable-exec',
     severity: 'error',
     summary: 'spawn plus write access to a place programs run from',
+  },
+  {
+    id: 'grant-spelling',
+    severity: 'info',
+    summary: 'a path or host is matched in another spelling than written',
   },
 ];
 
@@ -362,6 +367,9 @@ function lintFs(p: Permissions, section: string, add: Add): void {
   const grants = (p.fs ?? []).map((g) => ({ ...g, segs: symbolic(g.path) }));
   grants.forEach((g, i) => {
     const pointer = toPointer([section, 'fs', i]);
+    const normal = normalGrantPath(g.path);
+    if (normal !== g.path)
+      add('grant-spelling', pointer, `"${g.path}" means "${normal}"`, `write "${normal}"`);
     if (g.path.startsWith('/'))
       add(
         'fs-absolute-path',
@@ -537,6 +545,16 @@ function lintNet(p: Permissions, section: string, add: Add): void {
         `"${g.host}" opens port ${http.join(', ')}, usually plain HTTP that anyone on the path can read and change`,
         'use HTTPS on port 443',
       );
+    const shown = formatHostPattern(g.pattern);
+    if (shown !== g.host && `[${shown}]` !== g.host)
+      add(
+        'grant-spelling',
+        pointer,
+        `"${g.host}" is matched as "${shown}"`,
+        /[^ -~]/.test(g.host)
+          ? 'nothing to change; check that this punycode name is the host you meant'
+          : `write "${shown}"`,
+      );
     const local = localAddress(g.pattern);
     if (local)
       add(
@@ -658,4 +676,12 @@ function lintSpawn(policy: PolicyInput, add: Add): void {
         );
     });
   }
+}
+
+/** A grant path without "//", "." segments or a trailing "/" (what it is matched as). */
+function normalGrantPath(path: string): string {
+  const m = /^(\$\{[A-Za-z]+\})?(.*)$/s.exec(path)!;
+  const rest = m[2]!.split('/').filter((s) => s !== '' && s !== '.');
+  if (m[1]) return [m[1], ...rest].join('/');
+  return '/' + rest.join('/');
 }

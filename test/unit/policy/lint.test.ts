@@ -450,3 +450,27 @@ test('rules files: findings carry the rule line; syntax errors are rules-syntax'
     [['rules-syntax', 'error', 2]],
   );
 });
+
+test('grant-spelling: a note when a path or host is matched in another spelling than written', () => {
+  const found = lint({
+    fs: [
+      { path: '${workspace}//src/./', access: 'read' },
+      { path: '${documents}/reports', access: 'read' },
+    ],
+    net: [
+      { host: 'API.Example.com.' },
+      { host: 'münchen.de' },
+      { host: '[::1]' },
+      { host: 'example.org' },
+    ],
+  }).filter((f) => f.rule === 'grant-spelling');
+  assert.deepEqual(
+    found.map((f) => [f.severity, f.pointer, f.message]),
+    [
+      ['info', '/permissions/fs/0', '"${workspace}//src/./" means "${workspace}/src"'],
+      ['info', '/permissions/net/0', '"API.Example.com." is matched as "api.example.com"'],
+      ['info', '/permissions/net/1', '"münchen.de" is matched as "xn--mnchen-3ya.de"'],
+    ],
+  );
+  assert.equal(found[1]!.fix, 'write "api.example.com"');
+});
