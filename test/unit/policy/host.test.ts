@@ -1,11 +1,24 @@
 // The system-touching half of the policy: user folders and symlink-safe decisions on a real disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseUserDirs, userDirectories } from '../../../app/host/user-dirs.ts';
-import { realizePolicy, realPathOf, realTargetDecision } from '../../../app/host/real-path.ts';
+import {
+  checkOpenedPath,
+  realizePolicy,
+  realPathOf,
+  realTargetDecision,
+} from '../../../app/host/real-path.ts';
 import { compileDecider } from '../../../app/policy/decide.ts';
 import { compiled, VARS } from './support.ts';
 
@@ -161,4 +174,29 @@ test('real paths of missing files keep the missing names; relative paths are ref
     path: join(root, 'granted/none/x'),
   });
   assert.equal((await realPathOf('relative')).ok, false);
+});
+
+test('an opened descriptor is re-decided on the file it really is (closing the race after the check)', async () => {
+  const { policy } = await realizePolicy(
+    compiled(
+      { fs: [{ path: join(root, 'granted'), access: 'read' }] },
+      {},
+      {},
+      { ...VARS, extensionData: '', tmp: '' },
+    ),
+  );
+  const decider = compileDecider(policy);
+  const inside = openSync(join(root, 'granted/ok.txt'), 'r');
+  const outside = openSync(join(root, 'granted/escape/key'), 'r'); // as if swapped in after the check
+  try {
+    const request = { kind: 'fs', op: 'read', path: join(root, 'granted/ok.txt') } as const;
+    assert.equal((await checkOpenedPath(decider, inside, request)).decision, 'allow');
+    assert.deepEqual(await checkOpenedPath(decider, outside, request), {
+      decision: 'deny',
+      reason: `no grant covers ${root}/secret/key`,
+    });
+  } finally {
+    closeSync(inside);
+    closeSync(outside);
+  }
 });
