@@ -1,23 +1,52 @@
 #!/usr/bin/env node
-// Builds the CLI into one self-contained file (fast start, easy to stage for other users) and
-// puts the sandbox helper beside it, where the CLI looks for it.
+// Builds the CLI into one self-contained file (fast start, easy to stage for other users), a
+// start-up snapshot of it, and puts the sandbox helper beside them, where the CLI looks for it.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-mkdirSync(`${root}dist`, { recursive: true });
-await build({
-  entryPoints: [`${root}app/cli/entry.ts`],
-  outfile: `${root}dist/corral.cjs`,
+const dist = `${root}dist`;
+mkdirSync(dist, { recursive: true });
+
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  sourcemap: 'linked',
+  logLevel: 'warning',
   // Sources are ES modules; in the CommonJS bundle import.meta.url means this file.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: [`${root}app/cli/entry.ts`],
+  outfile: `${dist}/corral.cjs`,
+  sourcemap: 'linked',
 });
-copyFileSync(`${root}sandbox-helper/build/corral-sandbox`, `${root}dist/corral-sandbox`);
-chmodSync(`${root}dist/corral-sandbox`, 0o755);
+await build({
+  ...common,
+  entryPoints: [`${root}app/cli/snapshot-entry.ts`],
+  outfile: `${dist}/corral-snapshot.cjs`,
+});
+
+copyFileSync(`${root}sandbox-helper/build/corral-sandbox`, `${dist}/corral-sandbox`);
+chmodSync(`${dist}/corral-sandbox`, 0o755);
+
+// The snapshot is an optimisation: if this Node cannot build one, bin/corral uses the bundle.
+rmSync(`${dist}/corral.blob`, { force: true });
+try {
+  execFileSync(
+    process.execPath,
+    ['--snapshot-blob', `${dist}/corral.blob`, '--build-snapshot', `${dist}/corral-snapshot.cjs`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+} catch (e) {
+  rmSync(`${dist}/corral.blob`, { force: true });
+  process.stderr.write(
+    `build: no start-up snapshot (${String(e.stderr ?? e.message).split('\n')[0]}); corral will start from the bundle\n`,
+  );
+}

@@ -85,13 +85,16 @@ function isCovered(mounts: Map<string, 'ro' | 'rw'>, path: string): boolean {
 }
 
 /**
- * With spawn granted, children may run what the read-only system and package folders hold, never
- * what the extension could write itself (a writable + executable place is arbitrary code).
+ * With spawn granted, children may run what the read-only folders hold, never what the extension
+ * could write itself (a writable + executable place is arbitrary code). Landlock rights cover a
+ * whole subtree, so a read-only folder with a writable folder inside it is left out entirely.
  */
 function spawnExecPaths(mounts: Map<string, 'ro' | 'rw'>, command: ResolvedCommand): string[] {
+  const writable = [...mounts].filter(([, access]) => access === 'rw').map(([path]) => path);
   const dirs = [...mounts]
     .filter(([path, access]) => access === 'ro' && isDirectory(path))
-    .map(([path]) => path);
+    .map(([path]) => path)
+    .filter((dir) => !writable.some((w) => isWithin(w, dir)));
   const extra = command.startupExecutables.filter((exe) => !dirs.some((d) => isWithin(exe, d)));
   return [...dirs, ...extra];
 }
