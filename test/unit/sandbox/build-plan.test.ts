@@ -50,6 +50,13 @@ test('with spawn the read-only system folders may execute, never a writable gran
   assert.ok(!p.execPaths.some((e) => e.startsWith(ws) || e.startsWith(tmp)));
 });
 
+test('with spawn a read-only folder holding a writable one is not executable at all', () => {
+  const p = plan({ spawn: true, mounts: [{ path: ws, access: 'ro' }, { path: out, access: 'rw' }] });
+  assert.ok(!p.execPaths.some((e) => e.startsWith(ws)), p.execPaths.join(' '));
+  const q = plan({ spawn: true, mounts: [{ path: ws, access: 'ro' }] });
+  assert.ok(q.execPaths.includes(ws));
+});
+
 test("keeps the caller's folder when a grant covers it, else starts in the private tmp", () => {
   assert.equal(plan({ mounts: [{ path: ws, access: 'ro' }] }, out).cwd, out);
   assert.equal(plan({}, dir).cwd, tmp);
