@@ -32,7 +32,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['node:*', 'fs', 'child_process', 'net'], message: 'app/policy is pure: no system access.' }],
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'child_process', 'net'],
+              message: 'app/policy is pure: no system access.',
+            },
+          ],
           paths: [{ name: 'electron', message: 'app/ never imports electron.' }],
         },
       ],

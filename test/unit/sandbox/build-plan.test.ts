@@ -51,7 +51,13 @@ test('with spawn the read-only system folders may execute, never a writable gran
 });
 
 test('with spawn a read-only folder holding a writable one is not executable at all', () => {
-  const p = plan({ spawn: true, mounts: [{ path: ws, access: 'ro' }, { path: out, access: 'rw' }] });
+  const p = plan({
+    spawn: true,
+    mounts: [
+      { path: ws, access: 'ro' },
+      { path: out, access: 'rw' },
+    ],
+  });
   assert.ok(!p.execPaths.some((e) => e.startsWith(ws)), p.execPaths.join(' '));
   const q = plan({ spawn: true, mounts: [{ path: ws, access: 'ro' }] });
   assert.ok(q.execPaths.includes(ws));
