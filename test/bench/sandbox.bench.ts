@@ -64,7 +64,7 @@ export async function benchSandbox(): Promise<BenchTable> {
   const bwrap =
     'bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /usr --symlink usr/lib /lib ' +
     '--symlink usr/lib64 /lib64 --symlink usr/bin /bin --proc /proc --dev /dev --tmpfs /tmp /bin/true';
-  const corral = `node ${root}bin/corral.js exec --policy ${root}test/bench/deny-all.json -- /bin/true`;
+  const corral = `${root}bin/corral exec --policy ${root}test/bench/deny-all.json -- /bin/true`;
   const medians = hyperfine(
     {
       'bare /bin/true': '/bin/true',
