@@ -45,7 +45,7 @@ static _Noreturn void run_command(int sync_fd, int abi, char **argv)
 }
 
 /* C1, pid 1 of the new pid namespace: builds the file system, starts C2, then reaps. */
-static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, char **argv)
+static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int cgroup, char **argv)
 {
 	sigset_t forwarded;
 	pid_t command;
@@ -54,6 +54,8 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, char 
 	ns_setup(uid, gid);
 	mounts_open_grants(&policy);
 	mounts_build(&policy);
+	if (cgroup)
+		sync_wait_go(sync_fd); /* so that the command is born inside it */
 	forwarded_signals(&forwarded);
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0 || (command = fork()) < 0)
 		die_errno("fork the command");
@@ -75,7 +77,7 @@ static int fd_arg(const char *s)
 int main(int argc, char **argv)
 {
 	pid_t parent = getppid(); /* first thing: the later re-check needs the original */
-	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2];
+	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2], cgroup;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	pid_t c1;
@@ -90,10 +92,10 @@ int main(int argc, char **argv)
 		else
 			die("unexpected argument '%s'; " USAGE, argv[i]);
 	}
+	status_init(status);
 	if (policy_fd < 0 || policy_fd == status || i + 1 >= argc || argv[i + 1][0] != '/')
 		die(USAGE " (PATH absolute, the two descriptors distinct)");
 	supervisor_watch_parent(parent);
-	status_init(status);
 	policy_read(policy_fd, status, &policy);
 	if ((abi = landlock_abi()) < 1)
 		die("mode full needs Landlock: %s; hint: Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK=y "
@@ -101,10 +103,13 @@ int main(int argc, char **argv)
 		    strerror(-abi));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno("socketpair");
+	cgroup = cgroup_create(policy.limits.pids);
 	if ((c1 = ns_clone(&pidfd)) == 0) {
 		close(sync[0]);
-		run_init(sync[1], abi, uid, gid, argv + i + 1);
+		run_init(sync[1], abi, uid, gid, cgroup, argv + i + 1);
 	}
 	close(sync[1]);
+	if (cgroup && cgroup_add(c1) == 0)
+		sync_send_go(sync[0]);
 	return supervise(c1, pidfd, sync[0], &policy);
 }

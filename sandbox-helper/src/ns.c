@@ -28,12 +28,16 @@ pid_t ns_clone(int *pidfd)
 	 * on both x86_64 and aarch64. */
 	long pid = syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
 
-	if (pid < 0)
+	if (pid < 0) {
+		int saved = errno;
+
+		cgroup_remove();
 		die("cannot create the sandbox's namespaces: %s; hint: enable unprivileged user "
 		    "namespaces (user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1, or "
 		    "kernel.apparmor_restrict_unprivileged_userns=0); 'corral-sandbox --check' names "
 		    "the missing one",
-		    strerror(errno));
+		    strerror(saved));
+	}
 	return (pid_t)pid;
 }
 

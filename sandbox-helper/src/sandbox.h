@@ -40,6 +40,13 @@ int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p);
 void sync_send_ready(int sync_fd, int listener_fd, int landlock_abi);
 void sync_send_exec_failed(int sync_fd);
 void sync_send_status(int sync_fd, int wait_status);
+void sync_send_go(int sync_fd);  /* P0 → C1: the cgroup is ready, start the command */
+void sync_wait_go(int sync_fd);
+
+/* cgroup.c: the pids limit of a root caller (P0). */
+int cgroup_create(unsigned long long pids); /* 1 when the sandbox needs cgroup_add() */
+int cgroup_add(pid_t pid);      /* -1 when pid is gone already */
+void cgroup_remove(void);
 
 /* check.c */
 int check_run(void);

@@ -23,7 +23,7 @@
 #define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
 #define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */
 
-enum { MSG_READY = 'R', MSG_EXEC_FAILED = 'E', MSG_STATUS = 'S' };
+enum { MSG_READY = 'R', MSG_EXEC_FAILED = 'E', MSG_STATUS = 'S', MSG_GO = 'G' };
 
 struct sync_msg {
 	char kind;
@@ -37,7 +37,7 @@ struct watch {
 	unsigned long long timeout_ms;
 };
 
-static void sync_send(int fd, char kind, int value, int pass_fd)
+static int sync_send(int fd, char kind, int value, int pass_fd)
 {
 	struct sync_msg msg = { kind, value };
 	struct iovec iov = { &msg, sizeof msg };
@@ -58,23 +58,37 @@ static void sync_send(int fd, char kind, int value, int pass_fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
 	}
-	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof msg)
-		die_errno("message to the supervisor");
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof msg ? 0 : -1;
 }
 
 void sync_send_ready(int sync_fd, int listener_fd, int landlock_abi)
 {
-	sync_send(sync_fd, MSG_READY, landlock_abi, listener_fd);
+	if (sync_send(sync_fd, MSG_READY, landlock_abi, listener_fd) < 0)
+		die_errno("message to the supervisor");
 }
 
 void sync_send_exec_failed(int sync_fd)
 {
-	sync_send(sync_fd, MSG_EXEC_FAILED, 0, -1);
+	sync_send(sync_fd, MSG_EXEC_FAILED, 0, -1); /* die() follows and says why anyway */
 }
 
 void sync_send_status(int sync_fd, int wait_status)
 {
-	sync_send(sync_fd, MSG_STATUS, wait_status, -1);
+	if (sync_send(sync_fd, MSG_STATUS, wait_status, -1) < 0)
+		die_errno("message to the supervisor");
+}
+
+void sync_send_go(int sync_fd)
+{
+	sync_send(sync_fd, MSG_GO, 0, -1); /* fails only if C1 died already: supervise() reports it */
+}
+
+void sync_wait_go(int sync_fd)
+{
+	struct sync_msg msg;
+
+	if (recv(sync_fd, &msg, sizeof msg, 0) != (ssize_t)sizeof msg || msg.kind != MSG_GO)
+		die("the supervisor did not finish the set-up");
 }
 
 void supervisor_watch_parent(pid_t parent)
@@ -235,6 +249,7 @@ int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
 	}
 	if (waitpid(c1, &status, 0) < 0)
 		die_errno("wait for the sandbox");
+	cgroup_remove();
 	if (w.sync >= 0)
 		read_sync(&w); /* C1's last words may still be queued */
 	return finish(&w, status);
