@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseExecArgs } from './exec-args.ts';
 import { formatPolicyError, parsePolicyDocument, type PolicyInput } from '../policy/manifest.ts';
+import { formatPolicyErrors } from '../policy/errors.ts';
 import { compilePolicy, sandboxGrants } from '../policy/compile.ts';
 import { pathVariables } from '../host/user-dirs.ts';
 import { realizePolicy } from '../host/real-path.ts';
@@ -81,13 +82,7 @@ function loadPolicy(file: string | null, cwd: string): LoadedPolicy {
     );
   }
   const doc = parsePolicyDocument(text, file);
-  if (!doc.ok) {
-    const more =
-      doc.errors.length > 1
-        ? ` (and ${doc.errors.length - 1} more: run "corral lint ${file}")`
-        : '';
-    throw new SetupError(formatPolicyError(file, doc.errors[0]!) + more);
-  }
+  if (!doc.ok) throw new SetupError(formatPolicyErrors(file, doc.errors));
   return { ext: doc.kind === 'manifest' ? doc.value.id : 'exec', policy: doc.policy };
 }
 

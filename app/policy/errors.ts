@@ -27,6 +27,15 @@ export function formatPolicyError(source: string, err: PolicyError): string {
   return `${where}:${pointer} ${err.message}; fix: ${err.fix}`;
 }
 
+/** The first error as one line, pointing at `corral lint` when there are more. */
+export function formatPolicyErrors(source: string, errors: readonly PolicyError[]): string {
+  const first = errors[0];
+  if (!first) return `${source}: invalid; fix: run "corral lint ${source}"`;
+  const more =
+    errors.length > 1 ? ` (and ${errors.length - 1} more: run "corral lint ${source}")` : '';
+  return formatPolicyError(source, first) + more;
+}
+
 /** JSON.stringify for messages: shows strings quoted and cuts long values. */
 export function show(value: unknown): string {
   let text: string;

@@ -1,0 +1,380 @@
+// The broker: every call an extension makes is validated (zod), decided by the policy, carried out
+// by the host and audited with its timing (contracts sections 4 and 5). One broker per extension.
+import { isUtf8 } from 'node:buffer';
+import type { AuditEventInput } from '../audit/event.ts';
+import {
+  checkParams,
+  isMethodName,
+  type MethodName,
+  type NetFetchParams,
+  type NetFetchResult,
+} from '../protocol/methods.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
+import type { FrameError } from '../protocol/envelope.ts';
+import type { Permissions } from '../policy/manifest.ts';
+import { canonicalHost } from '../policy/hosts.ts';
+import type { Decision } from '../policy/decide.ts';
+import {
+  FsAccessError,
+  listFolder,
+  readFile,
+  statPath,
+  writeFile,
+  type FsGrantCheck,
+} from './fs-access.ts';
+import type { GrantState } from './grant-state.ts';
+import type { IpcBus } from './ipc-bus.ts';
+import { askWithTimeout, type PromptService } from './prompts.ts';
+import { RpcFailure } from './rpc-peer.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
+import type { PathVariables } from '../policy/variables.ts';
+
+export interface NetFetcher {
+  /** Carries out an allowed fetch: resolves once, vets the address, connects to exactly it. */
+  fetch(params: NetFetchParams, target: { host: string; port: number }): Promise<NetFetchResult>;
+}
+
+export interface BrokerOptions {
+  ext: { id: string; name: string };
+  grants: GrantState;
+  vars: PathVariables;
+  audit: (event: AuditEventInput) => void;
+  prompts: PromptService;
+  ipc: IpcBus;
+  net: NetFetcher;
+  /** Where the extension's `log` notifications go. */
+  log: (level: string, message: string) => void;
+  /** Delivers an ipc/message to this extension (false when dropped). */
+  deliver: (channel: string, message: unknown) => boolean;
+  rate: { perSecond: number; burst: number };
+  /** Called when the user answers "allow always": the store remembers it (issue 5). */
+  onAllowedAlways?: (grants: string[]) => void;
+}
+
+export interface Broker {
+  onRequest(method: string, params: unknown): Promise<unknown>;
+  onNotification(method: string, params: unknown): void;
+  onFrameError(error: FrameError): void;
+  onDropped(method: string): void;
+  /** Flushes counted events (rate-limit refusals, dropped messages) into the audit log. */
+  flush(): void;
+}
+
+type Kind = AuditEventInput['kind'];
+
+export function createBroker(o: BrokerOptions): Broker {
+  const bucket = new TokenBucket(o.rate.perSecond, o.rate.burst);
+  const counted = new Map<string, number>(); // reason → count, flushed as one event each
+
+  const audit = (
+    kind: Kind,
+    op: string,
+    target: string,
+    decision: 'allow' | 'deny',
+    reason: string,
+    started?: number,
+  ) =>
+    o.audit({
+      ext: o.ext.id,
+      layer: 'broker',
+      kind,
+      op,
+      target,
+      decision,
+      reason,
+      ...(started === undefined
+        ? {}
+        : { durationUs: Math.round((performance.now() - started) * 1000) }),
+    });
+
+  const denied = (message: string) =>
+    new RpcFailure(ErrorCode.PermissionDenied, `permission denied: ${message}`, {
+      reason: message,
+    });
+
+  /** Settles a `prompt` decision with the user; audits the question and the answer. */
+  async function settlePrompt(
+    d: Decision,
+    kind: Kind,
+    op: string,
+    target: string,
+    question: string,
+  ): Promise<Decision> {
+    if (d.decision !== 'prompt') return d;
+    const label = d.reason.replace(/^optional /, '');
+    const { answer, why } = await askWithTimeout(o.prompts, {
+      ext: o.ext.id,
+      extName: o.ext.name,
+      question,
+      grants: [label],
+    });
+    audit(
+      'permission',
+      'prompt',
+      `${kind} ${op} ${target}`,
+      answer === 'deny' ? 'deny' : 'allow',
+      `${d.reason}: ${why}`,
+    );
+    if (answer === 'allow-always') {
+      o.grants.promote([label]);
+      o.onAllowedAlways?.([label]);
+    }
+    return answer === 'deny'
+      ? { decision: 'deny', reason: `${d.reason} refused: ${why}` }
+      : { decision: 'allow', reason: `${d.reason} (${why})` };
+  }
+
+  const fsCheck: FsGrantCheck = {
+    decider: () => o.grants.decider(),
+    ask: async (fsOp, path, reason) => {
+      const d = await settlePrompt(
+        { decision: 'prompt', reason },
+        'fs',
+        fsOp,
+        path,
+        `${o.ext.name} wants to ${fsOp === 'write' ? 'change' : 'read'} ${path}.`,
+      );
+      return d.decision === 'allow';
+    },
+  };
+
+  async function fsCall<T extends { reason: string }>(
+    op: string,
+    path: string,
+    run: () => Promise<T>,
+  ): Promise<Omit<T, 'reason'>> {
+    const started = performance.now();
+    try {
+      const { reason, ...result } = await run();
+      audit('fs', op, path, 'allow', reason, started);
+      return result;
+    } catch (e) {
+      if (!(e instanceof FsAccessError)) throw e;
+      audit('fs', op, path, 'deny', e.reason, started);
+      throw new RpcFailure(e.code, e.message);
+    }
+  }
+
+  /** Decides an ipc call (asking the user for an optional grant); a refusal is audited and thrown. */
+  async function ipcDecision(
+    channel: string,
+    direction: 'publish' | 'subscribe',
+    started: number,
+  ): Promise<Decision> {
+    const verb = direction === 'publish' ? 'send messages on' : 'receive messages on';
+    const d = await settlePrompt(
+      o.grants.decider()({ kind: 'ipc', channel, direction }),
+      'ipc',
+      direction,
+      channel,
+      `${o.ext.name} wants to ${verb} "${channel}".`,
+    );
+    if (d.decision === 'allow') return d;
+    audit('ipc', direction, channel, 'deny', d.reason, started);
+    throw denied(d.reason);
+  }
+
+  const handlers: Partial<Record<MethodName, (params: never) => Promise<unknown>>> = {
+    'fs/read': async (p: { path: string; encoding?: 'utf8' | 'base64' }) =>
+      fsCall('read', p.path, async () => {
+        const { data, reason } = await readFile(fsCheck, p.path);
+        if (p.encoding !== 'base64' && !isUtf8(data)) {
+          throw new FsAccessError(
+            ErrorCode.InvalidParams,
+            `${p.path} is not UTF-8 text; read it with encoding "base64"`,
+            reason,
+          );
+        }
+        return { data: data.toString(p.encoding === 'base64' ? 'base64' : 'utf8'), reason };
+      }),
+    'fs/write': async (p: { path: string; data: string; encoding?: 'utf8' | 'base64' }) => {
+      if (p.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(p.data)) {
+        throw new RpcFailure(
+          ErrorCode.InvalidParams,
+          'invalid params for fs/write: data is not base64',
+        );
+      }
+      const bytes = Buffer.from(p.data, p.encoding === 'base64' ? 'base64' : 'utf8');
+      return fsCall('write', p.path, () => writeFile(fsCheck, p.path, bytes));
+    },
+    'fs/list': async (p: { path: string }) =>
+      fsCall('list', p.path, () => listFolder(fsCheck, p.path)),
+    'fs/stat': async (p: { path: string }) =>
+      fsCall('stat', p.path, () => statPath(fsCheck, p.path)),
+
+    'net/fetch': async (p: NetFetchParams) => {
+      const started = performance.now();
+      const url = new URL(p.url);
+      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+      const host = canonicalHost(url.hostname)?.host ?? url.hostname;
+      const target = `${host}:${port}`;
+      let d = o.grants.decider()({ kind: 'net', host, port });
+      d = await settlePrompt(
+        d,
+        'net',
+        'fetch',
+        target,
+        `${o.ext.name} wants to connect to ${target}.`,
+      );
+      if (d.decision !== 'allow') {
+        audit('net', 'fetch', target, 'deny', d.reason, started);
+        throw denied(d.reason);
+      }
+      try {
+        const result = await o.net.fetch(p, { host, port });
+        audit('net', 'fetch', target, 'allow', `${d.reason}; HTTP ${result.status}`, started);
+        return result;
+      } catch (e) {
+        const failure =
+          e instanceof RpcFailure
+            ? e
+            : new RpcFailure(ErrorCode.InternalError, `fetch ${target} failed`);
+        audit('net', 'fetch', target, 'deny', failure.message, started);
+        throw failure;
+      }
+    },
+
+    'ipc/publish': async (p: { channel: string; message: unknown }) => {
+      const started = performance.now();
+      const d = await ipcDecision(p.channel, 'publish', started);
+      const delivered = o.ipc.publish(p.channel, p.message as never, o.ext.id);
+      audit(
+        'ipc',
+        'publish',
+        p.channel,
+        'allow',
+        `${d.reason}; delivered to ${delivered}`,
+        started,
+      );
+      return {};
+    },
+    'ipc/subscribe': async (p: { channel: string }) => {
+      const started = performance.now();
+      const d = await ipcDecision(p.channel, 'subscribe', started);
+      o.ipc.subscribe(p.channel, {
+        id: o.ext.id,
+        deliver: (channel, message) => {
+          // Re-checked at delivery: a revoked subscribe grant stops the flow at once.
+          if (
+            o.grants.decider()({ kind: 'ipc', channel, direction: 'subscribe' }).decision !==
+            'allow'
+          ) {
+            o.ipc.unsubscribe(channel, o.ext.id);
+            return;
+          }
+          o.deliver(channel, message);
+        },
+      });
+      audit('ipc', 'subscribe', p.channel, 'allow', d.reason, started);
+      return {};
+    },
+
+    'permissions/request': async (p: { permissions: Permissions }) => {
+      const started = performance.now();
+      const match = matchOptionalGrants(o.grants.policy, p.permissions, o.vars);
+      const target = describeRequest(p.permissions);
+      if (!match.ok) {
+        audit('permission', 'request', target, 'deny', match.reason, started);
+        return { granted: false };
+      }
+      if (match.labels.length === 0) {
+        audit('permission', 'request', target, 'allow', 'already granted', started);
+        return { granted: true };
+      }
+      const { answer, why } = await askWithTimeout(o.prompts, {
+        ext: o.ext.id,
+        extName: o.ext.name,
+        question: `${o.ext.name} asks for more access: ${target}.`,
+        grants: match.labels,
+      });
+      const granted = answer !== 'deny';
+      if (granted) o.grants.promote(match.labels);
+      if (answer === 'allow-always') o.onAllowedAlways?.(match.labels);
+      audit(
+        'permission',
+        'request',
+        target,
+        granted ? 'allow' : 'deny',
+        `${match.labels.join(', ')}: ${why}`,
+        started,
+      );
+      return { granted };
+    },
+  };
+
+  return {
+    async onRequest(method, params) {
+      if (!bucket.take()) {
+        count('rate limit: calls refused');
+        throw new RpcFailure(
+          ErrorCode.LimitExceeded,
+          `rate limit: at most ${o.rate.perSecond} calls per second`,
+        );
+      }
+      if (!isMethodName(method) || !handlers[method]) {
+        audit('process', method.slice(0, 64), '-', 'deny', 'unknown method');
+        throw new RpcFailure(ErrorCode.MethodNotFound, `unknown method "${method.slice(0, 64)}"`);
+      }
+      const checked = checkParams(method, params);
+      if (!checked.ok) {
+        audit(kindOf(method), method, '-', 'deny', checked.error.message);
+        throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
+      }
+      return handlers[method]!(checked.value as never);
+    },
+    onNotification(method, params) {
+      if (method !== 'log') {
+        audit('process', method.slice(0, 64), '-', 'deny', 'unknown notification');
+        return;
+      }
+      const checked = checkParams('log', params);
+      if (checked.ok) o.log(checked.value.level, checked.value.message);
+      else audit('process', 'log', '-', 'deny', checked.error.message);
+    },
+    onFrameError(error) {
+      count(`malformed frame: ${error.message.slice(0, 120)}`);
+    },
+    onDropped(method) {
+      count(`${method} dropped: the extension does not read its socket`);
+    },
+    flush: flushCounted,
+  };
+
+  function count(reason: string): void {
+    // The first of a kind is recorded at once; repeats are summed and flushed (never lost).
+    const n = counted.get(reason);
+    if (n === undefined) {
+      protocolLimit(reason);
+      counted.set(reason, 0);
+    } else counted.set(reason, n + 1);
+    if (counted.size > 100) flushCounted();
+  }
+
+  function flushCounted(): void {
+    for (const [reason, n] of counted) {
+      if (n > 0) protocolLimit(`${n} more × ${reason}`);
+    }
+    counted.clear();
+  }
+
+  function protocolLimit(reason: string): void {
+    o.audit({
+      ext: o.ext.id,
+      layer: 'broker',
+      kind: 'limit',
+      op: 'protocol',
+      target: '-',
+      decision: 'deny',
+      reason,
+    });
+  }
+}
+
+function kindOf(method: string): Kind {
+  if (method.startsWith('fs/')) return 'fs';
+  if (method.startsWith('net/')) return 'net';
+  if (method.startsWith('ipc/')) return 'ipc';
+  if (method.startsWith('permissions/')) return 'permission';
+  return 'process';
+}

@@ -1,0 +1,377 @@
+// One running extension: its sandbox, its broker channel and its lifecycle (initialize → ready
+// within a start-up timeout, per-command timeouts, a watchdog for hangs, restart with backoff after
+// a crash, disabled after repeated crashes, clean shutdown then kill). Nothing the extension does
+// can throw into the host: every failure becomes a state change and an audit event.
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { Duplex, Readable } from 'node:stream';
+import type { AuditEventInput } from '../audit/event.ts';
+import { compilePolicy, sandboxGrants } from '../policy/compile.ts';
+import { formatPolicyError } from '../policy/manifest.ts';
+import type { PathVariables } from '../policy/variables.ts';
+import { realizePolicy } from '../host/real-path.ts';
+import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
+import { buildPlan } from '../sandbox/build-plan.ts';
+import { launchSandbox } from '../sandbox/launcher.ts';
+import { statusToAudit } from '../sandbox/status-audit.ts';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
+import { PROTOCOL_VERSION } from '../protocol/methods.ts';
+import { createBroker, type NetFetcher } from './broker.ts';
+import { GrantState } from './grant-state.ts';
+import type { IpcBus } from './ipc-bus.ts';
+import type { PromptService } from './prompts.ts';
+import { RpcFailure, RpcPeer } from './rpc-peer.ts';
+import type { LoadedExtension } from './extension-package.ts';
+import { lineSplitter } from '../sandbox/status.ts';
+
+export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
+
+export interface RestartPolicy {
+  /** Crashes within `windowMs` that disable the extension. */
+  maxCrashes: number;
+  windowMs: number;
+  /** First restart delay; doubles per crash up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface ExtensionHostOptions {
+  extension: LoadedExtension;
+  workspace: string | null;
+  helper: string;
+  /** ${extensionData}: created if missing. */
+  dataDir: string;
+  /** A private folder for ${tmp} (created, and emptied by the caller when done). */
+  tmpDir: string;
+  vars: Omit<PathVariables, 'workspace' | 'extensionData' | 'tmp'>;
+  audit: (event: AuditEventInput) => void;
+  prompts: PromptService;
+  ipc: IpcBus;
+  net: NetFetcher;
+  /** Folders bound read-only for the runtime (e.g. the Python SDK), with env to find them. */
+  runtimeSupport?: { readOnly: string[]; env: Record<string, string> };
+  startupTimeoutMs?: number;
+  shutdownGraceMs?: number;
+  restart?: RestartPolicy;
+  rate?: { perSecond: number; burst: number };
+  onLog?: (level: string, message: string) => void;
+  onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+  onState?: (state: ExtensionState, why: string) => void;
+  onAllowedAlways?: (grants: string[]) => void;
+}
+
+/**
+ * The sandbox's own wall-clock limit for a long-running extension (the helper's maximum, a week):
+ * limits.timeoutMs bounds each command invocation instead, enforced here.
+ */
+export const EXTENSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+export const DEFAULT_RESTART: RestartPolicy = {
+  maxCrashes: 5,
+  windowMs: 60_000,
+  baseDelayMs: 250,
+  maxDelayMs: 30_000,
+};
+
+export class ExtensionHost {
+  private stateValue: ExtensionState = 'stopped';
+  private child: ChildProcess | null = null;
+  private peer: RpcPeer | null = null;
+  private grants: GrantState | null = null;
+  private stopping = false;
+  private crashes: number[] = [];
+  private restartTimer: NodeJS.Timeout | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  readonly id: string;
+
+  constructor(private readonly o: ExtensionHostOptions) {
+    this.id = o.extension.manifest.id;
+  }
+
+  get state(): ExtensionState {
+    return this.stateValue;
+  }
+
+  /** The live grants (for revoking one while the extension runs). */
+  get grantState(): GrantState | null {
+    return this.grants;
+  }
+
+  /** Starts the sandbox and waits for the extension's answer to initialize. */
+  async start(): Promise<void> {
+    if (this.stateValue === 'starting' || this.stateValue === 'ready') return;
+    if (this.stateValue === 'disabled')
+      throw new Error(`${this.id} is disabled after repeated crashes; enable it again to retry`);
+    this.stopping = false;
+    this.setState('starting', 'start requested');
+    const started = performance.now();
+    try {
+      await this.launch();
+      await this.peer!.call(
+        'initialize',
+        {
+          protocolVersion: PROTOCOL_VERSION,
+          extension: { id: this.id, version: this.o.extension.manifest.version },
+          workspace: this.o.workspace,
+        },
+        this.o.startupTimeoutMs ?? 10_000,
+      );
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.lifecycle('start', 'deny', `not ready: ${why}`, started);
+      await this.kill();
+      this.setState('crashed', why);
+      throw new Error(`${this.id} did not start: ${why}`);
+    }
+    this.lifecycle('start', 'allow', 'ready', started);
+    this.setState('ready', 'initialized');
+  }
+
+  /** Runs one contributed command, bounded by limits.timeoutMs; a hang restarts the extension. */
+  async execute(command: string, args: unknown[] = []): Promise<unknown> {
+    if (this.stateValue !== 'ready' || !this.peer)
+      throw new Error(`${this.id} is not running (${this.stateValue})`);
+    const timeoutMs = this.grants!.policy.limits.timeoutMs;
+    const started = performance.now();
+    try {
+      const result = await this.peer.call('command/execute', { command, args }, timeoutMs);
+      this.lifecycle('execute', 'allow', `command ${command} done`, started, command);
+      return result;
+    } catch (e) {
+      if (e instanceof RpcFailure && e.message.includes('did not answer within')) {
+        // The watchdog: an extension that does not answer in time is hung, not merely slow.
+        this.o.audit({
+          ext: this.id,
+          layer: 'host',
+          kind: 'limit',
+          op: 'timeout',
+          target: command,
+          decision: 'deny',
+          reason: `no answer in ${timeoutMs} ms (limits.timeoutMs); restarting the extension`,
+        });
+        void this.kill();
+      } else {
+        this.lifecycle(
+          'execute',
+          'deny',
+          `command ${command} failed: ${e instanceof Error ? e.message : String(e)}`,
+          started,
+          command,
+        );
+      }
+      throw e;
+    }
+  }
+
+  /** Asks the extension to shut down, then kills what is left after the grace period. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    if (this.peer && !this.peer.isClosed && this.stateValue === 'ready') {
+      await this.peer.call('shutdown', {}, this.o.shutdownGraceMs ?? 2000).catch(() => {});
+    }
+    const grace = new Promise<void>((r) => setTimeout(r, this.o.shutdownGraceMs ?? 2000).unref());
+    await Promise.race([this.exited, grace]);
+    await this.kill();
+    if (this.stateValue !== 'disabled') this.setState('stopped', 'stopped');
+  }
+
+  /** Clears the crash history so a disabled extension can start again. */
+  enable(): void {
+    this.crashes = [];
+    if (this.stateValue === 'disabled') this.setState('stopped', 'enabled again');
+  }
+
+  private async launch(): Promise<void> {
+    const ext = this.o.extension;
+    mkdirSync(this.o.dataDir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.o.tmpDir, { recursive: true, mode: 0o700 });
+    const vars: PathVariables = {
+      ...this.o.vars,
+      workspace: this.o.workspace,
+      extensionData: realpathSync(this.o.dataDir),
+      tmp: realpathSync(this.o.tmpDir),
+    };
+    const compiled = compilePolicy(
+      ext.policy.permissions,
+      ext.policy.limits,
+      vars,
+      ext.policy.optionalPermissions,
+    );
+    if (!compiled.ok)
+      throw new Error(formatPolicyError(join(ext.dir, 'corral.json'), compiled.errors[0]!));
+    const { policy, dropped } = await realizePolicy(compiled.policy);
+    for (const reason of dropped) {
+      this.o.audit({
+        ext: this.id,
+        layer: 'host',
+        kind: 'fs',
+        op: 'grant',
+        target: ext.dir,
+        decision: 'deny',
+        reason: `not bound: ${reason}`,
+      });
+    }
+    // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
+    this.grants ??= new GrantState(policy);
+    const command = runtimeCommand(ext);
+    const grants = sandboxGrants(this.grants.policy);
+    const plan = buildPlan({
+      grants: { ...grants, limits: { ...grants.limits, timeoutMs: EXTENSION_LIFETIME_MS } },
+      command: command.resolved,
+      cwd: this.o.workspace ?? ext.dir,
+      home: this.o.vars.home,
+      tmp: vars.tmp,
+      runtimeReadOnly: [ext.dir, ...(this.o.runtimeSupport?.readOnly ?? [])],
+      keepFds: [3],
+      env: {
+        CORRAL_FD: '3',
+        CORRAL_EXTENSION_ID: this.id,
+        ...command.env,
+        ...this.o.runtimeSupport?.env,
+      },
+    });
+
+    const launched = launchSandbox({
+      helper: this.o.helper,
+      plan,
+      path: command.resolved.path,
+      args: command.args,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      onStatus: (status) => {
+        const event = statusToAudit(status, { ext: this.id, target: ext.dir });
+        if (event) this.o.audit(event);
+      },
+    });
+    this.child = launched.child;
+    for (const name of ['stdout', 'stderr'] as const) {
+      const split = lineSplitter((line) => this.o.onOutput?.(name, line));
+      (launched.child[name] as Readable | null)?.on('data', (chunk: Buffer) => split.push(chunk));
+    }
+    const broker = createBroker({
+      ext: { id: this.id, name: ext.manifest.name },
+      grants: this.grants,
+      vars,
+      audit: this.o.audit,
+      prompts: this.o.prompts,
+      ipc: this.o.ipc,
+      net: this.o.net,
+      log: (level, message) => this.o.onLog?.(level, message),
+      deliver: (channel, message) =>
+        this.peer?.notify('ipc/message', { channel, message }) ?? false,
+      rate: this.o.rate ?? { perSecond: 50_000, burst: 10_000 },
+      onAllowedAlways: this.o.onAllowedAlways,
+    });
+    const flushTimer = setInterval(() => broker.flush(), 1000);
+    flushTimer.unref();
+    this.peer = new RpcPeer({
+      stream: launched.child.stdio[3] as Duplex,
+      maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+      maxInFlight: 64,
+      maxUnreadBytes: 8 * 1024 * 1024,
+      onRequest: (method, params) => broker.onRequest(method, params),
+      onNotification: (method, params) => broker.onNotification(method, params),
+      onFrameError: (error) => broker.onFrameError(error),
+      onDropped: (method) => broker.onDropped(method),
+      onClose: () => {},
+    });
+    const peer = this.peer;
+    this.exited = launched.result.then((result) => {
+      clearInterval(flushTimer);
+      broker.flush();
+      peer.close();
+      this.o.ipc.unsubscribeAll(this.id);
+      this.onExit(result.exitStatus);
+    });
+  }
+
+  private onExit(exitStatus: number): void {
+    this.child = null;
+    if (this.stopping || this.stateValue === 'stopped') return;
+    const now = Date.now();
+    const policy = this.o.restart ?? DEFAULT_RESTART;
+    this.crashes = [...this.crashes.filter((t) => now - t < policy.windowMs), now];
+    const how =
+      exitStatus >= 128 ? `killed by signal ${exitStatus - 128}` : `exit status ${exitStatus}`;
+    this.o.audit({
+      ext: this.id,
+      layer: 'host',
+      kind: 'lifecycle',
+      op: 'crash',
+      target: this.o.extension.dir,
+      decision: 'deny',
+      reason: `the extension stopped unexpectedly (${how})`,
+    });
+    if (this.crashes.length >= policy.maxCrashes) {
+      this.o.audit({
+        ext: this.id,
+        layer: 'host',
+        kind: 'lifecycle',
+        op: 'disable',
+        target: this.o.extension.dir,
+        decision: 'deny',
+        reason: `${this.crashes.length} crashes within ${policy.windowMs / 1000} s: disabled until enabled again`,
+      });
+      this.setState('disabled', `${this.crashes.length} crashes`);
+      return;
+    }
+    const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (this.crashes.length - 1));
+    this.setState('crashed', `${how}; restarting in ${delay} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (!this.stopping) this.start().catch(() => {}); // a failed restart is a crash: handled above
+    }, delay);
+  }
+
+  private async kill(): Promise<void> {
+    // SIGKILL to the helper: its pid-namespace init dies with it, and with it every process inside.
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  private setState(state: ExtensionState, why: string): void {
+    this.stateValue = state;
+    this.o.onState?.(state, why);
+  }
+
+  private lifecycle(
+    op: string,
+    decision: 'allow' | 'deny',
+    reason: string,
+    started: number,
+    target = this.o.extension.dir,
+  ): void {
+    this.o.audit({
+      ext: this.id,
+      layer: 'host',
+      kind: 'lifecycle',
+      op,
+      target,
+      decision,
+      reason,
+      durationUs: Math.round((performance.now() - started) * 1000),
+    });
+  }
+}
+
+/** The program and arguments that start an extension, per its runtime (contracts section 1). */
+function runtimeCommand(ext: LoadedExtension): {
+  resolved: ResolvedCommand;
+  args: string[];
+  env: Record<string, string>;
+} {
+  switch (ext.manifest.runtime) {
+    case 'node':
+      return { resolved: resolveCommand(process.execPath, '/'), args: [ext.main], env: {} };
+    case 'python':
+      return {
+        resolved: resolveCommand('python3', '/'),
+        args: ['-B', ext.main],
+        env: { PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+      };
+    case 'exec':
+      return { resolved: resolveCommand(ext.main, ext.dir), args: [], env: {} };
+  }
+}

@@ -1,0 +1,82 @@
+// The live grants of one running extension: its compiled policy, plus optional grants the user
+// allowed while it runs, minus grants revoked while it runs. Every change takes effect on the next
+// decision (a revoked grant is felt at once).
+import type { CompiledGrants, CompiledPolicy } from '../policy/compile.ts';
+import { compileDecider, type Decider } from '../policy/decide.ts';
+
+export class GrantState {
+  private current: CompiledPolicy;
+  private currentDecider: Decider;
+
+  constructor(private readonly base: CompiledPolicy) {
+    this.current = base;
+    this.currentDecider = compileDecider(base);
+  }
+
+  get policy(): CompiledPolicy {
+    return this.current;
+  }
+
+  decider(): Decider {
+    return this.currentDecider;
+  }
+
+  /** Moves the optional grants with these labels (e.g. "fs[0]") into the required ones. */
+  promote(labels: readonly string[]): void {
+    if (labels.length === 0) return;
+    const wanted = new Set(labels);
+    const optional = this.current.optional;
+    const moved = pick(optional, (label) => wanted.has(label));
+    const kept = pick(optional, (label) => !wanted.has(label));
+    this.replace({
+      ...this.current,
+      fs: [...this.current.fs, ...moved.fs.map((g) => ({ ...g, grant: `optional ${g.grant}` }))],
+      net: [...this.current.net, ...moved.net.map((g) => ({ ...g, grant: `optional ${g.grant}` }))],
+      ipc: [...this.current.ipc, ...moved.ipc.map((g) => ({ ...g, grant: `optional ${g.grant}` }))],
+      spawn: this.current.spawn || (wanted.has('process.spawn') && optional.spawn),
+      optional: { ...kept, spawn: optional.spawn && !wanted.has('process.spawn') },
+    });
+  }
+
+  /** Removes a required or optional grant by label ("fs[1]", "net[0]", "process.spawn"). */
+  revoke(label: string): boolean {
+    const keep = (l: string) => l !== label && l !== `optional ${label}`;
+    const next: CompiledPolicy = {
+      ...pick(this.current, keep),
+      spawn: this.current.spawn && label !== 'process.spawn',
+      limits: this.current.limits,
+      optional: {
+        ...pick(this.current.optional, keep),
+        spawn: this.current.optional.spawn && label !== 'process.spawn',
+      },
+    };
+    const changed = count(next) !== count(this.current) || next.spawn !== this.current.spawn;
+    if (changed) this.replace(next);
+    return changed;
+  }
+
+  private replace(next: CompiledPolicy): void {
+    this.current = next;
+    this.currentDecider = compileDecider(next);
+  }
+}
+
+function pick(g: CompiledGrants, keep: (label: string) => boolean): CompiledGrants {
+  return {
+    fs: g.fs.filter((x) => keep(x.grant)),
+    net: g.net.filter((x) => keep(x.grant)),
+    ipc: g.ipc.filter((x) => keep(x.grant)),
+    spawn: g.spawn,
+  };
+}
+
+function count(p: CompiledPolicy): number {
+  return (
+    p.fs.length +
+    p.net.length +
+    p.ipc.length +
+    p.optional.fs.length +
+    p.optional.net.length +
+    p.optional.ipc.length
+  );
+}
