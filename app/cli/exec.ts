@@ -13,6 +13,7 @@ import { realizePolicy } from '../host/real-path.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
 import { buildPlan } from '../sandbox/build-plan.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
+import { corralDataDir } from '../host/corral-dirs.ts';
 import { launchSandbox } from '../sandbox/launcher.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import { statusToAudit, limitMessage } from '../sandbox/status-audit.ts';
@@ -105,7 +106,9 @@ async function runConfined(
   const vars = pathVariables({
     workspace,
     extensionData:
-      loaded.ext === 'exec' ? join(runTmp, 'data') : extensionDataFolder(loaded.ext, io.env),
+      loaded.ext === 'exec'
+        ? join(runTmp, 'data')
+        : join(corralDataDir(io.env), 'data', loaded.ext),
     tmp: join(runTmp, 'tmp'),
     env: io.env,
   });
@@ -184,12 +187,6 @@ function realFolder(path: string, cwd: string, option: string): string {
     // reported below
   }
   throw new SetupError(`${option} ${path} is not an existing folder; fix: give the folder to open`);
-}
-
-/** Where an extension's private data lives: $XDG_DATA_HOME/corral/data/ID. */
-function extensionDataFolder(id: string, env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_DATA_HOME || join(env.HOME || '/nonexistent', '.local', 'share');
-  return join(base, 'corral', 'data', id);
 }
 
 function errText(e: unknown): string {

@@ -10,6 +10,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'exec [--policy FILE] [--workspace DIR] [--audit FILE] -- CMD [ARGS...]   run a command in the sandbox',
     load: async () => (await import('./exec.ts')).execCommand,
   },
+  run: {
+    summary:
+      'run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]   run an unpacked extension',
+    load: async () => (await import('./run.ts')).runCommand,
+  },
   lint: {
     summary: 'lint FILE [--json]   lint a manifest (corral.json) or a rules file',
     load: async () => (await import('./lint.ts')).lintCommand,

@@ -3,6 +3,7 @@
 // of rebuilding them (zod schemas cost tens of milliseconds per start). Behaviour is entry.ts's.
 import { startupSnapshot } from 'node:v8';
 import './exec.ts';
+import './run.ts';
 import './lint.ts';
 import './policy-compile.ts';
 import { runCli } from './run-cli.ts';

@@ -1,0 +1,54 @@
+// Permission questions on the terminal for `corral run`: allow once, allow always, or deny. One
+// question at a time; with no terminal to ask on, every question is answered deny.
+import { createInterface } from 'node:readline';
+import type { PermissionPrompt, PromptAnswer, PromptService } from '../runtime/prompts.ts';
+import { denyAllPrompts } from '../runtime/prompts.ts';
+
+const ANSWERS: Record<string, PromptAnswer> = {
+  o: 'allow-once',
+  a: 'allow-always',
+  d: 'deny',
+  '': 'deny',
+};
+
+export function terminalPrompts(
+  input: NodeJS.ReadStream,
+  output: NodeJS.WriteStream,
+): PromptService {
+  if (!input.isTTY) return denyAllPrompts;
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    ask(prompt: PermissionPrompt, signal: AbortSignal): Promise<PromptAnswer> {
+      const asked = queue.then(() => askOnce(prompt, signal, input, output));
+      queue = asked.catch(() => {});
+      return asked;
+    },
+  };
+}
+
+function askOnce(
+  prompt: PermissionPrompt,
+  signal: AbortSignal,
+  input: NodeJS.ReadStream,
+  output: NodeJS.WriteStream,
+): Promise<PromptAnswer> {
+  if (signal.aborted) return Promise.resolve('deny');
+  return new Promise((resolve) => {
+    const rl = createInterface({ input, output });
+    const finish = (answer: PromptAnswer) => {
+      rl.close();
+      resolve(answer);
+    };
+    signal.addEventListener('abort', () => {
+      output.write('\n(no answer in time: denied)\n');
+      finish('deny');
+    });
+    const ask = () =>
+      rl.question(`${prompt.question} Allow [o]nce, [a]lways, or [d]eny? `, (text) => {
+        const answer = ANSWERS[text.trim().toLowerCase().slice(0, 1)];
+        if (answer) finish(answer);
+        else ask();
+      });
+    ask();
+  });
+}

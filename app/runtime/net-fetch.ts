@@ -1,0 +1,141 @@
+// net/fetch for the broker: the host makes the HTTP request for the extension, after the policy
+// allowed host:port. The name is resolved once, every address it yields must be public (no DNS
+// rebinding onto loopback, private or metadata addresses), and the connection goes to exactly the
+// address that was checked. Redirects are returned, never followed: each hop is a new decision.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { isUtf8 } from 'node:buffer';
+import type { LookupFunction } from 'node:net';
+import { classifyAddress } from '../net/address-class.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
+import type { NetFetchParams, NetFetchResult } from '../protocol/methods.ts';
+import type { NetFetcher } from './broker.ts';
+import { RpcFailure } from './rpc-peer.ts';
+
+/** The largest response body returned to an extension (the frame limit must carry it as base64). */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export interface NetFetcherOptions {
+  /**
+   * Names answered without DNS, like curl's --resolve: for `corral dev` mock endpoints and tests.
+   * An address given here is trusted even when local, because the user (not the network) chose it.
+   */
+  resolve?: Record<string, string>;
+  /** Extra certificate authorities to trust (PEM), e.g. a local test server's. */
+  ca?: string[];
+  timeoutMs?: number;
+  lookup?: typeof dnsLookup;
+}
+
+type VettedCallback = (
+  err: Error | null,
+  address?: string | LookupAddress[],
+  family?: number,
+) => void;
+
+export function createNetFetcher(options: NetFetcherOptions = {}): NetFetcher {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const resolveOnce = options.lookup ?? dnsLookup;
+  return {
+    fetch(params: NetFetchParams, target: { host: string; port: number }): Promise<NetFetchResult> {
+      const url = new URL(params.url);
+      const vetted = ((hostname: string, opts: { all?: boolean }, callback: VettedCallback) => {
+        // With autoSelectFamily (Node 20's default) net asks for every address at once.
+        const answer = (address: string, family: number) =>
+          opts.all ? callback(null, [{ address, family }]) : callback(null, address, family);
+        const pinned = options.resolve?.[target.host];
+        if (pinned) return answer(pinned, pinned.includes(':') ? 6 : 4);
+        const literal = classifyAddress(hostname);
+        // An IP literal was granted as that exact address: it is what the user approved.
+        if (literal) return answer(literal.address, literal.family);
+        resolveOnce(hostname, { all: true }, (err, addresses: LookupAddress[]) => {
+          if (err) return callback(err);
+          const bad = addresses.find((a) => classifyAddress(a.address)?.class !== 'public');
+          if (bad || addresses.length === 0) {
+            const why = bad
+              ? `${hostname} resolves to ${bad.address} (${classifyAddress(bad.address)?.class ?? 'unknown'})`
+              : `${hostname} has no address`;
+            return callback(Object.assign(new Error(why), { code: 'ECORRALVET' }));
+          }
+          answer(addresses[0]!.address, addresses[0]!.family);
+        });
+      }) as unknown as LookupFunction;
+      const body =
+        params.body === undefined
+          ? undefined
+          : typeof params.body === 'string'
+            ? Buffer.from(params.body, 'utf8')
+            : Buffer.from(params.body.base64, 'base64');
+      const transport = url.protocol === 'https:' ? https : http;
+      return new Promise<NetFetchResult>((resolve, reject) => {
+        const req = transport.request(
+          url,
+          {
+            method: params.method ?? 'GET',
+            headers: {
+              ...params.headers,
+              ...(body ? { 'content-length': String(body.length) } : {}),
+            },
+            lookup: vetted,
+            agent: false, // no pooled socket: every request is vetted afresh
+            timeout: timeoutMs,
+            ...(options.ca ? { ca: options.ca } : {}),
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > MAX_RESPONSE_BYTES) {
+                req.destroy();
+                reject(
+                  new RpcFailure(
+                    ErrorCode.LimitExceeded,
+                    `the response from ${target.host} is larger than ${MAX_RESPONSE_BYTES} bytes`,
+                  ),
+                );
+                return;
+              }
+              chunks.push(chunk);
+            });
+            res.on('error', (e) => reject(failure(e, target.host)));
+            res.on('end', () => {
+              const data = Buffer.concat(chunks);
+              const headers: Record<string, string> = {};
+              for (const [name, value] of Object.entries(res.headers)) {
+                if (value !== undefined)
+                  headers[name] = Array.isArray(value) ? value.join(', ') : value;
+              }
+              resolve({
+                status: res.statusCode ?? 502,
+                headers,
+                body: isUtf8(data) ? data.toString('utf8') : { base64: data.toString('base64') },
+              });
+            });
+          },
+        );
+        req.on('timeout', () =>
+          req.destroy(
+            Object.assign(new Error(`no answer from ${target.host} in ${timeoutMs} ms`), {
+              code: 'ETIMEDOUT',
+            }),
+          ),
+        );
+        req.on('error', (e) => reject(failure(e, target.host)));
+        req.end(body);
+      });
+    },
+  };
+}
+
+function failure(e: Error & { code?: string }, host: string): RpcFailure {
+  if (e.code === 'ECORRALVET')
+    return new RpcFailure(ErrorCode.PermissionDenied, `permission denied: ${e.message}`);
+  if (e.code === 'ETIMEDOUT') return new RpcFailure(ErrorCode.LimitExceeded, e.message);
+  if (e.code === 'ENOTFOUND') return new RpcFailure(ErrorCode.NotFound, `${host} was not found`);
+  return new RpcFailure(
+    ErrorCode.InternalError,
+    `fetch from ${host} failed: ${e.code ?? e.message}`,
+  );
+}
