@@ -1,11 +1,11 @@
-// Entry of the start-up snapshot (dist/corral.blob): every command module is loaded and its
-// schemas built once, at `npm install`, so each `corral` run starts from that ready heap instead
-// of rebuilding them (zod schemas cost tens of milliseconds per start). Behaviour is entry.ts's.
+// Entry of the start-up snapshot (dist/corral.blob): the pure schema modules are loaded and their
+// zod schemas built once, at `npm install`, so each `corral` run starts from that ready heap instead
+// of rebuilding them (tens of milliseconds per start). Only pure modules go in: Node does not vouch
+// for built-in modules such as child_process or http inside a snapshot, so the commands (which use
+// them) load after start-up, as in entry.ts. Behaviour is entry.ts's.
 import { startupSnapshot } from 'node:v8';
-import './exec.ts';
-import './run.ts';
-import './lint.ts';
-import './policy-compile.ts';
+import '../protocol/methods.ts';
+import { sandboxPlanSchema } from '../sandbox/plan.ts';
 import { runCli } from './run-cli.ts';
 import { parsePolicyDocument } from '../policy/manifest.ts';
 
@@ -40,6 +40,19 @@ parsePolicyDocument(
   'warm-up',
 );
 parsePolicyDocument(JSON.stringify({ permissions: {}, limits: {} }), 'warm-up');
+sandboxPlanSchema.parse({
+  mode: 'full',
+  mounts: [{ path: '/usr', access: 'ro' }],
+  symlinks: [{ path: '/bin', target: 'usr/bin' }],
+  execPaths: ['/usr/bin/true'],
+  tmpfs: ['/tmp'],
+  cwd: '/tmp',
+  env: { PATH: '/usr/bin' },
+  tcpConnectPorts: [],
+  tcpBindPorts: [],
+  keepFds: [],
+  limits: { memoryBytes: 1, cpuPercent: 1, pids: 1, openFiles: 8, fileSizeBytes: 1, timeoutMs: 1 },
+});
 
 startupSnapshot.setDeserializeMainFunction(() => {
   // A snapshot's process.argv has no script: [node, ...args].

@@ -76,7 +76,8 @@ export async function vetAndConnect(options: VetAndConnectOptions): Promise<VetA
       signal,
       `resolving ${host.host}`,
     );
-    if (!answer.ok) return answer.code === 'connect-failed' ? { ...answer, code: 'dns-failed' } : answer;
+    if (!answer.ok)
+      return answer.code === 'connect-failed' ? { ...answer, code: 'dns-failed' } : answer;
     resolved = answer.value.map((a) => a.address);
   }
   const vetted = vetAddresses({
@@ -91,8 +92,19 @@ export async function vetAndConnect(options: VetAndConnectOptions): Promise<VetA
 
   let last: VetFailure = { ok: false, code: 'connect-failed', reason: 'no address to connect to' };
   for (const a of vetted.addresses.slice(0, MAX_ATTEMPTS)) {
-    const socket = net.connect({ host: a.address, port, family: a.family, lookup: noLookup, noDelay: true });
-    const r = await withDeadline(connected(socket), deadline, signal, `connecting to ${a.address}:${port}`);
+    const socket = net.connect({
+      host: a.address,
+      port,
+      family: a.family,
+      lookup: noLookup,
+      noDelay: true,
+    });
+    const r = await withDeadline(
+      connected(socket),
+      deadline,
+      signal,
+      `connecting to ${a.address}:${port}`,
+    );
     if (r.ok) return { ok: true, socket, address: a.address, reason: vetted.reason };
     socket.destroy();
     last = r;

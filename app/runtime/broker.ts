@@ -324,6 +324,8 @@ export function createBroker(o: BrokerOptions): Broker {
       return handlers[method]!(checked.value as never);
     },
     onNotification(method, params) {
+      // Notifications share the call budget: a log flood is throttled like a call flood.
+      if (!bucket.take()) return count('rate limit: notifications dropped');
       if (method !== 'log') {
         audit('process', method.slice(0, 64), '-', 'deny', 'unknown notification');
         return;
