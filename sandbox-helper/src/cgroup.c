@@ -1,79 +1,76 @@
 /* The pids limit for a root caller. The kernel exempts uid 0 from RLIMIT_NPROC (copy_process()
- * spares INIT_USER, even inside a user namespace), so a root caller's sandbox is put in a pids
- * cgroup of its own: v2 where the root cgroup delegates the pids controller, else v1. An
- * unprivileged caller has no writable cgroup (and needs none: RLIMIT_NPROC, counted per user
- * namespace, bounds it). */
+ * spares INIT_USER, even inside a user namespace), so a root caller's sandbox gets a pids cgroup
+ * of its own in the v1 pids hierarchy. An unprivileged caller has no writable cgroup and needs
+ * none: RLIMIT_NPROC, counted per user namespace, bounds it. (cgroup v2 is not used: this
+ * machine's v2 offers no pids controller, so that path could not be tested.) */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "sandbox.h"
 #include "util.h"
 
+#define PIDS_HIERARCHY "/sys/fs/cgroup/pids"
+
 static char group[PATH_MAX]; /* empty: no cgroup in use */
 
-static int v2_has_pids(void)
+/* Removes the empty groups of helpers that were SIGKILLed and could not clean up themselves;
+ * rmdir refuses a group that still holds a process, so a live sandbox is never touched. */
+static void sweep(void)
 {
-	char buf[256] = "";
-	int fd = open("/sys/fs/cgroup/cgroup.subtree_control", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	DIR *dir = opendir(PIDS_HIERARCHY);
+	struct dirent *e;
+	int pid;
 
-	if (fd >= 0)
-		close(fd);
-	return n > 0 && strstr(buf, "pids") != NULL;
-}
-
-static int put(const char *file, unsigned long long value)
-{
-	char path[PATH_MAX + 16], text[32];
-	int fd, n;
-
-	snprintf(path, sizeof path, "%s/%s", group, file);
-	n = snprintf(text, sizeof text, "%llu", value);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = write(fd, text, (size_t)n) == n ? 0 : -1;
-	close(fd);
-	return n;
+	while (dir && (e = readdir(dir)))
+		if (sscanf(e->d_name, "corral-sandbox-%d", &pid) == 1 && kill(pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR);
+	if (dir)
+		closedir(dir);
 }
 
 int cgroup_create(unsigned long long pids)
 {
-	const char *base = v2_has_pids() ? "/sys/fs/cgroup" : "/sys/fs/cgroup/pids";
+	char path[PATH_MAX + 16], max[32];
+	int fd = -1, n = snprintf(max, sizeof max, "%llu", pids + 1); /* + the sandbox's init */
 
 	if (getuid() != 0)
-		return 0;
-	snprintf(group, sizeof group, "%s/corral-sandbox-%d", base, getpid());
-	/* pids + 1: the sandbox's init is one of them */
-	if (mkdir(group, 0700) < 0 || put("pids.max", pids + 1) < 0) {
-		int saved = errno;
-
-		cgroup_remove();
-		errno = saved;
-		die_errno("limit pids: uid 0 is exempt from RLIMIT_NPROC and no pids cgroup could be "
-			  "made in %s (hint: run the sandbox as an unprivileged user)", base);
+		return -1;
+	sweep();
+	snprintf(group, sizeof group, PIDS_HIERARCHY "/corral-sandbox-%d", getpid());
+	snprintf(path, sizeof path, "%s/pids.max", group);
+	if (mkdir(group, 0700) == 0 && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0 &&
+	    write(fd, max, (size_t)n) == n && close(fd) == 0) {
+		/* C1 moves itself in through `tasks`: a single thread moving itself skips the global
+		 * threadgroup lock (and its RCU grace period) that a write to cgroup.procs takes. */
+		snprintf(path, sizeof path, "%s/tasks", group);
+		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0)
+			return fd;
 	}
-	return 1;
+	n = errno;
+	cgroup_remove();
+	errno = n;
+	die_errno("limit pids: uid 0 is exempt from RLIMIT_NPROC and no pids cgroup could be made "
+		  "in " PIDS_HIERARCHY " (hint: run the sandbox as an unprivileged user)");
 }
 
-int cgroup_add(pid_t pid)
+void cgroup_join(int tasks_fd)
 {
-	if (put("cgroup.procs", (unsigned long long)pid) == 0)
-		return 0;
-	if (errno != ESRCH) /* ESRCH: C1 failed already, and said why */
-		die_errno("join %s", group);
-	return -1;
+	if (write(tasks_fd, "0", 1) != 1)
+		die_errno("join the pids cgroup");
+	close(tasks_fd);
 }
 
 void cgroup_remove(void)
 {
 	/* Empty by now: every process of the sandbox has been reaped. */
 	if (group[0] && rmdir(group) < 0 && errno != ENOENT)
-		status_line(0, "error cannot remove %s", group);
+		dprintf(STDERR_FILENO, "corral-sandbox: cannot remove %s: %m\n", group);
 	group[0] = '\0';
 }

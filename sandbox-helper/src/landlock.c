@@ -35,37 +35,24 @@ struct ll_net_port_attr {
 };
 
 #define LL_CREATE_RULESET_VERSION (1U << 0)
-#define LL_RULE_PATH_BENEATH 1
-#define LL_RULE_NET_PORT 2
+enum { LL_RULE_PATH_BENEATH = 1, LL_RULE_NET_PORT = 2 };
 
-#define FS_EXECUTE (1ULL << 0)
-#define FS_WRITE_FILE (1ULL << 1)
-#define FS_READ_FILE (1ULL << 2)
-#define FS_READ_DIR (1ULL << 3)
-#define FS_REMOVE_DIR (1ULL << 4)
-#define FS_REMOVE_FILE (1ULL << 5)
-#define FS_MAKE_CHAR (1ULL << 6)
-#define FS_MAKE_DIR (1ULL << 7)
-#define FS_MAKE_REG (1ULL << 8)
-#define FS_MAKE_SOCK (1ULL << 9)
-#define FS_MAKE_FIFO (1ULL << 10)
-#define FS_MAKE_BLOCK (1ULL << 11)
-#define FS_MAKE_SYM (1ULL << 12)
-#define FS_REFER (1ULL << 13)     /* ABI 2 */
-#define FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
-#define FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
-#define FS_ALL ((1ULL << 16) - 1)
+/* File-system rights, by bit: ABI 1 has 0-12, ABI 2 adds REFER, 3 TRUNCATE, 5 IOCTL_DEV. */
+#define FS(bit) (1ULL << (bit))
+enum { EXECUTE, WRITE_FILE, READ_FILE, READ_DIR, REMOVE_DIR, REMOVE_FILE, MAKE_CHAR, MAKE_DIR,
+       MAKE_REG, MAKE_SOCK, MAKE_FIFO, MAKE_BLOCK, MAKE_SYM, REFER, TRUNCATE, IOCTL_DEV, FS_COUNT };
+#define FS_ALL (FS(FS_COUNT) - 1)
 #define NET_BIND_TCP (1ULL << 0)    /* ABI 4 */
 #define NET_CONNECT_TCP (1ULL << 1) /* ABI 4 */
 #define SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
 #define SCOPE_SIGNAL (1ULL << 1)               /* ABI 6 */
 
 /* Rights that make sense on a file; the kernel refuses directory rights on a file rule. */
-#define FILE_RIGHTS (FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
-#define READ (FS_READ_FILE | FS_READ_DIR)
+#define FILE_RIGHTS (FS(EXECUTE) | FS(WRITE_FILE) | FS(READ_FILE) | FS(TRUNCATE) | FS(IOCTL_DEV))
+#define READ (FS(READ_FILE) | FS(READ_DIR))
 /* Everything but running programs and making device nodes. */
-#define WRITE (FS_ALL & ~(FS_EXECUTE | FS_MAKE_CHAR | FS_MAKE_BLOCK))
-#define DEVICE (FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
+#define WRITE (FS_ALL & ~(FS(EXECUTE) | FS(MAKE_CHAR) | FS(MAKE_BLOCK)))
+#define DEVICE (FS(READ_FILE) | FS(WRITE_FILE) | FS(TRUNCATE) | FS(IOCTL_DEV))
 
 static const char *const dev_nodes[] = { DEV_NODES };
 
@@ -124,16 +111,16 @@ int landlock_prepare(const struct policy *p, int abi)
 	 * are zeroed, which it accepts. */
 	switch (abi) {
 	case 1: /* no REFER: ABI 1 denies every cross-folder rename and link anyway */
-		attr.handled_access_fs &= ~FS_REFER;
+		attr.handled_access_fs &= ~FS(REFER);
 		/* fallthrough */
 	case 2:
-		attr.handled_access_fs &= ~FS_TRUNCATE;
+		attr.handled_access_fs &= ~FS(TRUNCATE);
 		/* fallthrough */
 	case 3: /* no TCP rules: the network namespace still confines us to loopback */
 		attr.handled_access_net = 0;
 		/* fallthrough */
 	case 4:
-		attr.handled_access_fs &= ~FS_IOCTL_DEV;
+		attr.handled_access_fs &= ~FS(IOCTL_DEV);
 		/* fallthrough */
 	case 5: /* no scopes: the namespaces still hide host processes and abstract sockets */
 		attr.scoped = 0;
@@ -149,7 +136,7 @@ int landlock_prepare(const struct policy *p, int abi)
 	for (int i = 0; i < p->n_mounts; i++)
 		add_path(ruleset, p->mounts[i].fd, p->mounts[i].writable ? WRITE : READ, fs, p->mounts[i].path);
 	for (int i = 0; i < p->n_exec; i++)
-		add_path(ruleset, p->exec[i].fd, FS_EXECUTE | FS_READ_FILE, fs, p->exec[i].path);
+		add_path(ruleset, p->exec[i].fd, FS(EXECUTE) | FS(READ_FILE), fs, p->exec[i].path);
 	for (int i = 0; i < p->n_tmpfs; i++)
 		add_own_path(ruleset, p->tmpfs[i], WRITE, fs);
 	add_own_path(ruleset, "/proc", READ, fs);

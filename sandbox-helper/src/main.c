@@ -37,10 +37,11 @@ static _Noreturn void run_command(int sync_fd, int abi, char **argv)
 	landlock_enforce(ruleset);
 	listener = seccomp_install();
 	process_set_rlimits(&policy.limits);
-	sync_send_ready(sync_fd, listener, abi);
+	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
+		die_errno("hand the seccomp listener over");
 	close(listener);
 	execve(argv[0], argv, policy.env);
-	sync_send_exec_failed(sync_fd);
+	sync_send(sync_fd, SYNC_EXEC_FAILED, 0, -1); /* die() says why */
 	die_errno("exec %s", argv[0]);
 }
 
@@ -51,11 +52,11 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	pid_t command;
 
 	ns_watch_supervisor(sync_fd);
+	if (cgroup >= 0)
+		cgroup_join(cgroup);
 	ns_setup(uid, gid);
 	mounts_open_grants(&policy);
 	mounts_build(&policy);
-	if (cgroup)
-		sync_wait_go(sync_fd); /* so that the command is born inside it */
 	forwarded_signals(&forwarded);
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0 || (command = fork()) < 0)
 		die_errno("fork the command");
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
 		run_init(sync[1], abi, uid, gid, cgroup, argv + i + 1);
 	}
 	close(sync[1]);
-	if (cgroup && cgroup_add(c1) == 0)
-		sync_send_go(sync[0]);
+	if (cgroup >= 0)
+		close(cgroup);
 	return supervise(c1, pidfd, sync[0], &policy);
 }

@@ -106,7 +106,8 @@ _Noreturn void ns_init(pid_t command, int sync_fd)
 
 		if (pid == command) {
 			/* Our exit kills whatever the command left behind in the namespace. */
-			sync_send_status(sync_fd, status);
+			if (sync_send(sync_fd, SYNC_STATUS, status, -1) < 0)
+				die_errno("report the command's end");
 			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		}
 		if (pid < 0 && errno != EINTR)

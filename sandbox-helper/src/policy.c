@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,41 +43,48 @@ static const struct {
 
 static char why[160]; /* the formatted reason for the current line */
 
+__attribute__((format(printf, 1, 2))) static const char *say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	return why;
+}
+
+/* Appends v to a fixed array, or names the cap that was hit. */
+#define PUSH(array, n, v, what) \
+	((n) < (int)ARRAY_LEN(array) ? ((array)[(n)++] = (v), NULL) : say("too many '%s' lines", what))
+
 /* Absolute, normalised: no empty, "." or ".." segment and no trailing slash. */
 static const char *check_path(const char *s)
 {
-	const char *seg = s + 1;
-
-	if (!s || s[0] != '/')
+	if (s[0] != '/')
 		return "expected an absolute path";
 	if (strlen(s) >= PATH_MAX)
 		return "path too long";
-	if (s[1] == '\0')
-		return NULL;
-	for (;;) {
+	for (const char *seg = s + 1; s[1] != '\0'; seg += strcspn(seg, "/") + 1) {
 		size_t n = strcspn(seg, "/");
 
 		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
 			return "path is not normalised (empty, '.' or '..' segment, or trailing slash)";
 		if (seg[n] == '\0')
-			return NULL;
-		seg += n + 1;
+			break;
 	}
+	return NULL;
 }
 
-/* A path the helper may mount or link: never the whole root, never its own /proc or /dev. */
+/* A path the helper mounts or links: never the whole root, never its own /proc or /dev. */
 static const char *check_mount_path(const char *s)
 {
 	const char *bad = check_path(s);
 
-	if (bad)
-		return bad;
-	if (strcmp(s, "/") == 0)
-		return "cannot replace the whole root";
-	if (strncmp(s, "/proc", 5) == 0 && (s[5] == '\0' || s[5] == '/'))
-		return "/proc is the sandbox's own";
-	if (strncmp(s, "/dev", 4) == 0 && (s[4] == '\0' || s[4] == '/'))
-		return "/dev is the sandbox's own";
+	if (bad || strcmp(s, "/") == 0)
+		return bad ? bad : "cannot replace the whole root";
+	if ((strncmp(s, "/proc", 5) == 0 && (s[5] == '\0' || s[5] == '/')) ||
+	    (strncmp(s, "/dev", 4) == 0 && (s[4] == '\0' || s[4] == '/')))
+		return "/proc and /dev are the sandbox's own";
 	return NULL;
 }
 
@@ -86,14 +94,11 @@ static const char *number(const char *s, uint64_t min, uint64_t max, uint64_t *o
 	unsigned long long v;
 	char *end;
 
-	if (!s || s[0] < '0' || s[0] > '9')
-		return "expected a decimal number";
 	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno == ERANGE || *end != '\0' || v < min || v > max) {
-		snprintf(why, sizeof why, "'%.24s' is not a number from %llu to %llu", s,
-			 (unsigned long long)min, (unsigned long long)max);
-		return why;
+	v = s && s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+	if (!s || s[0] < '0' || s[0] > '9' || errno == ERANGE || *end != '\0' || v < min || v > max) {
+		return say("'%.24s' is not a number from %llu to %llu", s ? s : "",
+			   (unsigned long long)min, (unsigned long long)max);
 	}
 	*out = v;
 	return NULL;
@@ -101,41 +106,32 @@ static const char *number(const char *s, uint64_t min, uint64_t max, uint64_t *o
 
 static const char *once(unsigned *seen, unsigned bit, const char *what)
 {
-	if (*seen & bit) {
-		snprintf(why, sizeof why, "'%s' given twice", what);
-		return why;
-	}
+	if (*seen & bit)
+		return say("'%s' given twice", what);
 	*seen |= bit;
 	return NULL;
 }
 
-static const char *full(const char *what)
+static const char *add_env(struct policy *p, char *arg)
 {
-	snprintf(why, sizeof why, "too many '%s' lines", what);
-	return why;
-}
+	size_t n = strcspn(arg, "=");
 
-static const char *add_env(struct policy *p, char *rest)
-{
-	const char *eq = rest ? strchr(rest, '=') : NULL;
-	size_t n = eq ? (size_t)(eq - rest) : 0;
-
-	if (!eq || n == 0 || (rest[0] >= '0' && rest[0] <= '9') ||
-	    strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n)
+	if (arg[n] != '=' || n == 0 || (arg[0] >= '0' && arg[0] <= '9') ||
+	    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n)
 		return "expected NAME=VALUE with a valid variable name";
 	for (int i = 0; i < p->n_env; i++)
-		if (strncmp(p->env[i], rest, n + 1) == 0)
+		if (strncmp(p->env[i], arg, n + 1) == 0)
 			return "variable given twice";
 	if (p->n_env == MAX_ENV)
-		return full("env");
-	p->env[p->n_env++] = rest;
+		return "too many 'env' lines";
+	p->env[p->n_env++] = arg; /* env[] stays NULL-terminated: zeroed, with a spare slot */
 	return NULL;
 }
 
-static const char *add_keep_fd(struct policy *p, const char *rest, int policy_fd, int status_fd)
+static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd, int status_fd)
 {
 	uint64_t fd;
-	const char *bad = number(rest, 3, KEEP_FD_MAX, &fd);
+	const char *bad = number(arg, 3, KEEP_FD_MAX, &fd);
 
 	if (bad)
 		return bad;
@@ -144,104 +140,62 @@ static const char *add_keep_fd(struct policy *p, const char *rest, int policy_fd
 	for (int i = 0; i < p->n_keep_fds; i++)
 		if (p->keep_fds[i] == (int)fd)
 			return "keep-fd given twice";
-	if (p->n_keep_fds == MAX_KEEP_FDS)
-		return full("keep-fd");
-	p->keep_fds[p->n_keep_fds++] = (int)fd;
-	return NULL;
+	return PUSH(p->keep_fds, p->n_keep_fds, (int)fd, "keep-fd");
 }
 
-static const char *add_port(uint16_t *ports, int *n, const char *rest, const char *what)
+static const char *add_limit(struct policy *p, char *arg, char *value, unsigned *seen)
 {
-	uint64_t port;
-	const char *bad = number(rest, 1, 65535, &port);
-
-	if (bad)
-		return bad;
-	if (*n == MAX_PORTS)
-		return full(what);
-	ports[(*n)++] = (uint16_t)port;
-	return NULL;
-}
-
-static const char *add_limit(struct policy *p, char *rest, unsigned *seen)
-{
-	char *value = rest ? strchr(rest, ' ') : NULL;
-
-	if (value)
-		*value++ = '\0';
-	for (size_t i = 0; rest && i < ARRAY_LEN(limit_specs); i++) {
-		if (strcmp(rest, limit_specs[i].name) != 0)
-			continue;
+	for (size_t i = 0; i < ARRAY_LEN(limit_specs); i++) {
 		uint64_t *slot = (uint64_t *)((char *)&p->limits + limit_specs[i].offset);
-		const char *bad = number(value, limit_specs[i].min, limit_specs[i].max, slot);
+		const char *bad;
 
+		if (strcmp(arg, limit_specs[i].name) != 0)
+			continue;
+		bad = number(value, limit_specs[i].min, limit_specs[i].max, slot);
 		return bad ? bad : once(seen, SEEN_LIMIT0 << i, limit_specs[i].name);
 	}
 	return "expected 'limit memory|cpu|pids|nofile|fsize|timeout-ms VALUE'";
 }
 
-static const char *directive(struct policy *p, const char *word, char *rest, unsigned *seen,
+static const char *directive(struct policy *p, const char *word, char *arg, unsigned *seen,
 			     int policy_fd, int status_fd)
 {
+	char *second = arg ? strchr(arg, ' ') : NULL; /* of `symlink PATH TARGET`, `limit KIND N` */
 	const char *bad;
+	uint64_t port;
 
+	if (!arg || !*arg)
+		return say("'%s' needs an argument", word);
+	if (second && (strcmp(word, "symlink") == 0 || strcmp(word, "limit") == 0))
+		*second++ = '\0';
 	if (strcmp(word, "mode") == 0)
-		return rest && strcmp(rest, "full") == 0 ? once(seen, SEEN_MODE, "mode") : "expected 'mode full'";
-	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0) {
-		if ((bad = check_mount_path(rest)))
-			return bad;
-		if (p->n_mounts == MAX_MOUNTS)
-			return full("ro/rw");
-		p->mounts[p->n_mounts++] = (struct grant){ rest, word[1] == 'w', -1 };
-		return NULL;
-	}
-	if (strcmp(word, "symlink") == 0) {
-		char *target = rest ? strchr(rest, ' ') : NULL;
-
-		if (!target || target[1] == '\0')
-			return "expected 'symlink PATH TARGET'";
-		*target++ = '\0';
-		if ((bad = check_mount_path(rest)))
-			return bad;
-		if (p->n_symlinks == MAX_SYMLINKS)
-			return full("symlink");
-		p->symlinks[p->n_symlinks++] = (struct symlink_spec){ rest, target };
-		return NULL;
-	}
-	if (strcmp(word, "tmpfs") == 0) {
-		if ((bad = check_mount_path(rest)))
-			return bad;
-		if (p->n_tmpfs == MAX_TMPFS)
-			return full("tmpfs");
-		p->tmpfs[p->n_tmpfs++] = rest;
-		return NULL;
-	}
-	if (strcmp(word, "exec") == 0) {
-		if ((bad = check_path(rest)))
-			return bad;
-		if (p->n_exec == MAX_EXEC)
-			return full("exec");
-		p->exec[p->n_exec++] = (struct grant){ rest, 0, -1 };
-		return NULL;
-	}
-	if (strcmp(word, "cwd") == 0) {
-		if ((bad = check_path(rest)))
-			return bad;
-		p->cwd = rest;
-		return once(seen, SEEN_CWD, "cwd");
-	}
+		return strcmp(arg, "full") == 0 ? once(seen, SEEN_MODE, word) : "expected 'mode full'";
+	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0)
+		return (bad = check_mount_path(arg)) ? bad
+		       : PUSH(p->mounts, p->n_mounts, ((struct grant){ arg, word[1] == 'w', -1 }), "ro/rw");
+	if (strcmp(word, "tmpfs") == 0)
+		return (bad = check_mount_path(arg)) ? bad : PUSH(p->tmpfs, p->n_tmpfs, arg, word);
+	if (strcmp(word, "symlink") == 0)
+		return !second || !*second ? "expected 'symlink PATH TARGET'"
+		       : (bad = check_mount_path(arg)) ? bad
+		       : PUSH(p->symlinks, p->n_symlinks, ((struct symlink_spec){ arg, second }), word);
+	if (strcmp(word, "exec") == 0)
+		return (bad = check_path(arg)) ? bad : PUSH(p->exec, p->n_exec, ((struct grant){ arg, 0, -1 }), word);
+	if (strcmp(word, "cwd") == 0)
+		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)
-		return add_env(p, rest);
+		return add_env(p, arg);
 	if (strcmp(word, "tcp-connect") == 0)
-		return add_port(p->tcp_connect, &p->n_tcp_connect, rest, word);
+		return (bad = number(arg, 1, 65535, &port)) ? bad
+		       : PUSH(p->tcp_connect, p->n_tcp_connect, (uint16_t)port, word);
 	if (strcmp(word, "tcp-bind") == 0)
-		return add_port(p->tcp_bind, &p->n_tcp_bind, rest, word);
+		return (bad = number(arg, 1, 65535, &port)) ? bad
+		       : PUSH(p->tcp_bind, p->n_tcp_bind, (uint16_t)port, word);
 	if (strcmp(word, "keep-fd") == 0)
-		return add_keep_fd(p, rest, policy_fd, status_fd);
+		return add_keep_fd(p, arg, policy_fd, status_fd);
 	if (strcmp(word, "limit") == 0)
-		return add_limit(p, rest, seen);
-	snprintf(why, sizeof why, "unknown directive '%.32s'", word);
-	return why;
+		return add_limit(p, arg, second, seen);
+	return say("unknown directive '%.32s'", word);
 }
 
 /* What a complete policy must have said by its `end` line. */
@@ -252,10 +206,8 @@ static const char *missing(unsigned seen)
 	if (!(seen & SEEN_CWD))
 		return "'cwd' is required";
 	for (size_t i = 0; i < ARRAY_LEN(limit_specs); i++)
-		if (!(seen & (SEEN_LIMIT0 << i))) {
-			snprintf(why, sizeof why, "'limit %s' is required", limit_specs[i].name);
-			return why;
-		}
+		if (!(seen & (SEEN_LIMIT0 << i)))
+			return say("'limit %s' is required", limit_specs[i].name);
 	return NULL;
 }
 

@@ -34,19 +34,24 @@ int seccomp_install(void);                  /* returns the user-notification lis
 const char *seccomp_denied_name(int nr);
 int seccomp_denied_errno(int nr);
 
-/* supervisor.c: P0, and the messages C1/C2 send it. */
+/* supervisor.c: P0, and the messages C1 and C2 send it on a SOCK_SEQPACKET pair. */
+enum sync_kind {
+	SYNC_READY = 'R',       /* C2 → P0: value = Landlock ABI, with the seccomp listener fd */
+	SYNC_EXEC_FAILED = 'E', /* C2 → P0: execve failed (C2 then dies with the reason) */
+	SYNC_STATUS = 'S',      /* C1 → P0: value = the command's wait status */
+};
+struct sync_msg {
+	char kind;
+	int value;
+};
+int sync_send(int fd, char kind, int value, int pass_fd); /* 0, or -1 with errno */
 void supervisor_watch_parent(pid_t parent);
 int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p);
-void sync_send_ready(int sync_fd, int listener_fd, int landlock_abi);
-void sync_send_exec_failed(int sync_fd);
-void sync_send_status(int sync_fd, int wait_status);
-void sync_send_go(int sync_fd);  /* P0 → C1: the cgroup is ready, start the command */
-void sync_wait_go(int sync_fd);
 
-/* cgroup.c: the pids limit of a root caller (P0). */
-int cgroup_create(unsigned long long pids); /* 1 when the sandbox needs cgroup_add() */
-int cgroup_add(pid_t pid);      /* -1 when pid is gone already */
-void cgroup_remove(void);
+/* cgroup.c: the pids limit of a root caller. */
+int cgroup_create(unsigned long long pids); /* P0: the new group's `tasks` fd, or -1 if unused */
+void cgroup_join(int tasks_fd);             /* C1, before it starts the command */
+void cgroup_remove(void);                   /* P0, once the sandbox is reaped */
 
 /* check.c */
 int check_run(void);

@@ -23,13 +23,6 @@
 #define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
 #define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */
 
-enum { MSG_READY = 'R', MSG_EXEC_FAILED = 'E', MSG_STATUS = 'S', MSG_GO = 'G' };
-
-struct sync_msg {
-	char kind;
-	int value;
-};
-
 struct watch {
 	int pidfd, sync, listener, sigfd, timer;
 	int ready, exec_failed, timed_out, have_status, status;
@@ -37,58 +30,41 @@ struct watch {
 	unsigned long long timeout_ms;
 };
 
-static int sync_send(int fd, char kind, int value, int pass_fd)
+/* One message on the SOCK_SEQPACKET pair, with at most one descriptor riding along. */
+static ssize_t sync_io(int fd, int sending, int flags, struct sync_msg *msg, int *pass_fd)
 {
-	struct sync_msg msg = { kind, value };
-	struct iovec iov = { &msg, sizeof msg };
+	struct iovec iov = { msg, sizeof *msg };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	} ctl = { { 0 } };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			     .msg_controllen = sizeof ctl.buf };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	ssize_t n;
 
-	if (pass_fd >= 0) {
-		struct cmsghdr *c;
-
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof ctl.buf;
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+	if (sending && *pass_fd < 0) {
+		mh.msg_controllen = 0;
+	} else if (sending) {
+		*c = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = SOL_SOCKET,
+				       .cmsg_type = SCM_RIGHTS };
+		memcpy(CMSG_DATA(c), pass_fd, sizeof(int));
 	}
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof msg ? 0 : -1;
+	if (sending)
+		return sendmsg(fd, &mh, flags | MSG_NOSIGNAL);
+	n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
+	c = CMSG_FIRSTHDR(&mh);
+	*pass_fd = -1;
+	if (n > 0 && c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(pass_fd, CMSG_DATA(c), sizeof(int));
+	return n;
 }
 
-void sync_send_ready(int sync_fd, int listener_fd, int landlock_abi)
+int sync_send(int fd, char kind, int value, int pass_fd)
 {
-	if (sync_send(sync_fd, MSG_READY, landlock_abi, listener_fd) < 0)
-		die_errno("message to the supervisor");
-}
+	struct sync_msg msg = { kind, value };
 
-void sync_send_exec_failed(int sync_fd)
-{
-	sync_send(sync_fd, MSG_EXEC_FAILED, 0, -1); /* die() follows and says why anyway */
-}
-
-void sync_send_status(int sync_fd, int wait_status)
-{
-	if (sync_send(sync_fd, MSG_STATUS, wait_status, -1) < 0)
-		die_errno("message to the supervisor");
-}
-
-void sync_send_go(int sync_fd)
-{
-	sync_send(sync_fd, MSG_GO, 0, -1); /* fails only if C1 died already: supervise() reports it */
-}
-
-void sync_wait_go(int sync_fd)
-{
-	struct sync_msg msg;
-
-	if (recv(sync_fd, &msg, sizeof msg, 0) != (ssize_t)sizeof msg || msg.kind != MSG_GO)
-		die("the supervisor did not finish the set-up");
+	return sync_io(fd, 1, 0, &msg, &pass_fd) == (ssize_t)sizeof msg ? 0 : -1;
 }
 
 void supervisor_watch_parent(pid_t parent)
@@ -103,43 +79,32 @@ void supervisor_watch_parent(pid_t parent)
 
 static void read_sync(struct watch *w)
 {
-	for (;;) {
-		struct sync_msg msg;
-		struct iovec iov = { &msg, sizeof msg };
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} ctl;
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-				     .msg_controllen = sizeof ctl.buf };
-		struct cmsghdr *c;
-		ssize_t n = recvmsg(w->sync, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	struct sync_msg msg;
+	ssize_t n;
+	int fd;
 
+	while ((n = sync_io(w->sync, 0, MSG_DONTWAIT, &msg, &fd)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n <= 0) { /* every sandbox process has let go of its end */
-			close(w->sync);
-			w->sync = -1;
-			return;
-		}
-		c = CMSG_FIRSTHDR(&mh);
-		if (n != sizeof msg || (msg.kind == MSG_READY) != (c && c->cmsg_type == SCM_RIGHTS))
+		if (n != sizeof msg || (msg.kind == SYNC_READY) != (fd >= 0))
 			die("malformed message from the sandbox");
-		if (msg.kind == MSG_READY) {
-			memcpy(&w->listener, CMSG_DATA(c), sizeof(int));
+		if (msg.kind == SYNC_READY) {
+			w->listener = fd;
 			w->ready = 1;
 			if (status_line(0, "layers user,mount,pid,net,ipc,uts,cgroup,landlock=%d,seccomp,"
 					   "nnp,caps,rlimits", msg.value) < 0)
 				w->lost++;
-		} else if (msg.kind == MSG_EXEC_FAILED) {
-			w->exec_failed = 1;
-		} else {
+		}
+		w->exec_failed |= msg.kind == SYNC_EXEC_FAILED;
+		if (msg.kind == SYNC_STATUS) {
 			w->have_status = 1;
 			w->status = msg.value;
 		}
 	}
+	close(w->sync); /* every sandbox process has let go of its end */
+	w->sync = -1;
 }
 
 static void answer(struct watch *w)
