@@ -5,6 +5,7 @@ import { printTable, type BenchTable } from './table.ts';
 const benches: Record<string, () => Promise<BenchTable>> = {
   sandbox: async () => (await import('./sandbox.bench.ts')).benchSandbox(),
   policy: async () => (await import('./policy.bench.ts')).benchPolicy(),
+  runtime: async () => (await import('./runtime.bench.ts')).benchRuntime(),
 };
 
 const only = process.argv.slice(2);
