@@ -15,6 +15,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]   run an unpacked extension',
     load: async () => (await import('./run.ts')).runCommand,
   },
+  doctor: {
+    summary:
+      'doctor [--json]   which isolation layers this machine offers and which the sandbox uses',
+    load: async () => (await import('./doctor.ts')).doctorCommand,
+  },
   lint: {
     summary: 'lint FILE [--json]   lint a manifest (corral.json) or a rules file',
     load: async () => (await import('./lint.ts')).lintCommand,
