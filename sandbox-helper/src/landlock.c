@@ -133,12 +133,16 @@ int landlock_prepare(const struct policy *p, int abi)
 	ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
 	if (ruleset < 0)
 		die_errno("landlock_create_ruleset");
-	for (int i = 0; i < p->n_mounts; i++)
-		add_path(ruleset, p->mounts[i].fd, p->mounts[i].writable ? WRITE : READ, fs, p->mounts[i].path);
+	for (int i = 0; i < p->n_mounts; i++) {
+		const struct grant *m = &p->mounts[i];
+
+		if (m->kind == MOUNT_TMPFS)
+			add_own_path(ruleset, m->path, WRITE, fs);
+		else
+			add_path(ruleset, m->fd, m->kind == MOUNT_RW ? WRITE : READ, fs, m->path);
+	}
 	for (int i = 0; i < p->n_exec; i++)
 		add_path(ruleset, p->exec[i].fd, FS(EXECUTE) | FS(READ_FILE), fs, p->exec[i].path);
-	for (int i = 0; i < p->n_tmpfs; i++)
-		add_own_path(ruleset, p->tmpfs[i], WRITE, fs);
 	add_own_path(ruleset, "/proc", READ, fs);
 	add_own_path(ruleset, "/dev/shm", WRITE, fs);
 	for (size_t i = 0; i < ARRAY_LEN(dev_nodes); i++) {

@@ -48,7 +48,6 @@ static _Noreturn void run_command(int sync_fd, int abi, char **argv)
 /* C1, pid 1 of the new pid namespace: builds the file system, starts C2, then reaps. */
 static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int cgroup, char **argv)
 {
-	sigset_t forwarded;
 	pid_t command;
 
 	ns_watch_supervisor(sync_fd);
@@ -57,8 +56,7 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	ns_setup(uid, gid);
 	mounts_open_grants(&policy);
 	mounts_build(&policy);
-	forwarded_signals(&forwarded);
-	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0 || (command = fork()) < 0)
+	if ((command = fork()) < 0)
 		die_errno("fork the command");
 	if (command == 0)
 		run_command(sync_fd, abi, argv);
@@ -79,6 +77,7 @@ int main(int argc, char **argv)
 {
 	pid_t parent = getppid(); /* first thing: the later re-check needs the original */
 	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2], cgroup;
+	sigset_t forwarded;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	pid_t c1;
@@ -104,6 +103,11 @@ int main(int argc, char **argv)
 		    strerror(-abi));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno("socketpair");
+	/* Blocked from before the clone: P0 reads them from a signalfd, and C1 forwards them once
+	 * the command exists (C2 unblocks them for itself). */
+	forwarded_signals(&forwarded);
+	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0)
+		die_errno("sigprocmask");
 	cgroup = cgroup_create(policy.limits.pids);
 	if ((c1 = ns_clone(&pidfd)) == 0) {
 		close(sync[0]);

@@ -36,7 +36,8 @@ void mounts_open_grants(struct policy *p)
 	/* Opened once, before anything is mounted: later steps (binds, Landlock) use these
 	 * descriptors, so nothing can redirect a grant between check and use. */
 	for (int i = 0; i < p->n_mounts; i++)
-		p->mounts[i].fd = open_grant(p->mounts[i].writable ? "rw" : "ro", p->mounts[i].path);
+		if (p->mounts[i].kind != MOUNT_TMPFS)
+			p->mounts[i].fd = open_grant(p->mounts[i].kind == MOUNT_RW ? "rw" : "ro", p->mounts[i].path);
 	for (int i = 0; i < p->n_exec; i++)
 		p->exec[i].fd = open_grant("exec", p->exec[i].path);
 }
@@ -143,53 +144,28 @@ static void build_dev(int root, unsigned long long shm_size)
 	close(dev);
 }
 
-static int depth(const char *path)
-{
-	int n = 0;
-
-	for (; *path; path++)
-		n += *path == '/';
-	return n;
-}
-
-/* Grants and private tmpfs, shallowest first whatever their order in the policy, so that a
- * tmpfs at /tmp never hides a grant beneath it. */
+/* Grants and private tmpfs in policy order (the compiler puts parents first, and a tmpfs before
+ * the grants beneath it). nodev, nosuid: a grant exposes files, never devices or set-uid programs. */
 static void mount_grants(int root, const struct policy *p)
 {
-	for (int d = 1; d <= PATH_MAX / 2; d++) {
-		int more = 0;
+	for (int i = 0; i < p->n_mounts; i++) {
+		const struct grant *g = &p->mounts[i];
+		struct stat st;
+		char target[40];
+		int dst;
 
-		for (int i = 0; i < p->n_mounts; i++) {
-			const struct grant *g = &p->mounts[i];
-			struct stat st;
-			int dst;
-
-			more |= depth(g->path) > d;
-			if (depth(g->path) != d)
-				continue;
+		if (g->kind == MOUNT_TMPFS) {
+			dst = make_mount_point(root, g->path, 1);
+			snprintf(target, sizeof target, "/proc/self/fd/%d", dst);
+			mount_tmpfs(target, p->limits.memory, g->path);
+		} else {
 			if (fstat(g->fd, &st) < 0)
 				die_errno("%s", g->path);
 			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
-			/* nodev, nosuid: a grant exposes files, never devices or set-uid programs. */
-			bind_fd(g->fd, dst,
-				MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (g->writable ? 0 : MOUNT_ATTR_RDONLY),
-				g->path);
-			close(dst);
+			bind_fd(g->fd, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				(g->kind == MOUNT_RW ? 0 : MOUNT_ATTR_RDONLY), g->path);
 		}
-		for (int i = 0; i < p->n_tmpfs; i++) {
-			char target[40];
-			int dst;
-
-			more |= depth(p->tmpfs[i]) > d;
-			if (depth(p->tmpfs[i]) != d)
-				continue;
-			dst = make_mount_point(root, p->tmpfs[i], 1);
-			snprintf(target, sizeof target, "/proc/self/fd/%d", dst);
-			mount_tmpfs(target, p->limits.memory, p->tmpfs[i]);
-			close(dst);
-		}
-		if (!more)
-			break;
+		close(dst);
 	}
 }
 

@@ -170,17 +170,24 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		*second++ = '\0';
 	if (strcmp(word, "mode") == 0)
 		return strcmp(arg, "full") == 0 ? once(seen, SEEN_MODE, word) : "expected 'mode full'";
-	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0)
-		return (bad = check_mount_path(arg)) ? bad
-		       : PUSH(p->mounts, p->n_mounts, ((struct grant){ arg, word[1] == 'w', -1 }), "ro/rw");
-	if (strcmp(word, "tmpfs") == 0)
-		return (bad = check_mount_path(arg)) ? bad : PUSH(p->tmpfs, p->n_tmpfs, arg, word);
+	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0 || strcmp(word, "tmpfs") == 0) {
+		enum mount_kind kind = word[0] == 't' ? MOUNT_TMPFS : word[1] == 'w' ? MOUNT_RW : MOUNT_RO;
+		int *count = kind == MOUNT_TMPFS ? &p->n_tmpfs : &p->n_binds;
+
+		if ((bad = check_mount_path(arg)))
+			return bad;
+		if (*count == (kind == MOUNT_TMPFS ? MAX_TMPFS : MAX_MOUNTS))
+			return say("too many '%s' lines", kind == MOUNT_TMPFS ? "tmpfs" : "ro/rw");
+		++*count;
+		p->mounts[p->n_mounts++] = (struct grant){ arg, kind, -1 };
+		return NULL;
+	}
 	if (strcmp(word, "symlink") == 0)
 		return !second || !*second ? "expected 'symlink PATH TARGET'"
 		       : (bad = check_mount_path(arg)) ? bad
 		       : PUSH(p->symlinks, p->n_symlinks, ((struct symlink_spec){ arg, second }), word);
 	if (strcmp(word, "exec") == 0)
-		return (bad = check_path(arg)) ? bad : PUSH(p->exec, p->n_exec, ((struct grant){ arg, 0, -1 }), word);
+		return (bad = check_path(arg)) ? bad : PUSH(p->exec, p->n_exec, ((struct grant){ arg, MOUNT_RO, -1 }), word);
 	if (strcmp(word, "cwd") == 0)
 		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)

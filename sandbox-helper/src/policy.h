@@ -15,10 +15,13 @@
 #define MAX_PORTS 64           /* per direction (connect, bind) */
 #define MAX_KEEP_FDS 8         /* the broker socket and little else */
 
+/* ro, rw and tmpfs lines, kept in policy order: they are mounted in that order. */
+enum mount_kind { MOUNT_RO, MOUNT_RW, MOUNT_TMPFS };
+
 struct grant {
 	const char *path;
-	int writable; /* rw (1) or ro (0); unused for exec grants */
-	int fd;       /* O_PATH, opened without following symlinks by C1 */
+	enum mount_kind kind; /* unused for exec grants */
+	int fd;               /* O_PATH, opened without following symlinks by C1; -1 for tmpfs */
 };
 
 struct symlink_spec {
@@ -31,12 +34,10 @@ struct limits {
 };
 
 struct policy {
-	struct grant mounts[MAX_MOUNTS];
-	int n_mounts;
+	struct grant mounts[MAX_MOUNTS + MAX_TMPFS];
+	int n_mounts, n_binds, n_tmpfs; /* n_mounts = n_binds + n_tmpfs */
 	struct symlink_spec symlinks[MAX_SYMLINKS];
 	int n_symlinks;
-	const char *tmpfs[MAX_TMPFS];
-	int n_tmpfs;
 	struct grant exec[MAX_EXEC];
 	int n_exec;
 	const char *cwd;

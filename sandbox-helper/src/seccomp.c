@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -149,6 +150,7 @@ int seccomp_install(void)
 	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 
 	if (fd < 0)
-		die_errno("seccomp filter");
+		die("seccomp filter with a user-notification listener: %s; hint: Linux >= 5.0 with "
+		    "CONFIG_SECCOMP_FILTER=y", strerror(errno));
 	return fd;
 }

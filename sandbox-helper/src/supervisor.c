@@ -178,7 +178,7 @@ int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
 
 	forwarded_signals(&forwarded);
 	/* A reader that went away must cost us a line, not our life (SIGPIPE). */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR || sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0 ||
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
 	    (w.sigfd = signalfd(-1, &forwarded, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    (w.timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC)) < 0 ||
 	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
