@@ -17,10 +17,6 @@
 #include "sandbox.h"
 #include "util.h"
 
-#define HINT_USERNS                                                                          \
-	"enable unprivileged user namespaces (user.max_user_namespaces > 0, "                  \
-	"kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0)"
-
 /* In output order; landlock is printed after cgroup. flag 0: not a namespace. */
 static const struct {
 	const char *name;
@@ -34,8 +30,8 @@ static const struct {
 	{ "ipc", CLONE_NEWIPC, "a kernel with CONFIG_IPC_NS=y" },
 	{ "uts", CLONE_NEWUTS, "a kernel with CONFIG_UTS_NS=y" },
 	{ "cgroup", CLONE_NEWCGROUP, "a kernel with CONFIG_CGROUPS=y (Linux >= 4.6)" },
-	{ "seccomp", 0, "a kernel with CONFIG_SECCOMP_FILTER=y" },
-	{ "seccompNotify", 0, "Linux >= 5.0" },
+	{ "seccomp", 0, HINT_SECCOMP },
+	{ "seccompNotify", 0, HINT_SECCOMP },
 	{ "noNewPrivs", 0, "Linux >= 3.5" },
 };
 enum { SECCOMP = 7, NOTIFY = 8, NNP = 9 };
@@ -88,10 +84,7 @@ int check_run(void)
 		if (i + 1 == SECCOMP && abi > 0)
 			printf(",\"landlock\":{\"ok\":true,\"abi\":%d}", abi);
 		else if (i + 1 == SECCOMP)
-			print_layer("landlock", -abi,
-				    "Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= "
-				    "boot parameter",
-				    0);
+			print_layer("landlock", -abi, HINT_LANDLOCK, 0);
 	}
 	printf("}}\n");
 	return fflush(stdout) == 0 ? 0 : EXIT_SETUP;

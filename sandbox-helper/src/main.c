@@ -98,9 +98,7 @@ int main(int argc, char **argv)
 	supervisor_watch_parent(parent);
 	policy_read(policy_fd, status, &policy);
 	if ((abi = landlock_abi()) < 1)
-		die("mode full needs Landlock: %s; hint: Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK=y "
-		    "and 'landlock' in the lsm= boot parameter",
-		    strerror(-abi));
+		die("mode full needs Landlock: %s; hint: " HINT_LANDLOCK, strerror(-abi));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno("socketpair");
 	/* Blocked from before the clone: P0 reads them from a signalfd, and C1 forwards them once

@@ -81,8 +81,8 @@ static int make_mount_point(int root, const char *path, int is_dir)
 	fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		die_errno("mount point for %s", path);
-	if (!S_ISDIR(st.st_mode) != !is_dir)
-		die("mount point for %s: a %s is in the way", path, is_dir ? "file" : "folder");
+	if (!S_ISDIR(st.st_mode) != !is_dir || S_ISLNK(st.st_mode))
+		die("mount point for %s: something else is in the way", path);
 	close(parent);
 	return fd;
 }

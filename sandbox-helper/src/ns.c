@@ -32,11 +32,8 @@ pid_t ns_clone(int *pidfd)
 		int saved = errno;
 
 		cgroup_remove();
-		die("cannot create the sandbox's namespaces: %s; hint: enable unprivileged user "
-		    "namespaces (user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1, or "
-		    "kernel.apparmor_restrict_unprivileged_userns=0); 'corral-sandbox --check' names "
-		    "the missing one",
-		    strerror(saved));
+		die("cannot create the sandbox's namespaces: %s; hint: " HINT_USERNS
+		    "; 'corral-sandbox --check' names the missing one", strerror(saved));
 	}
 	return (pid_t)pid;
 }

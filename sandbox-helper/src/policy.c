@@ -3,6 +3,7 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -289,4 +290,9 @@ void policy_read(int fd, int status_fd, struct policy *p)
 	close(fd);
 	if (policy_parse(text, len, fd, status_fd, p, err, sizeof err) < 0)
 		die("%s", err);
+	/* Checked before the helper opens anything, so none of its own descriptors can take a
+	 * keep-fd's number and be handed to the command. */
+	for (int i = 0; i < p->n_keep_fds; i++)
+		if (fcntl(p->keep_fds[i], F_GETFD) < 0)
+			die_errno("keep-fd %d", p->keep_fds[i]);
 }

@@ -6,6 +6,14 @@
 
 #include "policy.h"
 
+/* How to enable a missing layer, for --check and for the one-line refusal. */
+#define HINT_USERNS                                                                   \
+	"enable unprivileged user namespaces (user.max_user_namespaces > 0, "           \
+	"kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0)"
+#define HINT_LANDLOCK \
+	"Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot parameter"
+#define HINT_SECCOMP "Linux >= 5.0 with CONFIG_SECCOMP_FILTER=y"
+
 /* ns.c: namespaces and the pid-1 init. */
 pid_t ns_clone(int *pidfd);                /* P0: C1 in fresh namespaces; 0 in C1 */
 void ns_watch_supervisor(int sync_fd);      /* C1: die with P0 */

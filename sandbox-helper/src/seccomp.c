@@ -102,17 +102,19 @@ static const struct sock_filter filter[] = {
 	/* clone3 keeps its flags in memory BPF cannot read; ENOSYS makes glibc fall back to clone. */
 	JEQ(__NR_clone3, 0, 1),
 	RET(SECCOMP_RET_ERRNO | ENOSYS),
-	DENY_TRACE(SC_DENY) DENY_MOUNT(SC_DENY) DENY_NAMESPACE(SC_DENY) DENY_SURFACE(SC_DENY)
-	DENY_KEYRING(SC_DENY) DENY_ADMIN(SC_DENY)
-	/* Other personas revive old quirks (READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE): only PER_LINUX
-	 * and the 0xffffffff query. */
-	SC_ALLOW_IF_2(personality, 0, 0, 0xffffffffU)
+	/* The argument checks first: the kernel's per-syscall cache cannot skip these (their answer
+	 * depends on arguments), and ioctl in particular is frequent. */
 	/* Typing into, or driving, the caller's terminal. */
 	SC_DENY_IF_2(ioctl, 1, TIOCSTI, TIOCLINUX)
 	/* Netlink, packet, vsock, ...: large, rarely audited families; extensions need these three. */
 	SC_ALLOW_IF_3(socket, 0, AF_UNIX, AF_INET, AF_INET6)
 	/* The clone flavour of unshare. */
 	SC_DENY_IF_BITS(clone, 0, CLONE_NS_FLAGS)
+	/* Other personas revive old quirks (READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE): only PER_LINUX
+	 * and the 0xffffffff query. */
+	SC_ALLOW_IF_2(personality, 0, 0, 0xffffffffU)
+	DENY_TRACE(SC_DENY) DENY_MOUNT(SC_DENY) DENY_NAMESPACE(SC_DENY) DENY_SURFACE(SC_DENY)
+	DENY_KEYRING(SC_DENY) DENY_ADMIN(SC_DENY)
 	ALLOW,
 };
 
@@ -150,7 +152,7 @@ int seccomp_install(void)
 	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 
 	if (fd < 0)
-		die("seccomp filter with a user-notification listener: %s; hint: Linux >= 5.0 with "
-		    "CONFIG_SECCOMP_FILTER=y", strerror(errno));
+		die("seccomp filter with a user-notification listener: %s; hint: " HINT_SECCOMP,
+		    strerror(errno));
 	return fd;
 }

@@ -88,7 +88,8 @@ static void read_sync(struct watch *w)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n != sizeof msg || (msg.kind == SYNC_READY) != (fd >= 0))
+		if (n != sizeof msg || (msg.kind == SYNC_READY) != (fd >= 0) ||
+		    (msg.kind == SYNC_READY && w->ready))
 			die("malformed message from the sandbox");
 		if (msg.kind == SYNC_READY) {
 			w->listener = fd;

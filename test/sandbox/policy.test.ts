@@ -134,6 +134,11 @@ describe('policies the helper refuses', { skip }, () => {
       edited((l) => [...l.slice(0, 2), 'keep-fd 4', ...l.slice(2)]),
       /keep-fd names the helper's own policy or status descriptor/,
     ],
+    [
+      'a keep-fd that is not open (a helper descriptor could take its number)',
+      edited((l) => [...l.slice(0, 2), 'keep-fd 9', ...l.slice(2)]),
+      /keep-fd 9: Bad file descriptor/,
+    ],
     ['a wrong first line', edited((l) => ['corral-sandbox-policy 2', ...l.slice(1)]), /line 1/],
     [
       'a NUL byte',
