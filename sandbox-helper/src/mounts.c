@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -12,6 +13,32 @@
 
 #include "sandbox.h"
 #include "util.h"
+
+/* The new mount API as raw system calls: glibc wraps it only since 2.36, musl not at all, and
+ * <linux/mount.h> clashes with glibc's <sys/mount.h>. Values from <linux/mount.h>; the numbers
+ * are the same on every architecture. */
+#ifndef __NR_open_tree
+#define __NR_open_tree 428
+#define __NR_move_mount 429
+#endif
+#ifndef __NR_mount_setattr
+#define __NR_mount_setattr 442
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+enum { ATTR_RDONLY = 0x1, ATTR_NOSUID = 0x2, ATTR_NODEV = 0x4, ATTR_NOEXEC = 0x8 };
+enum { TREE_CLONE = 1, MOVE_FROM_FD = 0x4, MOVE_TO_FD = 0x40 };
+struct mount_attrs {
+	__u64 attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int set_attrs(int dfd, const char *path, unsigned flags, __u64 attrs)
+{
+	struct mount_attrs a = { .attr_set = attrs };
+
+	return (int)syscall(__NR_mount_setattr, dfd, path, flags, &a, sizeof a);
+}
 
 /* Where the root is assembled before pivot_root. Covering the host's /tmp in our own mount
  * namespace is harmless: every grant is already an open descriptor by then. */
@@ -90,13 +117,13 @@ static int make_mount_point(int root, const char *path, int is_dir)
 /* Binds src (and every mount beneath it) onto dst. The attributes are set on the detached
  * copy, so a read-only grant is never writable, not even for an instant, and mount_setattr
  * only adds flags: it cannot trip over the flags the kernel locked (nosuid, nodev, atime). */
-static void bind_fd(int src, int dst, unsigned long long attrs, const char *path)
+static void bind_fd(int src, int dst, __u64 attrs, const char *path)
 {
-	struct mount_attr attr = { .attr_set = attrs };
-	int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	int tree = (int)syscall(__NR_open_tree, src, "",
+				TREE_CLONE | O_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 
-	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0 ||
-	    move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (tree < 0 || set_attrs(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0 ||
+	    syscall(__NR_move_mount, tree, "", dst, "", MOVE_FROM_FD | MOVE_TO_FD) < 0)
 		die_errno("bind %s", path);
 	close(tree);
 }
@@ -130,7 +157,7 @@ static void build_dev(int root, unsigned long long shm_size)
 		    (dst = openat(dev, dev_nodes[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 		    (src = open(host, O_PATH | O_CLOEXEC)) < 0)
 			die_errno("%s", host);
-		bind_fd(src, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, host);
+		bind_fd(src, dst, ATTR_NOSUID | ATTR_NOEXEC, host);
 		close(src);
 		close(dst);
 	}
@@ -162,8 +189,8 @@ static void mount_grants(int root, const struct policy *p)
 			if (fstat(g->fd, &st) < 0)
 				die_errno("%s", g->path);
 			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
-			bind_fd(g->fd, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				(g->kind == MOUNT_RW ? 0 : MOUNT_ATTR_RDONLY), g->path);
+			bind_fd(g->fd, dst, ATTR_NOSUID | ATTR_NODEV | (g->kind == MOUNT_RW ? 0 : ATTR_RDONLY),
+				g->path);
 		}
 		close(dst);
 	}
@@ -171,7 +198,6 @@ static void mount_grants(int root, const struct policy *p)
 
 void mounts_build(const struct policy *p)
 {
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
 	int root;
 
 	/* Slave: host unmounts still reach us, nothing we mount reaches the host. */
@@ -200,8 +226,7 @@ void mounts_build(const struct policy *p)
 	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		die_errno("pivot_root");
 	/* The skeleton is read-only, like bwrap's: the command cannot leave files at / or in /dev. */
-	if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof ro) < 0 ||
-	    mount_setattr(AT_FDCWD, "/dev", 0, &ro, sizeof ro) < 0)
+	if (set_attrs(AT_FDCWD, "/", 0, ATTR_RDONLY) < 0 || set_attrs(AT_FDCWD, "/dev", 0, ATTR_RDONLY) < 0)
 		die_errno("read-only root");
 	close(root);
 }

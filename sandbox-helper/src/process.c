@@ -13,6 +13,9 @@
 #include "sandbox.h"
 #include "util.h"
 
+#ifndef __NR_close_range
+#define __NR_close_range 436 /* the same on every architecture; musl has no wrapper */
+#endif
 #define CAP_PROBE_MAX 64 /* capability numbers fit a u64 mask; the kernel says EINVAL past its last */
 
 void process_enter_cwd(const char *cwd)
@@ -51,11 +54,11 @@ void process_close_fds(const struct policy *p, const int *internal, int n_intern
 		while (to <= top && !kept(to, p, internal, n_internal))
 			to++;
 		if (to > top) { /* nothing past top is kept */
-			if (close_range((unsigned)from, ~0U, 0) < 0)
+			if (syscall(__NR_close_range, from, ~0U, 0) < 0)
 				die_errno("close_range");
 			break;
 		}
-		if (to > from && close_range((unsigned)from, (unsigned)to - 1, 0) < 0)
+		if (to > from && syscall(__NR_close_range, from, to - 1, 0) < 0)
 			die_errno("close_range");
 		from = to + 1;
 	}

@@ -16,6 +16,9 @@
 #include "sandbox.h"
 #include "util.h"
 
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000 /* <asm/unistd.h>, which musl's <sys/syscall.h> skips */
+#endif
 #if defined(__x86_64__)
 #define ARCH_NATIVE AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
