@@ -29,7 +29,8 @@ static void sweep(void)
 	int pid;
 
 	while (dir && (e = readdir(dir)))
-		if (sscanf(e->d_name, "corral-sandbox-%d", &pid) == 1 && kill(pid, 0) < 0 && errno == ESRCH)
+		if (sscanf(e->d_name, "corral-sandbox-%d", &pid) == 1 && kill(pid, 0) < 0 &&
+		    errno == ESRCH)
 			unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR);
 	if (dir)
 		closedir(dir);
@@ -47,8 +48,8 @@ int cgroup_create(unsigned long long pids)
 	snprintf(path, sizeof path, "%s/pids.max", group);
 	if (mkdir(group, 0700) == 0 && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0 &&
 	    write(fd, max, (size_t)n) == n && close(fd) == 0) {
-		/* C1 moves itself in through `tasks`: a single thread moving itself skips the global
-		 * threadgroup lock (and its RCU grace period) that a write to cgroup.procs takes. */
+		/* C1 moves itself in through `tasks`: a single thread moving itself skips the
+		 * global threadgroup lock (and its RCU grace period) of a cgroup.procs write. */
 		snprintf(path, sizeof path, "%s/tasks", group);
 		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0)
 			return fd;

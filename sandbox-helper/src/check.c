@@ -43,21 +43,23 @@ static void probe(int err[ARRAY_LEN(layers)])
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	struct sock_fprog prog = { .len = 1, .filter = &allow };
 
+	memset(err, 0, sizeof(int) * ARRAY_LEN(layers));
 	for (size_t i = 0; layers[i].flag; i++)
 		err[i] = unshare(layers[i].flag) < 0 ? errno : 0;
 	err[NNP] = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? errno : 0;
-	err[NOTIFY] = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0
-			      ? errno : 0;
-	err[SECCOMP] = err[NOTIFY] && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? errno : 0;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+		    &prog) < 0)
+		err[NOTIFY] = errno;
+	if (err[NOTIFY] && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		err[SECCOMP] = errno;
 }
 
 static void print_layer(const char *name, int err, const char *hint, int first)
 {
+	printf("%s\"%s\":{\"ok\":%s", first ? "" : ",", name, err ? "false" : "true");
 	if (err)
-		printf("%s\"%s\":{\"ok\":false,\"reason\":\"%s; hint: %s\"}", first ? "" : ",", name,
-		       strerror(err), hint);
-	else
-		printf("%s\"%s\":{\"ok\":true}", first ? "" : ",", name);
+		printf(",\"reason\":\"%s; hint: %s\"", strerror(err), hint);
+	printf("}");
 }
 
 int check_run(void)
@@ -75,7 +77,8 @@ int check_run(void)
 	close(pipefd[1]);
 	if (read(pipefd[0], err, sizeof err) != sizeof err || waitpid(child, &status, 0) < 0)
 		die("--check: the probe process failed");
-	printf("{\"version\":1,\"arch\":\"%s\",\"kernel\":\"%s\",\"layers\":{", u.machine, u.release);
+	printf("{\"version\":1,\"arch\":\"%s\",\"kernel\":\"%s\",\"layers\":{", u.machine,
+	       u.release);
 	for (size_t i = 0; i < ARRAY_LEN(layers); i++) {
 		/* Without a user namespace an unprivileged caller cannot make the others either. */
 		const char *hint = i > 0 && layers[i].flag && err[0] ? HINT_USERNS : layers[i].hint;

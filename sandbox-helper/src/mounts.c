@@ -62,9 +62,12 @@ void mounts_open_grants(struct policy *p)
 {
 	/* Opened once, before anything is mounted: later steps (binds, Landlock) use these
 	 * descriptors, so nothing can redirect a grant between check and use. */
-	for (int i = 0; i < p->n_mounts; i++)
-		if (p->mounts[i].kind != MOUNT_TMPFS)
-			p->mounts[i].fd = open_grant(p->mounts[i].kind == MOUNT_RW ? "rw" : "ro", p->mounts[i].path);
+	for (int i = 0; i < p->n_mounts; i++) {
+		struct grant *g = &p->mounts[i];
+
+		if (g->kind != MOUNT_TMPFS)
+			g->fd = open_grant(g->kind == MOUNT_RW ? "rw" : "ro", g->path);
+	}
 	for (int i = 0; i < p->n_exec; i++)
 		p->exec[i].fd = open_grant("exec", p->exec[i].path);
 }
@@ -145,7 +148,7 @@ static void build_dev(int root, unsigned long long shm_size)
 
 	/* mknod is refused in a user namespace, so the harmless nodes are bound from the host. */
 	if (mkdirat(root, "dev", 0755) < 0 ||
-	    mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64") < 0 ||
+	    mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") ||
 	    (dev = openat(root, "dev", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die_errno("/dev");
 	for (size_t i = 0; i < ARRAY_LEN(dev_nodes); i++) {
@@ -164,15 +167,15 @@ static void build_dev(int root, unsigned long long shm_size)
 	if (mkdirat(dev, "shm", 0700) < 0)
 		die_errno("/dev/shm");
 	mount_tmpfs("dev/shm", shm_size, "/dev/shm");
-	if (symlinkat("/proc/self/fd", dev, "fd") < 0 || symlinkat("/proc/self/fd/0", dev, "stdin") < 0 ||
-	    symlinkat("/proc/self/fd/1", dev, "stdout") < 0 ||
-	    symlinkat("/proc/self/fd/2", dev, "stderr") < 0)
+	if (symlinkat("/proc/self/fd", dev, "fd") || symlinkat("/proc/self/fd/0", dev, "stdin") ||
+	    symlinkat("/proc/self/fd/1", dev, "stdout") ||
+	    symlinkat("/proc/self/fd/2", dev, "stderr"))
 		die_errno("/dev links");
 	close(dev);
 }
 
 /* Grants and private tmpfs in policy order (the compiler puts parents first, and a tmpfs before
- * the grants beneath it). nodev, nosuid: a grant exposes files, never devices or set-uid programs. */
+ * the grants beneath it). nodev, nosuid: a grant exposes files, not devices or set-uid programs. */
 static void mount_grants(int root, const struct policy *p)
 {
 	for (int i = 0; i < p->n_mounts; i++) {
@@ -189,8 +192,8 @@ static void mount_grants(int root, const struct policy *p)
 			if (fstat(g->fd, &st) < 0)
 				die_errno("%s", g->path);
 			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
-			bind_fd(g->fd, dst, ATTR_NOSUID | ATTR_NODEV | (g->kind == MOUNT_RW ? 0 : ATTR_RDONLY),
-				g->path);
+			bind_fd(g->fd, dst, ATTR_NOSUID | ATTR_NODEV |
+				(g->kind == MOUNT_RW ? 0 : ATTR_RDONLY), g->path);
 		}
 		close(dst);
 	}
@@ -225,8 +228,8 @@ void mounts_build(const struct policy *p)
 	 * the host but the grants (pivot_root(2), "NOTES"). */
 	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		die_errno("pivot_root");
-	/* The skeleton is read-only, like bwrap's: the command cannot leave files at / or in /dev. */
-	if (set_attrs(AT_FDCWD, "/", 0, ATTR_RDONLY) < 0 || set_attrs(AT_FDCWD, "/dev", 0, ATTR_RDONLY) < 0)
+	/* The skeleton is read-only, like bwrap's: no files can be left at / or in /dev. */
+	if (set_attrs(AT_FDCWD, "/", 0, ATTR_RDONLY) || set_attrs(AT_FDCWD, "/dev", 0, ATTR_RDONLY))
 		die_errno("read-only root");
 	close(root);
 }

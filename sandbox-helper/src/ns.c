@@ -26,7 +26,7 @@ pid_t ns_clone(int *pidfd)
 	/* Raw clone without a new stack behaves like fork (as bubblewrap does); CLONE_PIDFD gives a
 	 * descriptor that cannot be confused with a recycled pid. parent_tid is the 3rd argument
 	 * on both x86_64 and aarch64. */
-	long pid = syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
+	long pid = syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, 0, pidfd, 0, 0);
 
 	if (pid < 0) {
 		int saved = errno;

@@ -22,7 +22,7 @@
 #define FSIZE_MAX (1ULL << 62)                        /* RLIM_INFINITY is the next step */
 #define CPU_PERCENT_MAX 10000ULL                      /* 100 cores, as plan.ts allows */
 #define PIDS_MAX 1000000ULL                           /* plan.ts's bound */
-#define NOFILE_MIN 8ULL                               /* stdio plus a few: less cannot run a runtime */
+#define NOFILE_MIN 8ULL                               /* stdio and a few: no runtime starts below */
 #define NOFILE_MAX 1048576ULL                         /* the kernel's default fs.nr_open */
 #define TIMEOUT_MS_MAX (7ULL * 24 * 60 * 60 * 1000)   /* a week */
 #define KEEP_FD_MAX 1023ULL                           /* below FD_SETSIZE, as plan.ts allows */
@@ -55,8 +55,9 @@ __attribute__((format(printf, 1, 2))) static const char *say(const char *fmt, ..
 }
 
 /* Appends v to a fixed array, or names the cap that was hit. */
-#define PUSH(array, n, v, what) \
-	((n) < (int)ARRAY_LEN(array) ? ((array)[(n)++] = (v), NULL) : say("too many '%s' lines", what))
+#define PUSH(array, n, v, what)                                          \
+	((n) < (int)ARRAY_LEN(array) ? ((array)[(n)++] = (v), NULL)      \
+				     : say("too many '%s' lines", what))
 
 /* Absolute, normalised: no empty, "." or ".." segment and no trailing slash. */
 static const char *check_path(const char *s)
@@ -68,8 +69,8 @@ static const char *check_path(const char *s)
 	for (const char *seg = s + 1; s[1] != '\0'; seg += strcspn(seg, "/") + 1) {
 		size_t n = strcspn(seg, "/");
 
-		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return "path is not normalised (empty, '.' or '..' segment, or trailing slash)";
+		if (n == 0 || (seg[0] == '.' && (n == 1 || (n == 2 && seg[1] == '.'))))
+			return "path is not normalised (an empty, '.' or '..' segment)";
 		if (seg[n] == '\0')
 			break;
 	}
@@ -97,7 +98,7 @@ static const char *number(const char *s, uint64_t min, uint64_t max, uint64_t *o
 
 	errno = 0;
 	v = s && s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
-	if (!s || s[0] < '0' || s[0] > '9' || errno == ERANGE || *end != '\0' || v < min || v > max) {
+	if (!s || s[0] < '0' || s[0] > '9' || errno == ERANGE || *end || v < min || v > max) {
 		return say("'%.24s' is not a number from %llu to %llu", s ? s : "",
 			   (unsigned long long)min, (unsigned long long)max);
 	}
@@ -170,9 +171,10 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 	if (second && (strcmp(word, "symlink") == 0 || strcmp(word, "limit") == 0))
 		*second++ = '\0';
 	if (strcmp(word, "mode") == 0)
-		return strcmp(arg, "full") == 0 ? once(seen, SEEN_MODE, word) : "expected 'mode full'";
+		return strcmp(arg, "full") ? "expected 'mode full'" : once(seen, SEEN_MODE, word);
 	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0 || strcmp(word, "tmpfs") == 0) {
-		enum mount_kind kind = word[0] == 't' ? MOUNT_TMPFS : word[1] == 'w' ? MOUNT_RW : MOUNT_RO;
+		enum mount_kind kind = word[0] == 't' ? MOUNT_TMPFS
+				       : word[1] == 'w' ? MOUNT_RW : MOUNT_RO;
 		int *count = kind == MOUNT_TMPFS ? &p->n_tmpfs : &p->n_binds;
 
 		if ((bad = check_mount_path(arg)))
@@ -186,9 +188,11 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 	if (strcmp(word, "symlink") == 0)
 		return !second || !*second ? "expected 'symlink PATH TARGET'"
 		       : (bad = check_mount_path(arg)) ? bad
-		       : PUSH(p->symlinks, p->n_symlinks, ((struct symlink_spec){ arg, second }), word);
+		       : PUSH(p->symlinks, p->n_symlinks, ((struct symlink_spec){ arg, second }),
+			      word);
 	if (strcmp(word, "exec") == 0)
-		return (bad = check_path(arg)) ? bad : PUSH(p->exec, p->n_exec, ((struct grant){ arg, MOUNT_RO, -1 }), word);
+		return (bad = check_path(arg)) ? bad
+		       : PUSH(p->exec, p->n_exec, ((struct grant){ arg, MOUNT_RO, -1 }), word);
 	if (strcmp(word, "cwd") == 0)
 		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)
@@ -245,13 +249,16 @@ int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct po
 			bad = "text after 'end'";
 		else if (n == 1)
 			bad = strcmp(line, MAGIC) == 0 ? NULL : "expected '" MAGIC "'";
+		else if (line[0] == '\0')
+			bad = "empty line";
 		else if (strcmp(line, "end") == 0) {
 			ended = 1;
 			bad = missing(seen);
 		} else {
 			if ((space = strchr(line, ' ')))
 				*space = '\0';
-			bad = directive(p, line, space ? space + 1 : NULL, &seen, policy_fd, status_fd);
+			bad = directive(p, line, space ? space + 1 : NULL, &seen, policy_fd,
+					status_fd);
 		}
 		if (bad) {
 			snprintf(err, errlen, "policy line %u: %s", n, bad);

@@ -16,7 +16,7 @@
 #ifndef __NR_close_range
 #define __NR_close_range 436 /* the same on every architecture; musl has no wrapper */
 #endif
-#define CAP_PROBE_MAX 64 /* capability numbers fit a u64 mask; the kernel says EINVAL past its last */
+#define CAP_PROBE_MAX 64 /* capabilities fit a u64 mask; the kernel says EINVAL past its last */
 
 void process_enter_cwd(const char *cwd)
 {
@@ -90,10 +90,10 @@ void process_drop_caps(void)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		die_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
 	/* Locked: uid 0 (a root caller is mapped to itself) gets no capabilities back on exec. */
-	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-					     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-					     SECBIT_NO_CAP_AMBIENT_RAISE |
-					     SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+			  SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+			  SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
 		  0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_SECUREBITS)");
 	if (syscall(SYS_capset, &hdr, data) < 0)
@@ -114,7 +114,7 @@ void process_set_rlimits(const struct limits *l)
 	 * SIGXCPU into SIGKILL for a command that ignores it. */
 	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000);
 
-	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS breaks V8's reservations */
+	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
 	set_limit(RLIMIT_CPU, cpu, cpu + 1, "cpu");
 	/* Counted per user namespace since Linux 5.14, so only the sandbox's processes count;
 	 * +1 for the sandbox's init, which is one of them. */

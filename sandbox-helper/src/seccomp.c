@@ -60,8 +60,9 @@
  * garbage in the high half cannot slip past (CVE-2019-10063, TIOCSTI in flatpak). */
 #define SC_ALLOW_IF_2(name, arg, a, b) \
 	JEQ(__NR_##name, 0, 5), LOAD(ARG_LO(arg)), JEQ(a, 2, 0), JEQ(b, 1, 0), DENY, ALLOW,
-#define SC_ALLOW_IF_3(name, arg, a, b, c) \
-	JEQ(__NR_##name, 0, 6), LOAD(ARG_LO(arg)), JEQ(a, 3, 0), JEQ(b, 2, 0), JEQ(c, 1, 0), DENY, ALLOW,
+#define SC_ALLOW_IF_3(name, arg, a, b, c)                                               \
+	JEQ(__NR_##name, 0, 6), LOAD(ARG_LO(arg)), JEQ(a, 3, 0), JEQ(b, 2, 0), JEQ(c, 1, 0), \
+		DENY, ALLOW,
 #define SC_DENY_IF_2(name, arg, a, b) \
 	JEQ(__NR_##name, 0, 5), LOAD(ARG_LO(arg)), JEQ(a, 2, 0), JEQ(b, 1, 0), ALLOW, DENY,
 #define SC_DENY_IF_BITS(name, arg, mask) \
@@ -92,24 +93,24 @@
 	 CLONE_NEWCGROUP)
 
 static const struct sock_filter filter[] = {
-	/* Syscall numbers mean nothing without the ABI; a foreign one (i386 via int 0x80) is killed. */
+	/* Numbers mean nothing without the ABI; a foreign one (i386 via int 0x80) is killed. */
 	LOAD(offsetof(struct seccomp_data, arch)),
 	JEQ(ARCH_NATIVE, 1, 0),
 	RET(SECCOMP_RET_KILL_PROCESS),
 	LOAD(offsetof(struct seccomp_data, nr)),
 #ifdef __x86_64__
-	/* x32 reaches the same kernel entry points under other numbers: a second door to all below. */
+	/* x32 reaches the same entry points under other numbers: a second door to all below. */
 	JSET(__X32_SYSCALL_BIT, 0, 1),
 	DENY,
 #endif
-	/* clone3 keeps its flags in memory BPF cannot read; ENOSYS makes glibc fall back to clone. */
+	/* clone3 keeps its flags in memory BPF cannot read; on ENOSYS libc falls back to clone. */
 	JEQ(__NR_clone3, 0, 1),
 	RET(SECCOMP_RET_ERRNO | ENOSYS),
 	/* The argument checks first: the kernel's per-syscall cache cannot skip these (their answer
 	 * depends on arguments), and ioctl in particular is frequent. */
 	/* Typing into, or driving, the caller's terminal. */
 	SC_DENY_IF_2(ioctl, 1, TIOCSTI, TIOCLINUX)
-	/* Netlink, packet, vsock, ...: large, rarely audited families; extensions need these three. */
+	/* Netlink, packet, vsock...: big, rarely audited families; extensions need these three. */
 	SC_ALLOW_IF_3(socket, 0, AF_UNIX, AF_INET, AF_INET6)
 	/* The clone flavour of unshare. */
 	SC_DENY_IF_BITS(clone, 0, CLONE_NS_FLAGS)
@@ -149,10 +150,11 @@ int seccomp_denied_errno(int nr)
 
 int seccomp_install(void)
 {
-	struct sock_fprog prog = { .len = ARRAY_LEN(filter), .filter = (struct sock_filter *)filter };
+	struct sock_fprog prog = { ARRAY_LEN(filter), (struct sock_filter *)filter };
 	/* The listener goes to the supervisor; until it arrives a denied call would block, so
 	 * nothing between here and execve() may be one (sendmsg, close and execve are allowed). */
-	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 
 	if (fd < 0)
 		die("seccomp filter with a user-notification listener: %s; hint: " HINT_SECCOMP,

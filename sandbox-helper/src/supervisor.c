@@ -94,8 +94,8 @@ static void read_sync(struct watch *w)
 		if (msg.kind == SYNC_READY) {
 			w->listener = fd;
 			w->ready = 1;
-			if (status_line(0, "layers user,mount,pid,net,ipc,uts,cgroup,landlock=%d,seccomp,"
-					   "nnp,caps,rlimits", msg.value) < 0)
+			if (status_line(0, "layers user,mount,pid,net,ipc,uts,cgroup,landlock=%d,"
+					   "seccomp,nnp,caps,rlimits", msg.value) < 0)
 				w->lost++;
 		}
 		w->exec_failed |= msg.kind == SYNC_EXEC_FAILED;
@@ -119,7 +119,8 @@ static void answer(struct watch *w)
 			return;
 		die_errno("seccomp notification");
 	}
-	resp = (struct seccomp_notif_resp){ .id = req.id, .error = -seccomp_denied_errno(req.data.nr) };
+	resp = (struct seccomp_notif_resp){ .id = req.id,
+					    .error = -seccomp_denied_errno(req.data.nr) };
 	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 		die_errno("seccomp answer");
 	if (w->denials++ >= DENY_LINES_MAX ||
@@ -127,12 +128,20 @@ static void answer(struct watch *w)
 		w->lost++;
 }
 
+/* Through the pidfd, so a recycled pid can never be hit; ESRCH: C1 is already gone. */
+static int signal_c1(struct watch *w, int sig)
+{
+	if (syscall(SYS_pidfd_send_signal, w->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+		return -1;
+	return 0;
+}
+
 static void forward(struct watch *w)
 {
 	struct signalfd_siginfo si;
 
 	while (read(w->sigfd, &si, sizeof si) == sizeof si)
-		if (syscall(SYS_pidfd_send_signal, w->pidfd, si.ssi_signo, NULL, 0) < 0 && errno != ESRCH)
+		if (signal_c1(w, (int)si.ssi_signo) < 0)
 			die_errno("forward signal %u", si.ssi_signo);
 }
 
@@ -185,8 +194,9 @@ int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
 	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
 		die_errno("supervisor set-up");
 	for (int exited = 0; !exited;) {
-		struct pollfd pfd[] = { { w.sync, POLLIN, 0 }, { w.listener, POLLIN, 0 }, { w.sigfd, POLLIN, 0 },
-					{ w.timer, POLLIN, 0 }, { w.pidfd, POLLIN, 0 } };
+		struct pollfd pfd[] = { { w.sync, POLLIN, 0 },  { w.listener, POLLIN, 0 },
+					{ w.sigfd, POLLIN, 0 }, { w.timer, POLLIN, 0 },
+					{ w.pidfd, POLLIN, 0 } };
 
 		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
 			if (errno == EINTR)
@@ -205,7 +215,7 @@ int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
 			forward(&w);
 		if (pfd[3].revents) {
 			/* Killing pid 1 of the namespace kills everything in it. */
-			if (syscall(SYS_pidfd_send_signal, w.pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+			if (signal_c1(&w, SIGKILL) < 0)
 				die_errno("kill the sandbox");
 			w.timed_out = 1;
 			close(w.timer);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #define LINE_BYTES 512        /* one status or error line; policy paths are what makes them long */
-#define PARTIAL_WAIT_MS 1000  /* a line already begun is finished within this, or the fd is given up */
+#define PARTIAL_WAIT_MS 1000  /* a line begun is finished within this, or the fd is given up */
 
 static int status = -1;
 
@@ -65,7 +65,7 @@ int status_line(int wait_ms, const char *fmt, ...)
 			continue;
 		if ((w < 0 && errno != EAGAIN) || wait == 0 || poll(&pfd, 1, wait) <= 0) {
 			if (done > 0 || (w < 0 && errno != EAGAIN))
-				status = -1; /* half a line or a dead reader: stop rather than garble */
+				status = -1; /* half a line or a dead reader: stop, don't garble */
 			return -1;
 		}
 	}
@@ -107,7 +107,8 @@ _Noreturn void die_errno(const char *fmt, ...)
 
 int open_nofollow(int dirfd, const char *path, int flags)
 {
-	struct open_how how = { .flags = (unsigned)(flags | O_CLOEXEC), .resolve = RESOLVE_NO_SYMLINKS };
+	struct open_how how = { .flags = (unsigned)(flags | O_CLOEXEC),
+				.resolve = RESOLVE_NO_SYMLINKS };
 
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
