@@ -94,6 +94,19 @@ describe('file-system confinement', { skip }, () => {
     assert.equal(statSync(kept).nlink, 1); // neither linked nor renamed away (mv may copy it)
   });
 
+  it('never executes what the command wrote, even where execution of programs is granted', async () => {
+    const out = stage.dir('written', { writable: true });
+    const r = await runShell(
+      stage,
+      `cp /usr/bin/true ${out}/copy && ${out}/copy; /usr/bin/true && echo system`,
+      {
+        rw: [out],
+      },
+    );
+    assert.match(r.stderr, /copy: Permission denied/);
+    assert.equal(r.stdout, 'system\n');
+  });
+
   it('gives /proc read rights only (Landlock), even on files the process owns', async () => {
     const r = await runShell(stage, 'cat /proc/self/comm; echo renamed > /proc/self/comm');
     assert.equal(r.stdout, 'cat\n');
