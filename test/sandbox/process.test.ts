@@ -112,6 +112,17 @@ describe('process isolation', { skip }, () => {
     assert.deepEqual(result.status.slice(1), ['deny syscall ptrace', 'exit code 0']);
   });
 
+  it('reports at most 1,000 denials, then how many more it did not report', async () => {
+    const { answers, result } = await probeIn(stage, Array(1_200).fill('keyctl'));
+    assert.equal(answers.keyctl, 'EPERM');
+    const reported = result.status.filter((line) => line === 'deny syscall keyctl').length;
+    const lost = Number(/^lost (\d+)$/.exec(result.status.at(-2) ?? '')?.[1]);
+    // A reader that falls behind loses lines too (the supervisor never waits for it): all counted.
+    assert.ok(reported > 0 && reported <= 1_000, `${reported} lines`);
+    assert.equal(reported + lost, 1_200);
+    assert.equal(result.status.at(-1), 'exit code 0');
+  });
+
   it('keeps the command from signalling the sandbox init (Landlock signal scope)', async () => {
     const { answers } = await probeIn(stage, ['kill_init']);
     assert.equal(answers.kill_init, 'EPERM');
