@@ -229,6 +229,8 @@ export class ExtensionHost {
       env: {
         CORRAL_FD: '3',
         CORRAL_EXTENSION_ID: this.id,
+        // ${extensionData} is always granted, but its path is the host's choice: say where it is.
+        CORRAL_EXTENSION_DATA: vars.extensionData,
         ...command.env,
         ...this.o.runtimeSupport?.env,
       },
