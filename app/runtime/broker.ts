@@ -289,7 +289,7 @@ export function createBroker(o: BrokerOptions): Broker {
         grants: match.labels,
       });
       const granted = answer !== 'deny';
-      if (granted) o.grants.promote(match.labels);
+      if (granted) o.grants.promote(match.labels, answer === 'allow-always' ? 'always' : 'once');
       if (answer === 'allow-always') o.onAllowedAlways?.(match.labels);
       audit(
         'permission',

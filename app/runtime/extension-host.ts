@@ -216,6 +216,7 @@ export class ExtensionHost {
     }
     // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
     this.grants ??= new GrantState(policy);
+    this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
     const command = runtimeCommand(ext);
     const grants = sandboxGrants(this.grants.policy);
     const plan = buildPlan({

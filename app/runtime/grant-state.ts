@@ -7,6 +7,8 @@ import { compileDecider, type Decider } from '../policy/decide.ts';
 export class GrantState {
   private current: CompiledPolicy;
   private currentDecider: Decider;
+  /** Optional grants the user allowed once: they last until the extension next starts. */
+  private readonly once = new Set<string>();
 
   constructor(private readonly base: CompiledPolicy) {
     this.current = base;
@@ -21,8 +23,15 @@ export class GrantState {
     return this.currentDecider;
   }
 
-  /** Moves the optional grants with these labels (e.g. "fs[0]") into the required ones. */
-  promote(labels: readonly string[]): void {
+  /**
+   * Moves the optional grants with these labels (e.g. "fs[0]") into the required ones; with
+   * `once`, only until endRun() (the user allowed them once, not always).
+   */
+  promote(labels: readonly string[], scope: 'once' | 'always' = 'always'): void {
+    for (const label of labels) {
+      if (scope === 'once') this.once.add(label);
+      else this.once.delete(label);
+    }
     if (labels.length === 0) return;
     const wanted = new Set(labels);
     const optional = this.current.optional;
@@ -36,6 +45,30 @@ export class GrantState {
       spawn: this.current.spawn || (wanted.has('process.spawn') && optional.spawn),
       optional: { ...kept, spawn: optional.spawn && !wanted.has('process.spawn') },
     });
+  }
+
+  /** Gives back the grants allowed once, as optional ones: called when the extension (re)starts. */
+  endRun(): void {
+    if (this.once.size === 0) return;
+    const back = new Set([...this.once].map((label) => `optional ${label}`));
+    const moved = pick(this.current, (label) => back.has(label));
+    const unlabel = <T extends { grant: string }>(g: T): T => ({
+      ...g,
+      grant: g.grant.replace(/^optional /, ''),
+    });
+    const optional = this.current.optional;
+    this.replace({
+      ...this.current,
+      ...pick(this.current, (label) => !back.has(label)),
+      spawn: this.current.spawn && !this.once.has('process.spawn'),
+      optional: {
+        fs: [...optional.fs, ...moved.fs.map(unlabel)],
+        net: [...optional.net, ...moved.net.map(unlabel)],
+        ipc: [...optional.ipc, ...moved.ipc.map(unlabel)],
+        spawn: optional.spawn || this.once.has('process.spawn'),
+      },
+    });
+    this.once.clear();
   }
 
   /** Removes a required or optional grant by label ("fs[1]", "net[0]", "process.spawn"). */

@@ -45,7 +45,12 @@ export async function askWithTimeout(
   }
 }
 
-/** A PromptService that denies everything: for runs with nobody to ask. */
+/**
+ * A PromptService for runs with nobody to ask: every question fails to be shown, so it is denied
+ * and audited as "could not be shown", never as the user's answer.
+ */
 export const denyAllPrompts: PromptService = {
-  ask: async () => 'deny',
+  ask: async () => {
+    throw new Error('there is nobody to ask');
+  },
 };
