@@ -96,7 +96,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     onOutput: (stream, line) =>
       io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`),
     onState: (state, why) => {
-      if (state === 'crashed' || state === 'disabled')
+      // With --command the failed command's own line says how the extension ended; there is no
+      // restart to announce, since corral run stops once the command is answered.
+      if (command === undefined && (state === 'crashed' || state === 'disabled'))
         io.stderr(`corral run: ${name} ${state}: ${why}\n`);
     },
   });

@@ -17,6 +17,7 @@ import { launchSandbox } from '../sandbox/launcher.ts';
 import { statusToAudit } from '../sandbox/status-audit.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../protocol/methods.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
 import { createBroker, type NetFetcher } from './broker.ts';
 import { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
@@ -83,6 +84,8 @@ export class ExtensionHost {
   private crashes: number[] = [];
   private restartTimer: NodeJS.Timeout | null = null;
   private exited: Promise<void> = Promise.resolve();
+  /** How the last run ended ("exit status 3", "killed by signal 9"). */
+  private lastExit = '';
   readonly id: string;
 
   constructor(private readonly o: ExtensionHostOptions) {
@@ -134,11 +137,29 @@ export class ExtensionHost {
       throw new Error(`${this.id} is not running (${this.stateValue})`);
     const timeoutMs = this.grants!.policy.limits.timeoutMs;
     const started = performance.now();
+    const peer = this.peer;
+    const exited = this.exited;
     try {
-      const result = await this.peer.call('command/execute', { command, args }, timeoutMs);
+      const result = await peer.call('command/execute', { command, args }, timeoutMs);
       this.lifecycle('execute', 'allow', `command ${command} done`, started, command);
       return result;
     } catch (e) {
+      if (peer.isClosed && !this.stopping) {
+        // The connection ended mid-command: wait for the exit (or force it: an extension that
+        // closed its socket is of no more use), so the caller learns how it ended, and the crash
+        // is handled and audited before the caller decides what to do next.
+        const ended = await Promise.race([
+          exited.then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), 1000).unref()),
+        ]);
+        if (!ended) await this.kill();
+        const failure = new RpcFailure(
+          ErrorCode.InternalError,
+          `${this.id} stopped unexpectedly (${this.lastExit}) while running ${command}`,
+        );
+        this.lifecycle('execute', 'deny', failure.message, started, command);
+        throw failure;
+      }
       if (e instanceof RpcFailure && e.message.includes('did not answer within')) {
         // The watchdog: an extension that does not answer in time is hung, not merely slow.
         this.o.audit({
@@ -292,12 +313,13 @@ export class ExtensionHost {
 
   private onExit(exitStatus: number): void {
     this.child = null;
+    const how =
+      exitStatus >= 128 ? `killed by signal ${exitStatus - 128}` : `exit status ${exitStatus}`;
+    this.lastExit = how;
     if (this.stopping || this.stateValue === 'stopped') return;
     const now = Date.now();
     const policy = this.o.restart ?? DEFAULT_RESTART;
     this.crashes = [...this.crashes.filter((t) => now - t < policy.windowMs), now];
-    const how =
-      exitStatus >= 128 ? `killed by signal ${exitStatus - 128}` : `exit status ${exitStatus}`;
     this.o.audit({
       ext: this.id,
       layer: 'host',
