@@ -6,7 +6,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isUtf8 } from 'node:buffer';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { classifyAddress } from '../net/address-class.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { NetFetchParams, NetFetchResult } from '../protocol/methods.ts';
@@ -19,7 +19,10 @@ export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export interface NetFetcherOptions {
   /**
    * Names answered without DNS, like curl's --resolve: for `corral dev` mock endpoints and tests.
-   * An address given here is trusted even when local, because the user (not the network) chose it.
+   * A value is an address ("127.0.0.1", "::1") or an address and port ("127.0.0.1:8443",
+   * "[::1]:8443"), the port then replacing the URL's like curl's --connect-to; the policy still
+   * decides on the URL's host and port. An address given here is trusted even when local, because
+   * the user (not the network) chose it.
    */
   resolve?: Record<string, string>;
   /** Extra certificate authorities to trust (PEM), e.g. a local test server's. */
@@ -34,18 +37,27 @@ type VettedCallback = (
   family?: number,
 ) => void;
 
+interface Pin {
+  address: string;
+  family: 4 | 6;
+  port?: number;
+}
+
 export function createNetFetcher(options: NetFetcherOptions = {}): NetFetcher {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const resolveOnce = options.lookup ?? dnsLookup;
+  const pins = new Map<string, Pin>();
+  for (const [name, value] of Object.entries(options.resolve ?? {}))
+    pins.set(name, parsePin(value));
   return {
     fetch(params: NetFetchParams, target: { host: string; port: number }): Promise<NetFetchResult> {
       const url = new URL(params.url);
+      const pin = pins.get(target.host);
       const vetted = ((hostname: string, opts: { all?: boolean }, callback: VettedCallback) => {
         // With autoSelectFamily (Node 20's default) net asks for every address at once.
         const answer = (address: string, family: number) =>
           opts.all ? callback(null, [{ address, family }]) : callback(null, address, family);
-        const pinned = options.resolve?.[target.host];
-        if (pinned) return answer(pinned, pinned.includes(':') ? 6 : 4);
+        if (pin) return answer(pin.address, pin.family);
         const literal = classifyAddress(hostname);
         // An IP literal was granted as that exact address: it is what the user approved.
         if (literal) return answer(literal.address, literal.family);
@@ -73,7 +85,10 @@ export function createNetFetcher(options: NetFetcherOptions = {}): NetFetcher {
           url,
           {
             method: params.method ?? 'GET',
+            // A pinned port moves the connection, not the request: Host still names the URL's.
+            ...(pin?.port ? { port: pin.port } : {}),
             headers: {
+              ...(pin?.port ? { host: url.host } : {}),
               ...params.headers,
               ...(body ? { 'content-length': String(body.length) } : {}),
             },
@@ -127,6 +142,17 @@ export function createNetFetcher(options: NetFetcherOptions = {}): NetFetcher {
       });
     },
   };
+}
+
+/** "ADDRESS", "ADDRESS:PORT" or "[IPv6]:PORT"; anything else is the caller's mistake. */
+function parsePin(value: string): Pin {
+  const withPort = /^\[([^\]]+)\]:(\d{1,5})$/.exec(value) ?? /^([^:]+):(\d{1,5})$/.exec(value);
+  const address = withPort ? withPort[1]! : value;
+  const port = withPort ? Number(withPort[2]) : undefined;
+  const family = isIP(address);
+  if (family === 0 || (port !== undefined && (port < 1 || port > 65535)))
+    throw new Error(`resolve: "${value}" is not an address or address:port (e.g. 127.0.0.1:8443)`);
+  return { address, family: family as 4 | 6, ...(port === undefined ? {} : { port }) };
 }
 
 function failure(e: Error & { code?: string }, host: string): RpcFailure {
