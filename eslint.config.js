@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'sandbox-helper/build/'] },
+  { ignores: ['dist/', 'examples/*/dist/', 'node_modules/', 'sandbox-helper/build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds the CLI into one self-contained file (fast start, easy to stage for other users), a
-// start-up snapshot of it, and puts the sandbox helper beside them, where the CLI looks for it.
+// start-up snapshot of it, and puts the sandbox helper and the Python SDK beside them, where the
+// CLI looks for them; then bundles each example extension into the `main` its manifest names.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = `${root}dist`;
@@ -18,6 +19,8 @@ const common = {
   // Sources are ES modules; in the CommonJS bundle import.meta.url means this file.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // A native module cannot be bundled: the audit store requires it from node_modules at run time.
+  external: ['better-sqlite3'],
 };
 await build({
   ...common,
@@ -33,6 +36,19 @@ await build({
 
 copyFileSync(`${root}sandbox-helper/build/corral-sandbox`, `${dist}/corral-sandbox`);
 chmodSync(`${dist}/corral-sandbox`, 0o755);
+// app/runtime/runtime-support.ts looks for the Python SDK here first (bound read-only into the
+// sandbox and put on PYTHONPATH).
+mkdirSync(`${dist}/python-sdk`, { recursive: true });
+copyFileSync(`${root}sdk/python/corral_sdk.py`, `${dist}/python-sdk/corral_sdk.py`);
+
+// Example extensions written in TypeScript: examples/NAME/src/index.ts becomes
+// examples/NAME/dist/index.cjs, one file with the SDK and zod inside: the package needs nothing else.
+const examples = `${root}examples`;
+for (const name of readdirSync(examples).sort()) {
+  const entry = `${examples}/${name}/src/index.ts`;
+  if (!existsSync(entry)) continue;
+  await build({ ...common, entryPoints: [entry], outfile: `${examples}/${name}/dist/index.cjs` });
+}
 
 // The snapshot is an optimisation: if this Node cannot build one, bin/corral uses the bundle.
 rmSync(`${dist}/corral.blob`, { force: true });
