@@ -117,7 +117,7 @@ void process_set_rlimits(const struct limits *l)
 	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
 	set_limit(RLIMIT_CPU, cpu, cpu + 1, "cpu");
 	/* Counted per user namespace since Linux 5.14, so only the sandbox's processes count;
-	 * +1 for the sandbox's init, which is one of them. */
+	 * +1 for the sandbox's init, which is one of them. uid 0 is exempt: see cgroup.c. */
 	set_limit(RLIMIT_NPROC, l->pids + 1, l->pids + 1, "pids");
 	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
 	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");
