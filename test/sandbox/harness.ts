@@ -67,7 +67,8 @@ export function stageSandbox(): Stage {
     try {
       copyFileSync(from, to);
     } catch {
-      throw new Error(`${from} is missing; run "make -C sandbox-helper all asan" first`);
+      const target = from.includes('/asan/') ? ' asan' : '';
+      throw new Error(`${from} is missing; run "make -C sandbox-helper${target}" first`);
     }
     chmodSync(to, 0o755);
   }
