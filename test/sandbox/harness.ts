@@ -67,6 +67,7 @@ export function stageSandbox(): Stage {
     try {
       copyFileSync(from, to);
     } catch {
+      rmSync(root, { recursive: true, force: true });
       const target = from.includes('/asan/') ? ' asan' : '';
       throw new Error(`${from} is missing; run "make -C sandbox-helper${target}" first`);
     }
