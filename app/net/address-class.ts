@@ -150,7 +150,7 @@ function classifyV6(w: readonly number[]): Omit<ClassifiedAddress, 'family' | 'a
   }
   // 2002::/16, 6to4 (RFC 3056): the IPv4 address in bits 16–47.
   if (w[0] === 0x2002) return embedded('6to4', wordsToV4(w[1]!, w[2]!), 'public');
-  if ((w[0]! & 0xfff0) === 0x3ff0) return { class: 'documentation' }; // 3fff::/20, RFC 9637
+  if (w[0] === 0x3fff && w[1]! < 0x1000) return { class: 'documentation' }; // 3fff::/20, RFC 9637
   if (w[0] === 0x5f00) return { class: 'reserved' }; // SRv6 SIDs, RFC 9602
   // AWS instance metadata over IPv6, inside the unique-local range below.
   if (w[0] === 0xfd00 && w[1] === 0xec2 && w.slice(2, 7).every((x) => x === 0) && w[7] === 0x254)

@@ -82,6 +82,7 @@ export class RequestHeadScanner {
           if (this.line === 0) return refuse(400, 'not an HTTP request (an empty first line)');
           return { status: 'end', end: this.at + 1 };
         }
+        if (this.line === 0 && this.spaces !== 2) return refuse(400, 'not an HTTP request line');
         this.line++;
         this.lineStart = this.at + 1;
         continue;
