@@ -9,7 +9,6 @@ import { chmod } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { AuditEventInput } from '../audit/event.ts';
 import type { Decider } from '../policy/decide.ts';
-import { canonicalHost } from '../policy/hosts.ts';
 import { classifyAddress } from './address-class.ts';
 import { parseLocalGrants, type VetCode } from './address-policy.ts';
 import { ChunkedBodyScanner } from './chunked-body.ts';
@@ -23,7 +22,7 @@ import {
   type Authority,
   type ProxyRequest,
 } from './http-request.ts';
-import { parseClientHello } from './tls-sni.ts';
+import { judgeFirstFlight } from './tunnel-check.ts';
 import { vetAndConnect, type LookupAll } from './vetted-connect.ts';
 
 export interface ProxyLimits {
@@ -83,8 +82,10 @@ const MAX_DISCARD = 1 << 20;
 // The longest a tunnel's first flight may be before the ClientHello is judged (16 full records).
 const MAX_PEEK = 16 * ((1 << 14) + 5);
 
+type Phase = 'head' | 'vetting' | 'hello' | 'done';
+
 /** The refusal a client that leaves early is audited with, by where it left; null: none. */
-const LEFT_DURING: Record<Connection['phase'], string | null> = {
+const LEFT_DURING: Record<Phase, string | null> = {
   head: 'the client closed before sending a complete request',
   vetting: 'the client left before the target was connected',
   hello: 'the client closed the tunnel before sending a TLS ClientHello',
@@ -139,7 +140,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         decision: 'deny',
         reason: `too many connections (${limits.maxConnections} at most)`,
       });
-      refuse(client, 503, `too many connections (${limits.maxConnections} at most)`);
+      // Refused sockets linger a moment to deliver the 503; a flood of them is just cut off.
+      if (sockets.size > 2 * limits.maxConnections) client.destroy();
+      else refuse(client, 503, `too many connections (${limits.maxConnections} at most)`);
       return;
     }
     active++;
@@ -161,7 +164,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       client.destroy();
     }
   });
-  server.on('error', (err) => onError(err, 'listener'));
 
   function audit(e: Omit<AuditEventInput, 'ext' | 'kind'>): boolean {
     try {
@@ -174,9 +176,13 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const where = 'path' in listen ? listen.path : `${listen.host}:${listen.port}`;
+      reject(new Error(`proxy: cannot listen on ${where}: ${err.code ?? err.message}`));
+    });
     const ready = () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
+      server.on('error', (err) => onError(err, 'listener'));
       resolve();
     };
     if ('path' in listen) server.listen(listen.path, ready);
@@ -185,7 +191,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let address: RunningProxy['address'];
   if ('path' in listen) {
     // Only this user may use the extension's way out (its grants, its name in the audit log).
-    await chmod(listen.path, 0o600);
+    await chmod(listen.path, 0o600).catch((err: NodeJS.ErrnoException) => {
+      server.close();
+      throw new Error(`proxy: cannot restrict ${listen.path} to this user: ${err.code}`);
+    });
     address = { path: listen.path };
   } else {
     const a = server.address() as net.AddressInfo;
@@ -222,7 +231,7 @@ class Connection {
   private upstream: net.Socket | null = null;
   private readonly abort = new AbortController();
   /** Where the connection is; a close before 'done' is audited as a refusal of that step. */
-  private phase: 'head' | 'vetting' | 'hello' | 'done' = 'head';
+  private phase: Phase = 'head';
   private request: ProxyRequest | null = null;
   private requestAt = 0;
 
@@ -312,10 +321,18 @@ class Connection {
     this.upstream = upstream;
     this.ctx.track(upstream);
     upstream.on('error', () => this.closeBoth());
-    // A clean close has already ended the client through pipe(), which flushes what is buffered.
-    upstream.on('close', (hadError) => hadError && this.closeBoth());
+    upstream.on('close', (hadError) => {
+      if (this.phase === 'hello')
+        this.denyTunnel(request, 'the server closed the connection first');
+      // A clean close has already ended the client through pipe(), which flushes its buffer.
+      else if (hadError) this.closeBoth();
+    });
     if (this.client.destroyed) return this.closeBoth();
-    if (this.self && upstream.remotePort === this.self.port && isLoopback(upstream.remoteAddress))
+    if (
+      this.ctx.self &&
+      upstream.remotePort === this.ctx.self.port &&
+      isLoopback(upstream.remoteAddress)
+    )
       return this.deny(403, request, 'the target is the proxy itself');
     if (request.kind === 'connect') this.tunnel(request, upstream, rest, r.reason);
     else this.forward(request, upstream, rest, r.reason);
@@ -331,16 +348,24 @@ class Connection {
     const { client } = this;
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     this.phase = 'hello';
-    let peek = rest;
+    // Chunks are joined only once `need` bytes are there (a record boundary), so a client that
+    // trickles its ClientHello byte by byte costs at most one join per record, not one per byte.
+    let chunks = rest.length > 0 ? [rest] : [];
+    let total = rest.length;
+    let need = 1;
     this.timer = setTimeout(
       () =>
         this.denyTunnel(request, `no TLS ClientHello within ${this.ctx.limits.headerTimeoutMs} ms`),
       this.ctx.limits.headerTimeoutMs,
     );
     const judge = () => {
+      if (total < need) return;
+      const peek = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      chunks = [peek];
       const verdict = judgeFirstFlight(peek, request.authority);
-      if (verdict === 'more') {
-        if (peek.length > MAX_PEEK) this.denyTunnel(request, 'an endless TLS ClientHello');
+      if (typeof verdict === 'object') {
+        need = verdict.need;
+        if (need > MAX_PEEK) this.denyTunnel(request, 'an endless TLS ClientHello');
         return;
       }
       client.off('data', onData);
@@ -352,12 +377,13 @@ class Connection {
       this.splice(upstream);
     };
     const onData = (chunk: Buffer) => {
-      peek = peek.length === 0 ? chunk : Buffer.concat([peek, chunk]);
+      chunks.push(chunk);
+      total += chunk.length;
       judge();
     };
     client.on('data', onData);
     client.resume();
-    if (peek.length > 0) judge();
+    judge();
   }
 
   /** Absolute-form http://: our head upstream, the body by its framing, the response back raw. */
@@ -488,37 +514,6 @@ class Connection {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
-}
-
-/**
- * Judges a tunnel's first bytes: a ClientHello whose SNI is the CONNECT host (none, or the address
- * itself, for an IP literal). 'more' until that can be said; otherwise 'ok' or the refusal.
- */
-export function judgeFirstFlight(peek: Uint8Array, target: Authority): 'more' | 'ok' | string {
-  const CONNECT = 'CONNECT ';
-  if (peek.length === 0) return 'more';
-  if (peek[0] !== 0x16) {
-    const n = Math.min(peek.length, CONNECT.length);
-    const start = String.fromCharCode(...peek.subarray(0, n));
-    if (start === CONNECT.slice(0, n))
-      return n < CONNECT.length ? 'more' : 'a CONNECT inside a CONNECT (a chained proxy)';
-    return 'the tunnel does not start with a TLS ClientHello (CONNECT carries TLS only)';
-  }
-  const hello = parseClientHello(peek);
-  if (hello.status === 'incomplete') return 'more';
-  if (hello.status === 'invalid') return `not a valid TLS ClientHello: ${hello.reason}`;
-  const sni = hello.serverName;
-  const shown = formatAuthority(target);
-  if (target.host.kind === 'name') {
-    if (sni === null) return `the ClientHello names no server, but the CONNECT was for ${shown}`;
-    if (canonicalHost(sni)?.host !== target.host.host)
-      return `the ClientHello names ${sni}, but the CONNECT was for ${shown}`;
-    return 'ok';
-  }
-  // RFC 6066 forbids an IP literal in SNI; tolerate the address itself, refuse any name (fronting).
-  if (sni !== null && canonicalHost(sni)?.host !== target.host.host)
-    return `the ClientHello names ${sni}, but the CONNECT was for the address ${shown}`;
-  return 'ok';
 }
 
 function isLoopback(address: string | undefined): boolean {

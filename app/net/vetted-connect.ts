@@ -34,7 +34,10 @@ export interface VetAndConnectOptions {
 export type VetAndConnectResult =
   | {
       ok: true;
-      /** Connected. It has no 'error' listener once returned: the caller must add one. */
+      /**
+       * Connected, with allowHalfOpen (a tunnel passes each side's end on). It has no 'error'
+       * listener once returned: the caller must add one.
+       */
       socket: net.Socket;
       /** The vetted address it is connected to (canonical spelling). */
       address: string;
