@@ -4,11 +4,9 @@
 // Runs as the current user and, when the suite is root, again with the helper as `nobody`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   eventsLike,
@@ -19,6 +17,7 @@ import {
   type RuntimeStage,
 } from './fixtures/runtime-harness.ts';
 import { createNetFetcher } from '../../app/runtime/net-fetch.ts';
+import { makeCert } from '../support/tls-cert.ts';
 import {
   askWithTimeout,
   type PermissionPrompt,
@@ -94,33 +93,9 @@ describe(`[${runAs}] github-stars against a local HTTPS server standing in for a
   const requests: { url: string; host: string; agent: string }[] = [];
 
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'corral-tls-'));
-    execFileSync(
-      '/usr/bin/openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=api.github.com',
-        '-addext',
-        'subjectAltName=DNS:api.github.com',
-      ],
-      { stdio: 'ignore' },
-    );
-    pem = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
-    rmSync(dir, { recursive: true, force: true });
+    const made = makeCert(['api.github.com']);
+    pem = made.cert;
+    const key = made.key;
     server = https.createServer({ key, cert: pem }, (req, res) => {
       requests.push({
         url: req.url ?? '',

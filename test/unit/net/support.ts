@@ -2,63 +2,25 @@
 // 127.0.0.1, policies, an injected resolver, a guard that no test connects beyond loopback, and
 // raw-socket and CONNECT clients for talking to the proxy.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import tls from 'node:tls';
 import { mock } from 'node:test';
 import { compileDecider, type Decider } from '../../../app/policy/decide.ts';
 import type { NetGrant } from '../../../app/policy/manifest.ts';
+import { makeCert as makeCertFor, type TestCert } from '../../support/tls-cert.ts';
 import type { LookupAll } from '../../../app/net/vetted-connect.ts';
 import { compiled } from '../policy/support.ts';
 
 /** The names the test certificate is valid for. */
 export const CERT_NAMES = ['api.github.test', 'localhost'];
 
-export interface TestCert {
-  key: string;
-  cert: string;
-}
+export type { TestCert } from '../../support/tls-cert.ts';
 
-/** A self-signed P-256 certificate for CERT_NAMES, 127.0.0.1 and ::1, made by openssl now. */
+/** A self-signed certificate for CERT_NAMES, 127.0.0.1 and ::1. */
 export function makeCert(): TestCert {
-  const dir = mkdtempSync(join(tmpdir(), 'corral-cert-'));
-  try {
-    const san = [...CERT_NAMES.map((n) => `DNS:${n}`), 'IP:127.0.0.1', 'IP:::1'].join(',');
-    execFileSync(
-      '/usr/bin/openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=corral test CA',
-        '-addext',
-        `subjectAltName=${san}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return makeCertFor([...CERT_NAMES, '127.0.0.1', '::1']);
 }
 
 export interface SeenRequest {
