@@ -6,6 +6,8 @@ const benches: Record<string, () => Promise<BenchTable>> = {
   sandbox: async () => (await import('./sandbox.bench.ts')).benchSandbox(),
   policy: async () => (await import('./policy.bench.ts')).benchPolicy(),
   runtime: async () => (await import('./runtime.bench.ts')).benchRuntime(),
+  proxy: async () => (await import('./proxy.bench.ts')).benchProxy(),
+  audit: async () => (await import('./audit.bench.ts')).benchAudit(),
 };
 
 const only = process.argv.slice(2);
