@@ -13,7 +13,7 @@ import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FrameError } from '../protocol/envelope.ts';
 import type { Permissions } from '../policy/manifest.ts';
 import { canonicalHost } from '../policy/hosts.ts';
-import type { Decision } from '../policy/decide.ts';
+import type { Decider, Decision } from '../policy/decide.ts';
 import {
   FsAccessError,
   listFolder,
@@ -30,9 +30,16 @@ import { TokenBucket } from './rate-limit.ts';
 import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
 import type { PathVariables } from '../policy/variables.ts';
 
+/** host:port as the policy allowed it, and the decider that allowed it (for address vetting). */
+export interface FetchTarget {
+  host: string;
+  port: number;
+  decider: Decider;
+}
+
 export interface NetFetcher {
   /** Carries out an allowed fetch: resolves once, vets the address, connects to exactly it. */
-  fetch(params: NetFetchParams, target: { host: string; port: number }): Promise<NetFetchResult>;
+  fetch(params: NetFetchParams, target: FetchTarget): Promise<NetFetchResult>;
 }
 
 export interface BrokerOptions {
@@ -222,7 +229,7 @@ export function createBroker(o: BrokerOptions): Broker {
         throw denied(d.reason);
       }
       try {
-        const result = await o.net.fetch(p, { host, port });
+        const result = await o.net.fetch(p, { host, port, decider: o.grants.decider() });
         audit('net', 'fetch', target, 'allow', `${d.reason}; HTTP ${result.status}`, started);
         return result;
       } catch (e) {

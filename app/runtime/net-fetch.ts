@@ -8,6 +8,9 @@ import https from 'node:https';
 import { isUtf8 } from 'node:buffer';
 import { isIP, type LookupFunction } from 'node:net';
 import { classifyAddress } from '../net/address-class.ts';
+import { vetAddresses } from '../net/address-policy.ts';
+import { canonicalHost } from '../policy/hosts.ts';
+import type { FetchTarget } from './broker.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { NetFetchParams, NetFetchResult } from '../protocol/methods.ts';
 import type { NetFetcher } from './broker.ts';
@@ -50,7 +53,7 @@ export function createNetFetcher(options: NetFetcherOptions = {}): NetFetcher {
   for (const [name, value] of Object.entries(options.resolve ?? {}))
     pins.set(name, parsePin(value));
   return {
-    fetch(params: NetFetchParams, target: { host: string; port: number }): Promise<NetFetchResult> {
+    fetch(params: NetFetchParams, target: FetchTarget): Promise<NetFetchResult> {
       const url = new URL(params.url);
       const pin = pins.get(target.host);
       const vetted = ((hostname: string, opts: { all?: boolean }, callback: VettedCallback) => {
@@ -58,19 +61,30 @@ export function createNetFetcher(options: NetFetcherOptions = {}): NetFetcher {
         const answer = (address: string, family: number) =>
           opts.all ? callback(null, [{ address, family }]) : callback(null, address, family);
         if (pin) return answer(pin.address, pin.family);
-        const literal = classifyAddress(hostname);
-        // An IP literal was granted as that exact address: it is what the user approved.
-        if (literal) return answer(literal.address, literal.family);
+        const vet = (resolved: string[]) => {
+          // The proxy's rules exactly (app/net/address-policy.ts): public addresses, an IP literal
+          // granted as such, an explicitly granted localhost; one bad address refuses the name.
+          const canonical = canonicalHost(target.host);
+          const verdict = canonical
+            ? vetAddresses({
+                host: canonical,
+                port: target.port,
+                reason: '',
+                decider: target.decider,
+                resolved,
+                localGrants: [],
+              })
+            : ({ ok: false, reason: `${target.host} is not a host` } as const);
+          if (!verdict.ok)
+            return callback(Object.assign(new Error(verdict.reason), { code: 'ECORRALVET' }));
+          const first = verdict.addresses[0]!;
+          answer(first.address, first.family);
+        };
+        if (classifyAddress(hostname)) return vet([hostname]);
+        if (hostname === 'localhost') return vet(['127.0.0.1']); // answered without DNS, as the proxy does
         resolveOnce(hostname, { all: true }, (err, addresses: LookupAddress[]) => {
           if (err) return callback(err);
-          const bad = addresses.find((a) => classifyAddress(a.address)?.class !== 'public');
-          if (bad || addresses.length === 0) {
-            const why = bad
-              ? `${hostname} resolves to ${bad.address} (${classifyAddress(bad.address)?.class ?? 'unknown'})`
-              : `${hostname} has no address`;
-            return callback(Object.assign(new Error(why), { code: 'ECORRALVET' }));
-          }
-          answer(addresses[0]!.address, addresses[0]!.family);
+          vet(addresses.map((a) => a.address));
         });
       }) as unknown as LookupFunction;
       const body =
