@@ -30,3 +30,6 @@ export const auditEventSchema = z
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 /** What a producer supplies; the sink stamps `seq` and `ts`. */
 export type AuditEventInput = Omit<AuditEvent, 'seq' | 'ts'>;
+
+/** What a producer supplies, checked: the event without the `seq` and `ts` the sink stamps. */
+export const auditEventInputSchema = auditEventSchema.omit({ seq: true, ts: true });

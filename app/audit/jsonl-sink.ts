@@ -2,8 +2,14 @@
 import { closeSync, openSync, readSync, fstatSync, writeSync, constants } from 'node:fs';
 import type { AuditEvent, AuditEventInput } from './event.ts';
 
+/** Where audit events go: a JSON-lines file, memory, or the audit store (store.ts). */
 export interface AuditSink {
-  record(event: AuditEventInput): AuditEvent;
+  /**
+   * Records one event; the sink stamps `ts` and numbers it (`seq`). The audit store numbers
+   * events when their batch commits, so the numbered event is not returned here: readers and
+   * subscribers see it.
+   */
+  record(event: AuditEventInput): void;
   close(): void;
 }
 
@@ -11,7 +17,10 @@ export interface AuditSink {
  * A sink writing each event at once with O_APPEND, so several writers to one file interleave
  * whole lines and an event is on disk even if the process is killed right after.
  */
-export function openJsonlSink(file: string, now: () => Date = () => new Date()): AuditSink {
+export function openJsonlSink(
+  file: string,
+  now: () => Date = () => new Date(),
+): AuditSink & { record(event: AuditEventInput): AuditEvent } {
   const fd = openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
   let seq = nextSeq(fd);
   return {

@@ -1,0 +1,157 @@
+// Opens the audit store's SQLite file: loads better-sqlite3 on first use (so that commands which
+// never touch the store, such as `corral exec`, never load the native module), applies the pragmas
+// and creates or checks the schema. The schema is described in docs/audit.md.
+import { createRequire } from 'node:module';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+
+export type SqliteDatabase = BetterSqlite3.Database;
+
+/** The schema version this code reads and writes (meta key `schema`). */
+export const SCHEMA_VERSION = 1;
+
+/** A failure a person can act on: one line naming the file and the fix. */
+export class AuditStoreError extends Error {
+  override name = 'AuditStoreError';
+}
+
+let loaded: typeof BetterSqlite3 | undefined;
+
+/** better-sqlite3, required at run time (the CLI bundle keeps it external, in node_modules). */
+function sqlite(): typeof BetterSqlite3 {
+  if (loaded) return loaded;
+  try {
+    loaded = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new AuditStoreError(
+      `the audit store needs the native module better-sqlite3, which did not load (${why}); ` +
+        'fix: run "npm install" in the Corral folder (inside Electron, rebuild it for Electron), ' +
+        'or write JSON lines with --audit FILE',
+    );
+  }
+  return loaded;
+}
+
+const DDL = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  ts TEXT NOT NULL,
+  ext TEXT NOT NULL,
+  layer TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  op TEXT NOT NULL,
+  target TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  duration_us REAL,
+  hash BLOB NOT NULL
+);
+-- Each index serves a first page (newest first) without a sort: by extension, by kind, and the
+-- denials (partial indexes, so allowed events, the bulk, cost nothing extra to write).
+CREATE INDEX events_ext ON events (ext, seq);
+CREATE INDEX events_kind ON events (kind, seq);
+CREATE INDEX events_deny ON events (seq) WHERE decision = 'deny';
+CREATE INDEX events_ext_deny ON events (ext, seq) WHERE decision = 'deny';
+-- Every (extension, kind, op) ever recorded and the seq that first did it: the first-seen alert
+-- rule and "what has this extension ever done" read it instead of scanning the log.
+CREATE TABLE access_kinds (
+  ext TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  op TEXT NOT NULL,
+  first_seq INTEGER NOT NULL,
+  PRIMARY KEY (ext, kind, op)
+) WITHOUT ROWID;
+`;
+
+export interface OpenOptions {
+  /** Open an existing store without writing to it (corral log). */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+  /** 'full' fsyncs every commit (survives power loss); 'normal' survives any process crash. */
+  durability?: 'normal' | 'full';
+  /** false: a single-file database (rotation archives), not WAL. */
+  wal?: boolean;
+}
+
+/** Opens (and, unless read-only, creates) the store at `path`, checked against SCHEMA_VERSION. */
+export function openDatabase(path: string, o: OpenOptions = {}): SqliteDatabase {
+  const Database = sqlite();
+  if (!o.readonly) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Created here so that it is private from the start: SQLite would use the umask, and gives
+    // its -wal and -shm files the database file's mode.
+    closeSync(openSync(path, 'a', 0o600));
+  }
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, {
+      readonly: o.readonly === true,
+      fileMustExist: true,
+      timeout: o.busyTimeoutMs ?? 1000,
+    });
+  } catch (e) {
+    throw storeError(path, e);
+  }
+  try {
+    if (!o.readonly) {
+      // auto_vacuum must precede the first table; it lets retention give space back.
+      db.pragma('auto_vacuum = INCREMENTAL');
+      db.pragma(`journal_mode = ${o.wal === false ? 'DELETE' : 'WAL'}`);
+      db.pragma(`synchronous = ${o.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    }
+    const version = schemaVersion(db, path);
+    if (version === null) {
+      if (o.readonly) throw new AuditStoreError(`${path} is empty: it holds no audit store yet`);
+      db.transaction(() => {
+        // Two processes may create the store at once: the second finds the tables made.
+        if (schemaVersion(db, path) !== null) return;
+        db.exec(DDL);
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
+          'schema',
+          String(SCHEMA_VERSION),
+        );
+      }).immediate();
+    } else if (version !== SCHEMA_VERSION) {
+      throw new AuditStoreError(
+        `${path} is an audit store of schema version ${version}; this Corral reads version ${SCHEMA_VERSION}; fix: use the Corral that wrote it, or export it with that version`,
+      );
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    throw storeError(path, e);
+  }
+}
+
+/** The stored schema version, or null for a file with no tables at all. */
+function schemaVersion(db: SqliteDatabase, path: string): number | null {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0) return null;
+  if (!tables.includes('meta') || !tables.includes('events'))
+    throw new AuditStoreError(
+      `${path} is an SQLite database but not a Corral audit store; fix: give the audit store's path (default: $XDG_STATE_HOME/corral/audit.db)`,
+    );
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as
+    string | undefined;
+  return row === undefined ? 0 : Number(row);
+}
+
+/** Turns an SQLite failure into one line naming the file. */
+export function storeError(path: string, e: unknown): AuditStoreError {
+  if (e instanceof AuditStoreError) return e;
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'SQLITE_NOTADB')
+    return new AuditStoreError(
+      `${path} is not an audit store (not an SQLite database); fix: give the audit store's path, or read a JSON-lines log with --file`,
+    );
+  if (code === 'SQLITE_CANTOPEN')
+    return new AuditStoreError(`cannot open the audit store ${path} (${message})`);
+  return new AuditStoreError(`audit store ${path}: ${message}`);
+}
