@@ -20,6 +20,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'doctor [--json]   which isolation layers this machine offers and which the sandbox uses',
     load: async () => (await import('./doctor.ts')).doctorCommand,
   },
+  log: {
+    summary:
+      'log [--follow] [--ext ID] [--kind K] [--decision allow|deny] [--since T] [--until T] [--limit N] [--json|--csv] [--verify] [--file PATH]   read, follow, export or verify the audit log',
+    load: async () => (await import('./log.ts')).logCommand,
+  },
   lint: {
     summary: 'lint FILE [--json]   lint a manifest (corral.json) or a rules file',
     load: async () => (await import('./lint.ts')).lintCommand,

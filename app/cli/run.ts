@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseOptions } from './options.ts';
 import { terminalPrompts } from './terminal-prompt.ts';
-import { openJsonlSink } from '../audit/jsonl-sink.ts';
+import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
+import { AuditStoreError, openAuditStore } from '../audit/store.ts';
 import { userDirectories } from '../host/user-dirs.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
@@ -14,7 +15,7 @@ import { ExtensionHost } from '../runtime/extension-host.ts';
 import { IpcBus } from '../runtime/ipc-bus.ts';
 import { runtimeSupport } from '../runtime/runtime-support.ts';
 import { createNetFetcher } from '../runtime/net-fetch.ts';
-import { corralDataDir, defaultAuditLog } from '../host/corral-dirs.ts';
+import { corralDataDir, defaultAuditStore } from '../host/corral-dirs.ts';
 
 const USAGE = 'corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]';
 
@@ -75,9 +76,24 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     );
   }
 
-  const logFile = auditFile ? resolve(io.cwd, auditFile) : defaultAuditLog(io.env);
-  mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
-  const audit = openJsonlSink(logFile);
+  // The audit store by default (queryable, hash-chained: corral log); --audit FILE appends JSON
+  // lines instead, as corral exec does.
+  const logFile = auditFile ? resolve(io.cwd, auditFile) : defaultAuditStore(io.env);
+  let audit: AuditSink;
+  try {
+    if (auditFile) {
+      mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
+      audit = openJsonlSink(logFile);
+    } else audit = openAuditStore(logFile);
+  } catch (e) {
+    return fail(
+      io,
+      e instanceof AuditStoreError
+        ? e.message
+        : `cannot open the audit log ${logFile} (${e instanceof Error ? e.message : String(e)}); fix: choose a writable file with --audit FILE`,
+      125,
+    );
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'corral-ext-'));
   const name = extension.manifest.name;
   const host = new ExtensionHost({
@@ -120,7 +136,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return fail(io, e instanceof Error ? e.message : String(e), 1);
   } finally {
     await host.stop();
-    audit.close();
+    try {
+      audit.close();
+    } catch (e) {
+      io.stderr(`corral run: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
     rmSync(tmp, { recursive: true, force: true });
   }
 }

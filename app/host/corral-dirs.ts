@@ -11,9 +11,9 @@ export function corralStateDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_STATE_HOME || join(home(env), '.local', 'state'), 'corral');
 }
 
-/** The audit log `corral run` appends to unless --audit names another file. */
-export function defaultAuditLog(env: NodeJS.ProcessEnv): string {
-  return join(corralStateDir(env), 'audit.jsonl');
+/** $XDG_STATE_HOME/corral/audit.db: the audit store `corral run` writes and `corral log` reads. */
+export function defaultAuditStore(env: NodeJS.ProcessEnv): string {
+  return join(corralStateDir(env), 'audit.db');
 }
 
 function home(env: NodeJS.ProcessEnv): string {
