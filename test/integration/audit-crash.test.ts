@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,7 +18,12 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * killed), and after each commit prints the newest seq it knows is committed. With `retention`,
  * it also trims the log now and then, so a kill can land inside a retention pass.
  */
-function writer(db: string, ext: string, count: number, retention = false): ChildProcess {
+function writer(
+  db: string,
+  ext: string,
+  count: number,
+  options: { retention?: boolean; go?: string } = {},
+): ChildProcess {
   const script = `
     import { openAuditStore } from ${JSON.stringify(join(repo, 'app/audit/store.ts'))};
     const store = openAuditStore(process.env.DB, { batchSize: 64, maxDelayMs: 2 });
@@ -34,7 +39,11 @@ function writer(db: string, ext: string, count: number, retention = false): Chil
       if (count === 0 || i < count) setImmediate(round);
       else store.close();
     };
-    round();`;
+    // With GO set, wait for that file, so that concurrent writers start together.
+    const { existsSync } = await import('node:fs');
+    console.log('ready');
+    const start = () => (!process.env.GO || existsSync(process.env.GO) ? round() : setTimeout(start, 2));
+    start();`;
   return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: repo,
     env: {
@@ -42,23 +51,31 @@ function writer(db: string, ext: string, count: number, retention = false): Chil
       DB: db,
       EXT: ext,
       COUNT: String(count),
-      RETENTION: retention ? '1' : '',
+      RETENTION: options.retention ? '1' : '',
+      GO: options.go ?? '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 }
 
 /** Follows a writer's "committed N" lines; resolves when it exits (with its exit signal). */
-function watch(child: ChildProcess): { committed: () => number; exited: Promise<string | null> } {
+function watch(child: ChildProcess): {
+  committed: () => number;
+  ready: Promise<void>;
+  exited: Promise<string | null>;
+} {
   let committed = -1;
+  let isReady!: () => void;
+  const ready = new Promise<void>((done) => (isReady = done));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const m = /^committed (-?\d+)$/.exec(line);
     if (m) committed = Number(m[1]);
+    if (line === 'ready') isReady();
   });
   const exited = new Promise<string | null>((done) =>
     child.once('exit', (code, signal) => done(signal ?? String(code))),
   );
-  return { committed: () => committed, exited };
+  return { committed: () => committed, ready, exited };
 }
 
 test('kill -9 while writing: the store opens, verifies, keeps every commit, and chains on', async () => {
@@ -67,7 +84,7 @@ test('kill -9 while writing: the store opens, verifies, keeps every commit, and 
   try {
     let lastSeen = -1;
     for (let round = 0; round < 6; round++) {
-      const child = writer(db, `acme.round${round}`, 0, round % 2 === 1);
+      const child = writer(db, `acme.round${round}`, 0, { retention: round % 2 === 1 });
       const w = watch(child);
       // Let it get going (it has committed at least once), then kill it at a random moment.
       for (let t = 0; w.committed() <= lastSeen; t++) {
@@ -113,8 +130,11 @@ test('two processes appending at once: no seq used twice, none skipped, each kee
   const db = join(dir, 'audit.db');
   try {
     openAuditStore(db).close(); // created first, so neither child races to create the schema
-    const a = watch(writer(db, 'acme.a', 6000));
-    const b = watch(writer(db, 'acme.b', 6000));
+    const go = join(dir, 'go');
+    const a = watch(writer(db, 'acme.a', 6000, { go }));
+    const b = watch(writer(db, 'acme.b', 6000, { go }));
+    await Promise.all([a.ready, b.ready]);
+    writeFileSync(go, '');
     assert.deepEqual(await Promise.all([a.exited, b.exited]), ['0', '0']);
     const store = openAuditStore(db, { readonly: true });
     try {
