@@ -96,6 +96,9 @@ export function openDatabase(path: string, o: OpenOptions = {}): SqliteDatabase 
     throw storeError(path, e);
   }
   try {
+    // `corral log --file` may open a file someone else made: never run functions from its
+    // views or triggers (https://sqlite.org/pragma.html#pragma_trusted_schema).
+    db.pragma('trusted_schema = OFF');
     if (!o.readonly) {
       // auto_vacuum must precede the first table; it lets retention give space back.
       db.pragma('auto_vacuum = INCREMENTAL');

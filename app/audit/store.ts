@@ -1,6 +1,7 @@
 // The audit store: an append-only SQLite log (WAL) of audit events with a hash chain, queried by
 // extension, kind, decision and time, exported as JSON lines or CSV, trimmed by retention and
 // rotation, and streamed live to subscribers. Design and incident-response steps: docs/audit.md.
+import { once, type EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { auditEventInputSchema, type AuditEvent, type AuditEventInput } from './event.ts';
@@ -447,7 +448,8 @@ export class AuditStore implements AuditSink {
     let bytes = 0;
     for (const chunk of this.exportChunks(filter, format)) {
       bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await new Promise((done) => out.once('drain', done));
+      // once() rejects if the stream fails instead of draining.
+      if (!out.write(chunk)) await once(out as EventEmitter, 'drain');
     }
     return bytes;
   }

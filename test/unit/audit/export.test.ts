@@ -2,7 +2,7 @@
 // defences against terminal control sequences.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { auditEventSchema, type AuditEvent } from '../../../app/audit/event.ts';
 import {
@@ -139,6 +139,24 @@ test('exportTo streams page by page and waits for a slow reader to drain', async
     assert.equal(Buffer.byteLength(text), bytes);
     assert.equal(text.trimEnd().split('\n').length, 5000);
     assert.ok(waits > 0, 'the export waited for drain');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('exportTo rejects when the stream fails, instead of waiting for a drain that never comes', async () => {
+  const s = freshStore();
+  try {
+    for (let i = 0; i < 5000; i++) s.store.record(ev());
+    s.store.flush();
+    const out = new Writable({
+      highWaterMark: 16,
+      write(_chunk, _enc, done) {
+        setTimeout(() => done(new Error('disk full')), 5);
+      },
+    });
+    out.on('error', () => {});
+    await assert.rejects(s.store.exportTo({}, 'jsonl', out), /disk full/);
   } finally {
     s.cleanup();
   }
