@@ -4,7 +4,12 @@
 import { once, type EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import { auditEventInputSchema, type AuditEvent, type AuditEventInput } from './event.ts';
+import {
+  auditEventInputSchema,
+  isAuditEventInput,
+  type AuditEvent,
+  type AuditEventInput,
+} from './event.ts';
 import type { AuditSink } from './jsonl-sink.ts';
 import { chainHash, GENESIS_HASH, walkChain } from './chain.ts';
 import { AuditStoreError, openDatabase, storeError, type SqliteDatabase } from './sqlite.ts';
@@ -813,14 +818,17 @@ function rowToEvent(r: Row): AuditEvent {
 
 /** The input checked against the schema, its strings well-formed and capped. */
 function cleanInput(input: AuditEventInput): AuditEventInput {
-  const parsed = auditEventInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AuditStoreError(
-      `audit event refused: ${issue.path.join('.') || 'event'}: ${issue.message}`,
-    );
+  let i = input;
+  if (!isAuditEventInput(input)) {
+    const parsed = auditEventInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new AuditStoreError(
+        `audit event refused: ${issue.path.join('.') || 'event'}: ${issue.message}`,
+      );
+    }
+    i = parsed.data;
   }
-  const i = parsed.data;
   const e: AuditEventInput = {
     ext: text(i.ext),
     layer: i.layer,
