@@ -19,8 +19,7 @@ before(async () => {
 });
 after(() => server.close());
 
-const deciderFor = (host: string) =>
-  compileDecider(compiled({ net: [{ host, ports: [port] }] }));
+const deciderFor = (host: string) => compileDecider(compiled({ net: [{ host, ports: [port] }] }));
 
 /** A resolver that answers from a table and records what it was asked. */
 function lookupFrom(table: Record<string, string[]>, asked: string[]) {
