@@ -6,6 +6,21 @@ export function corralDataDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_DATA_HOME || join(home(env), '.local', 'share'), 'corral');
 }
 
+/** Installed extensions, one folder per version: extensions/ID/VERSION (app/manager). */
+export function extensionsDir(env: NodeJS.ProcessEnv): string {
+  return join(corralDataDir(env), 'extensions');
+}
+
+/** An extension's private data folder, ${extensionData}; kept by `corral uninstall --keep-data`. */
+export function extensionDataDir(env: NodeJS.ProcessEnv, id: string): string {
+  return join(corralDataDir(env), 'data', id);
+}
+
+/** The extension manager's state (SQLite): extensions, grants, consents, trusted keys, settings. */
+export function managerStateFile(env: NodeJS.ProcessEnv): string {
+  return join(corralDataDir(env), 'extensions.db');
+}
+
 /** $XDG_STATE_HOME/corral (~/.local/state/corral): logs. */
 export function corralStateDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_STATE_HOME || join(home(env), '.local', 'state'), 'corral');
