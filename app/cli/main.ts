@@ -12,7 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
   run: {
     summary:
-      'run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]   run an unpacked extension',
+      'run DIR|ID [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]   run an unpacked or installed extension',
     load: async () => (await import('./run.ts')).runCommand,
   },
   doctor: {
@@ -32,6 +32,51 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   policy: {
     summary: 'policy compile RULES   print the manifest fragment compiled from a rules file',
     load: async () => (await import('./policy-compile.ts')).policyCompileCommand,
+  },
+  install: {
+    summary: 'install PKG [--yes]   install or update an extension (a folder, .tgz or .zip)',
+    load: async () => (await import('./install.ts')).installCommand,
+  },
+  approve: {
+    summary: 'approve ID [--yes | --reject]   review an update that waits for consent',
+    load: async () => (await import('./install.ts')).approveCommand,
+  },
+  list: {
+    summary: 'list [--json]   installed extensions, their state, signature and grants',
+    load: async () => (await import('./list.ts')).listCommand,
+  },
+  uninstall: {
+    summary: 'uninstall ID [--keep-data]   remove an extension (and its data)',
+    load: async () => (await import('./uninstall.ts')).uninstallCommand,
+  },
+  enable: {
+    summary: 'enable ID [--lift-quarantine]   let an installed extension run',
+    load: async () => (await import('./enable.ts')).enableCommand,
+  },
+  disable: {
+    summary: 'disable ID   stop an installed extension from running',
+    load: async () => (await import('./enable.ts')).disableCommand,
+  },
+  revoke: {
+    summary: "revoke ID RULE [--undo]   take one grant away, e.g. revoke ID 'read ${downloads}'",
+    load: async () => (await import('./revoke.ts')).revokeCommand,
+  },
+  quarantine: {
+    summary: 'quarantine ID [--reason TEXT]   stop, disable and flag an extension; keep its files',
+    load: async () => (await import('./quarantine.ts')).quarantineCommand,
+  },
+  rollback: {
+    summary: 'rollback ID   return to the version before the last update',
+    load: async () => (await import('./rollback.ts')).rollbackCommand,
+  },
+  trust: {
+    summary:
+      'trust add KEYFILE --publisher NAME | list | remove KEYID | require on|off   publisher keys',
+    load: async () => (await import('./trust.ts')).trustCommand,
+  },
+  sign: {
+    summary: 'sign DIR --key KEYFILE   write DIR/corral.sig (for publishers)',
+    load: async () => (await import('./trust.ts')).signCommand,
   },
 };
 

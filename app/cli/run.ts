@@ -11,6 +11,7 @@ import { AuditStoreError, openAuditStore } from '../audit/store.ts';
 import { userDirectories } from '../host/user-dirs.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
+import { openInstalledRun, type InstalledRun } from '../manager/installed-extension.ts';
 import { ExtensionHost } from '../runtime/extension-host.ts';
 import { IpcBus } from '../runtime/ipc-bus.ts';
 import { runtimeSupport } from '../runtime/runtime-support.ts';
@@ -45,8 +46,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     );
 
   let extension;
+  let installed: InstalledRun | null = null;
   try {
-    extension = await loadExtension(dir, io.cwd);
+    // DIR is an unpacked extension's folder, or the id of an installed one (corral install).
+    installed = await openInstalledRun(dir, io.cwd, io.env);
+    extension = installed?.extension ?? (await loadExtension(dir, io.cwd));
   } catch (e) {
     if (e instanceof ExtensionError) return fail(io, e.message, 1);
     throw e;
@@ -108,6 +112,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     ipc: new IpcBus(),
     net: createNetFetcher(),
     runtimeSupport: runtimeSupport(extension.manifest.runtime),
+    onAllowedAlways: installed?.onAllowedAlways,
     onLog: (level, message) => io.stderr(`[${name}] ${level}: ${message}\n`),
     onOutput: (stream, line) =>
       io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`),
@@ -120,6 +125,15 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   });
   try {
     await host.start();
+    installed?.watch(
+      host,
+      (why) => {
+        io.stderr(`corral run: ${name} stopped: ${why}\n`);
+        void host.stop();
+        process.emit('SIGTERM');
+      },
+      (line) => io.stderr(`corral run: ${name}: ${line}\n`),
+    );
     if (command !== undefined) {
       const result = await host.execute(command, args);
       io.stdout(JSON.stringify(result ?? null, null, 2) + '\n');
@@ -135,6 +149,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     return fail(io, e instanceof Error ? e.message : String(e), 1);
   } finally {
+    installed?.close();
     await host.stop();
     try {
       audit.close();

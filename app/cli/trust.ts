@@ -1,0 +1,120 @@
+// `corral trust add KEYFILE --publisher NAME | list [--json] | remove KEYID | require on|off`: the
+// ed25519 publisher keys whose signatures this user accepts, each for one publisher, and whether
+// unsigned packages are refused. `corral sign DIR --key KEYFILE` signs a folder (for publishers).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { signFolder } from '../manager/sign-folder.ts';
+import { SIGNATURE_FILE } from '../manager/tree-hash.ts';
+import type { CliIO } from './io.ts';
+import { takeFlags, usageError, withManager } from './manager-args.ts';
+import { parseOptions } from './options.ts';
+
+const USAGE =
+  'corral trust add KEYFILE --publisher NAME | trust list [--json] | trust remove KEYID | trust require on|off';
+const SIGN_USAGE = 'corral sign DIR --key PRIVATE_KEY_FILE';
+
+/** A small key file (PEM) as text, or the one-line reason it cannot be read. */
+function readKeyFile(file: string, io: CliIO): string | null {
+  try {
+    const text = readFileSync(resolve(io.cwd, file), 'utf8');
+    if (text.length > 16 * 1024) throw new Error('too large');
+    return text;
+  } catch {
+    return null;
+  }
+}
+
+export async function trustCommand(argv: string[], io: CliIO): Promise<number> {
+  const [verb, ...args] = argv;
+  switch (verb) {
+    case 'add': {
+      const parsed = parseOptions(args, ['publisher'] as const, USAGE);
+      if (!parsed.ok) return usageError(io, 'trust', parsed.error, USAGE);
+      const [file, ...extra] = parsed.positional;
+      const publisher = parsed.options.publisher;
+      if (!file || extra.length || !publisher)
+        return usageError(io, 'trust', 'give a public key file and --publisher NAME', USAGE);
+      const pem = readKeyFile(file, io);
+      if (pem === null) {
+        io.stderr(
+          `corral trust: ${file} cannot be read; fix: give the publisher's public key file (PEM)\n`,
+        );
+        return 1;
+      }
+      return withManager(io, 'trust', (manager) => {
+        const key = manager.trustKey(pem, publisher);
+        io.stdout(`trusted key ${key.keyId} for packages of publisher "${key.publisher}"\n`);
+        return 0;
+      });
+    }
+    case 'list': {
+      const { flags, rest } = takeFlags(args, ['json']);
+      if (rest.length) return usageError(io, 'trust', `unexpected "${rest[0]}"`, USAGE);
+      return withManager(io, 'trust', (manager) => {
+        const keys = manager.trustedKeys();
+        const required = manager.requireSigned();
+        if (flags.has('json')) {
+          io.stdout(JSON.stringify({ requireSigned: required, keys }, null, 2) + '\n');
+          return 0;
+        }
+        for (const k of keys) io.stdout(`${k.keyId}  ${k.publisher}  (added ${k.addedAt})\n`);
+        if (keys.length === 0)
+          io.stdout('no trusted keys; add one with "corral trust add KEYFILE --publisher NAME"\n');
+        io.stdout(
+          `unsigned packages are ${required ? 'refused' : 'accepted (shown as unsigned)'}\n`,
+        );
+        return 0;
+      });
+    }
+    case 'remove': {
+      if (args.length !== 1) return usageError(io, 'trust', 'give one key id', USAGE);
+      return withManager(io, 'trust', (manager) => {
+        const key = manager.untrustKey(args[0]!);
+        io.stdout(
+          `no longer trusting key ${key.keyId} (publisher "${key.publisher}"); installed extensions keep running\n`,
+        );
+        return 0;
+      });
+    }
+    case 'require': {
+      if (args.length !== 1 || !['on', 'off'].includes(args[0]!))
+        return usageError(io, 'trust', 'say "on" or "off"', USAGE);
+      return withManager(io, 'trust', (manager) => {
+        manager.setRequireSigned(args[0] === 'on');
+        io.stdout(
+          `unsigned packages are now ${args[0] === 'on' ? 'refused' : 'accepted (shown as unsigned)'}\n`,
+        );
+        return 0;
+      });
+    }
+    default:
+      return usageError(io, 'trust', verb ? `unknown "${verb}"` : 'say what to do', USAGE);
+  }
+}
+
+export async function signCommand(argv: string[], io: CliIO): Promise<number> {
+  const parsed = parseOptions(argv, ['key'] as const, SIGN_USAGE);
+  if (!parsed.ok) return usageError(io, 'sign', parsed.error, SIGN_USAGE);
+  const [dir, ...extra] = parsed.positional;
+  const keyFile = parsed.options.key;
+  if (!dir || extra.length || !keyFile)
+    return usageError(io, 'sign', 'give an extension folder and --key', SIGN_USAGE);
+  const pem = readKeyFile(keyFile, io);
+  if (pem === null) {
+    io.stderr(
+      `corral sign: ${keyFile} cannot be read; fix: give your ed25519 private key file (PEM)\n`,
+    );
+    return 1;
+  }
+  let signed;
+  try {
+    signed = await signFolder(dir, io.cwd, pem);
+  } catch (e) {
+    io.stderr(`corral sign: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  const out = join(resolve(io.cwd, dir), SIGNATURE_FILE);
+  writeFileSync(out, signed.text);
+  io.stdout(`signed ${signed.id} ${signed.version} (files sha256 ${signed.sha256}) in ${out}\n`);
+  return 0;
+}
