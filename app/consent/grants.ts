@@ -224,9 +224,19 @@ export function applyRevocation(
 
 /** The labels (in the runtime's naming) of the grants of `policy` that revoking `rule` touches. */
 export function labelsRevokedBy(policy: PolicyInput, r: Revocation): string[] {
-  const labels = applyRevocation(policy.optionalPermissions, r).labels;
-  if (!r.optionalOnly) labels.push(...applyRevocation(policy.permissions, r).labels);
-  return [...new Set(labels)];
+  const { required, optional } = labelsRevokedBySection(policy, r);
+  return [...new Set([...optional, ...required])];
+}
+
+/** The labels a revocation touches, per section: required and optional grants are numbered apart. */
+export function labelsRevokedBySection(
+  policy: PolicyInput,
+  r: Revocation,
+): { required: string[]; optional: string[] } {
+  return {
+    optional: applyRevocation(policy.optionalPermissions, r).labels,
+    required: r.optionalOnly ? [] : applyRevocation(policy.permissions, r).labels,
+  };
 }
 
 // ---- the policy an installed extension runs with ---------------------------------------------

@@ -9,7 +9,7 @@
 // policy, stop })`. A revocation the app makes itself can skip the watcher's poll:
 // `revokeLive(host.grantState, policy, manager.revoke(id, rule).rule)`.
 import { existsSync } from 'node:fs';
-import { parseRevocation, grantId, grantLines, labelsRevokedBy } from '../consent/grants.ts';
+import { parseRevocation, grantId, grantLines, labelsRevokedBySection } from '../consent/grants.ts';
 import type { PolicyInput } from '../policy/manifest.ts';
 import {
   ExtensionError,
@@ -64,16 +64,18 @@ export async function loadInstalledExtension(
 
 /**
  * Applies a revocation (a canonical rule, as ExtensionManager.revoke returns) to a running
- * extension's live grants; returns the labels revoked. GrantState revokes whole grants, so a
+ * extension's live grants (required and optional grants apart); returns the labels revoked.
+ * GrantState revokes whole grants, so a
  * partial revocation (write → read, some ports, one ipc direction) takes the whole grant away
  * until the next start, which then runs with exactly what is left.
  */
 export function revokeLive(grants: GrantState, policy: PolicyInput, rule: string): string[] {
   const parsed = parseRevocation(rule);
   if (!parsed.ok) return [];
-  const labels = labelsRevokedBy(policy, parsed.revocation);
-  for (const label of labels) grants.revoke(label);
-  return labels;
+  const { required, optional } = labelsRevokedBySection(policy, parsed.revocation);
+  for (const label of required) grants.revoke(label, 'required');
+  for (const label of optional) grants.revoke(label, 'optional');
+  return [...new Set([...required, ...optional])];
 }
 
 /** The grant ids ExtensionManager.recordAllowedAlways takes, for the optional labels the broker reports. */

@@ -71,19 +71,29 @@ export class GrantState {
     this.once.clear();
   }
 
-  /** Removes a required or optional grant by label ("fs[1]", "net[0]", "process.spawn"). */
-  revoke(label: string): boolean {
-    const keep = (l: string) => l !== label && l !== `optional ${label}`;
+  /**
+   * Removes a grant by label ("fs[1]", "net[0]", "process.spawn"). Required and optional grants are
+   * numbered apart (both lists have an "fs[0]"), so `section` says which one is meant; an optional
+   * grant the user already allowed (promoted as "optional fs[0]") goes with it.
+   */
+  revoke(label: string, section: 'required' | 'optional'): boolean {
+    const promoted = `optional ${label}`;
+    const keepRequired = (l: string) => (section === 'required' ? l !== label : l !== promoted);
+    const keepOptional = (l: string) => section === 'required' || l !== label;
+    const spawnRevoked = label === 'process.spawn';
     const next: CompiledPolicy = {
-      ...pick(this.current, keep),
-      spawn: this.current.spawn && label !== 'process.spawn',
+      ...pick(this.current, keepRequired),
+      spawn: this.current.spawn && !spawnRevoked,
       limits: this.current.limits,
       optional: {
-        ...pick(this.current.optional, keep),
-        spawn: this.current.optional.spawn && label !== 'process.spawn',
+        ...pick(this.current.optional, keepOptional),
+        spawn: this.current.optional.spawn && !(spawnRevoked && section === 'optional'),
       },
     };
-    const changed = count(next) !== count(this.current) || next.spawn !== this.current.spawn;
+    const changed =
+      count(next) !== count(this.current) ||
+      next.spawn !== this.current.spawn ||
+      next.optional.spawn !== this.current.optional.spawn;
     if (changed) this.replace(next);
     return changed;
   }
