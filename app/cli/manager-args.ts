@@ -5,6 +5,9 @@ import { ExtensionManager, ManagerError } from '../manager/manager.ts';
 import { StateError } from '../manager/state-db.ts';
 import { PackageError } from '../manager/staging-tree.ts';
 import type { CliIO } from './io.ts';
+import type { AuditEventInput } from '../audit/event.ts';
+import { openAuditStore, type AuditStore } from '../audit/store.ts';
+import { defaultAuditStore } from '../host/corral-dirs.ts';
 
 /** Splits the yes/no flags named in `flags` ("--yes") out of `args`. */
 export function takeFlags(
@@ -28,8 +31,15 @@ export async function withManager(
   run: (manager: ExtensionManager) => Promise<number> | number,
 ): Promise<number> {
   let manager: ExtensionManager | undefined;
+  // What the manager does (install, revoke, quarantine…) goes into the audit store, opened only
+  // when there is something to record so that `corral list` never touches it.
+  let store: AuditStore | undefined;
+  const audit = (event: AuditEventInput) => {
+    store ??= openAuditStore(defaultAuditStore(io.env));
+    store.record(event);
+  };
   try {
-    manager = ExtensionManager.open({ env: io.env });
+    manager = ExtensionManager.open({ env: io.env, audit });
     return await run(manager);
   } catch (e) {
     if (e instanceof ManagerError || e instanceof StateError || e instanceof PackageError) {
@@ -39,6 +49,7 @@ export async function withManager(
     throw e;
   } finally {
     manager?.close();
+    store?.close();
   }
 }
 
