@@ -8,6 +8,7 @@ import { parseOptions } from './options.ts';
 import { terminalPrompts } from './terminal-prompt.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import { AuditStoreError, openAuditStore } from '../audit/store.ts';
+import { startMonitor, type Monitor } from '../metrics/monitor.ts';
 import { userDirectories } from '../host/user-dirs.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
@@ -84,11 +85,20 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   // lines instead, as corral exec does.
   const logFile = auditFile ? resolve(io.cwd, auditFile) : defaultAuditStore(io.env);
   let audit: AuditSink;
+  let monitor: Monitor | undefined;
   try {
     if (auditFile) {
       mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
       audit = openJsonlSink(logFile);
-    } else audit = openAuditStore(logFile);
+    } else {
+      const store = openAuditStore(logFile);
+      audit = store;
+      // Resource use sampled from the sandbox and alert rules (denial bursts, first-seen access,
+      // sustained CPU), recorded in the store and shown here.
+      monitor = startMonitor(store, {
+        onAlert: (a) => io.stderr(`corral run: alert: ${a.reason}\n`),
+      });
+    }
   } catch (e) {
     return fail(
       io,
@@ -117,6 +127,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     onOutput: (stream, line) =>
       io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`),
     onState: (state, why) => {
+      if (state === 'ready' && host.pid !== undefined)
+        monitor?.watchProcess(extension.manifest.id, host.pid);
       // With --command the failed command's own line says how the extension ended; there is no
       // restart to announce, since corral run stops once the command is answered.
       if (command === undefined && (state === 'crashed' || state === 'disabled'))
@@ -151,6 +163,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   } finally {
     installed?.close();
     await host.stop();
+    monitor?.close();
     try {
       audit.close();
     } catch (e) {

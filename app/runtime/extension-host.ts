@@ -96,6 +96,11 @@ export class ExtensionHost {
     return this.stateValue;
   }
 
+  /** The helper's pid while the sandbox runs: the root of its process tree (for resource sampling). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The live grants (for revoking one while the extension runs). */
   get grantState(): GrantState | null {
     return this.grants;
