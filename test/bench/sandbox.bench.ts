@@ -72,6 +72,10 @@ export async function benchSandbox(): Promise<BenchTable> {
       'bwrap --unshare-all, /bin/true': bwrap,
       'corral exec --policy deny-all -- /bin/true': corral,
       'bare node -e 0': 'node -e 0',
+      // The same two with an empty environment: variables such as NODE_EXTRA_CA_CERTS make every
+      // Node start slower, which hides the CLI's own cost in the ratio above.
+      'corral exec, empty environment': `env -i PATH=/usr/bin:/bin ${corral}`,
+      'node -e 0, empty environment': `env -i ${process.execPath} -e 0`,
     },
     100,
   );
@@ -101,6 +105,18 @@ export async function benchSandbox(): Promise<BenchTable> {
         target: '< 2x node -e 0',
       },
       { name: 'bare node -e 0', median: fmt(ms('bare node -e 0')), unit: 'ms' },
+      {
+        name: 'corral exec, empty environment',
+        median: fmt(ms('corral exec, empty environment')),
+        unit: 'ms',
+        ratio: `${(ms('corral exec, empty environment') / ms('node -e 0, empty environment')).toFixed(2)}x node -e 0`,
+        target: '< 2x node -e 0',
+      },
+      {
+        name: 'node -e 0, empty environment',
+        median: fmt(ms('node -e 0, empty environment')),
+        unit: 'ms',
+      },
     ],
   };
 }
