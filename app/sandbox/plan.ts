@@ -49,25 +49,46 @@ const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a valid vari
 const envValueSchema = z.string().refine((v) => !/[\n\0]/.test(v), 'no newline or NUL');
 const portSchema = z.number().int().min(1).max(65535);
 
-export const sandboxPlanSchema = z.object({
-  /** full: every namespace + Landlock + seccomp. (reduced arrives with the platform issue.) */
-  mode: z.literal('full'),
-  /** Bind mounts, parents before children. */
-  mounts: z.array(mountSchema).max(64),
-  symlinks: z.array(symlinkSchema).max(32),
-  /** Files and folders beneath which execution is allowed (Landlock EXECUTE). */
-  execPaths: z.array(absolutePathSchema).min(1).max(16),
-  /** Private, empty, writable folders (a fresh tmpfs each). */
-  tmpfs: z.array(absolutePathSchema).max(8),
-  cwd: absolutePathSchema,
-  env: z.record(envNameSchema, envValueSchema),
-  /** Landlock TCP rules inside the private network namespace; empty means no TCP at all. */
-  tcpConnectPorts: z.array(portSchema).max(64),
-  tcpBindPorts: z.array(portSchema).max(64),
-  /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
-  keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
-  limits: limitsSchema,
-});
+/**
+ * full: every namespace + Landlock + seccomp. reduced: Landlock (ABI 4 or later), seccomp and
+ * rlimits on the host's own view, for machines without user namespaces (docs/platforms.md).
+ */
+export const sandboxModeSchema = z.enum(['full', 'reduced']);
 
+export const sandboxPlanSchema = z
+  .object({
+    mode: sandboxModeSchema,
+    /** Bind mounts (reduced: Landlock rules on the host's paths), parents before children. */
+    mounts: z.array(mountSchema).max(64),
+    /** Full mode only: the host's own links exist as they are in reduced mode. */
+    symlinks: z.array(symlinkSchema).max(32),
+    /** Files and folders beneath which execution is allowed (Landlock EXECUTE). */
+    execPaths: z.array(absolutePathSchema).min(1).max(16),
+    /** Private, empty, writable folders (a fresh tmpfs each); full mode only. */
+    tmpfs: z.array(absolutePathSchema).max(8),
+    cwd: absolutePathSchema,
+    env: z.record(envNameSchema, envValueSchema),
+    /**
+     * Landlock TCP rules; empty means no TCP at all. In full mode they apply inside the private
+     * network namespace; in reduced mode to every address, the host's and the internet's.
+     */
+    tcpConnectPorts: z.array(portSchema).max(64),
+    tcpBindPorts: z.array(portSchema).max(64),
+    /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
+    keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
+    limits: limitsSchema,
+  })
+  .superRefine((plan, ctx) => {
+    if (plan.mode === 'reduced') {
+      // The helper has no mount namespace to make these in.
+      for (const key of ['tmpfs', 'symlinks'] as const) {
+        if (plan[key].length > 0) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'not available in reduced mode' });
+        }
+      }
+    }
+  });
+
+export type SandboxMode = z.infer<typeof sandboxModeSchema>;
 export type SandboxPlan = z.infer<typeof sandboxPlanSchema>;
 export type SandboxLimits = z.infer<typeof limitsSchema>;

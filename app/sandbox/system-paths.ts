@@ -21,6 +21,8 @@ export const SYSTEM_PATHS = [
   '/etc/group',
   '/etc/hosts',
   '/etc/ssl/certs',
+  // Node's OpenSSL reads it at start-up: missing is fine, but unreadable (reduced mode) is fatal.
+  '/etc/ssl/openssl.cnf',
   '/etc/ca-certificates',
 ] as const;
 

@@ -6,7 +6,7 @@ export const WIRE_MAGIC = 'corral-sandbox-policy 1';
 
 /** The policy text the helper reads from its --policy-fd, ending with "end". */
 export function renderPolicy(plan: SandboxPlan): string {
-  const lines = [WIRE_MAGIC, `mode ${plan.mode}`];
+  const lines = [WIRE_MAGIC, `mode ${plan.mode}`]; // the helper wants the mode first
   // The helper mounts in the order given, so parents come before children, and a tmpfs comes
   // before the binds beneath it (a later tmpfs would hide them).
   const mounts = [

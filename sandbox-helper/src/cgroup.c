@@ -1,6 +1,6 @@
 /* The pids limit for a root caller. The kernel exempts uid 0 from RLIMIT_NPROC (copy_process()
  * spares INIT_USER, even inside a user namespace), so a root caller's sandbox gets a pids cgroup
- * of its own in the v1 pids hierarchy. An unprivileged caller has no writable cgroup and needs
+ * of its own in the v1 pids hierarchy (in either mode). An unprivileged caller has no writable cgroup and needs
  * none: RLIMIT_NPROC, counted per user namespace, bounds it. (cgroup v2 is not used: this
  * machine's v2 offers no pids controller, so that path could not be tested.) */
 #define _GNU_SOURCE
@@ -36,10 +36,10 @@ static void sweep(void)
 		closedir(dir);
 }
 
-int cgroup_create(unsigned long long pids)
+int cgroup_create(unsigned long long pids_max)
 {
 	char path[PATH_MAX + 16], max[32];
-	int fd = -1, n = snprintf(max, sizeof max, "%llu", pids + 1); /* + the sandbox's init */
+	int fd = -1, n = snprintf(max, sizeof max, "%llu", pids_max);
 
 	if (getuid() != 0)
 		return -1;
@@ -48,7 +48,7 @@ int cgroup_create(unsigned long long pids)
 	snprintf(path, sizeof path, "%s/pids.max", group);
 	if (mkdir(group, 0700) == 0 && (fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0 &&
 	    write(fd, max, (size_t)n) == n && close(fd) == 0) {
-		/* C1 moves itself in through `tasks`: a single thread moving itself skips the
+		/* C1 (or C) moves itself in through `tasks`: a single thread moving itself skips the
 		 * global threadgroup lock (and its RCU grace period) of a cgroup.procs write. */
 		snprintf(path, sizeof path, "%s/tasks", group);
 		if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0)

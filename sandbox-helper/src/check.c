@@ -80,14 +80,18 @@ int check_run(void)
 	printf("{\"version\":1,\"arch\":\"%s\",\"kernel\":\"%s\",\"layers\":{", u.machine,
 	       u.release);
 	for (size_t i = 0; i < ARRAY_LEN(layers); i++) {
-		/* Without a user namespace an unprivileged caller cannot make the others either. */
-		const char *hint = i > 0 && layers[i].flag && err[0] ? HINT_USERNS : layers[i].hint;
+		/* Without a user namespace an unprivileged caller cannot make the others either;
+		 * with one that gives no capabilities, AppArmor's restriction is the usual cause. */
+		const char *hint = i == 0 || !layers[i].flag ? layers[i].hint
+				   : err[0]		  ? HINT_USERNS
+				   : err[i] == EPERM	  ? HINT_APPARMOR
+							  : layers[i].hint;
 
 		print_layer(layers[i].name, err[i], hint, i == 0);
 		if (i + 1 == SECCOMP && abi > 0)
 			printf(",\"landlock\":{\"ok\":true,\"abi\":%d}", abi);
 		else if (i + 1 == SECCOMP)
-			print_layer("landlock", -abi, HINT_LANDLOCK, 0);
+			print_layer("landlock", -abi, HINT_LANDLOCK_TCP, 0);
 	}
 	printf("}}\n");
 	return fflush(stdout) == 0 ? 0 : EXIT_SETUP;

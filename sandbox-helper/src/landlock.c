@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/types.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -59,8 +60,16 @@ static const char *const dev_nodes[] = { DEV_NODES };
 int landlock_abi(void)
 {
 	long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+	/* For tests only: behave as on a kernel with an older ABI (never a newer one), so each ABI
+	 * step, and the refusal of a too old one, runs on this machine. The result is reported
+	 * like a real ABI (--check, the `layers` line). */
+	const char *older = getenv("CORRAL_SANDBOX_LANDLOCK_ABI");
 
-	return abi < 0 ? -errno : (int)abi;
+	if (abi < 0)
+		return -errno;
+	if (older && older[0] >= '0' && older[0] <= '9' && older[1] == '\0' && older[0] - '0' < abi)
+		return older[0] == '0' ? -EOPNOTSUPP : older[0] - '0';
+	return (int)abi;
 }
 
 static void add_path(int ruleset, int fd, __u64 access, __u64 handled, const char *path)
@@ -75,7 +84,7 @@ static void add_path(int ruleset, int fd, __u64 access, __u64 handled, const cha
 		die_errno("landlock rule for %s", path);
 }
 
-/* For the paths C1 made inside the sandbox (not grants), opened in its own view. */
+/* For the helper's own paths (not grants), opened in the view the command will have. */
 static void add_own_path(int ruleset, const char *path, __u64 access, __u64 handled)
 {
 	int fd = open_nofollow(AT_FDCWD, path, O_PATH);
@@ -84,6 +93,22 @@ static void add_own_path(int ruleset, const char *path, __u64 access, __u64 hand
 		die_errno("landlock rule for %s", path);
 	add_path(ruleset, fd, access, handled, path);
 	close(fd);
+}
+
+/* The helper's own paths: those C1 made in mode full; in mode reduced the host's, where of /proc
+ * only the command's own entry is readable (its pid survives execve). */
+static void add_own_rules(int ruleset, const struct policy *p, __u64 fs)
+{
+	char path[32];
+
+	snprintf(path, sizeof path, "/proc/%d", getpid());
+	add_own_path(ruleset, p->mode == MODE_FULL ? "/proc" : path, READ, fs);
+	if (p->mode == MODE_FULL)
+		add_own_path(ruleset, "/dev/shm", WRITE, fs);
+	for (size_t i = 0; i < ARRAY_LEN(dev_nodes); i++) {
+		snprintf(path, sizeof path, "/dev/%s", dev_nodes[i]);
+		add_own_path(ruleset, path, DEVICE, fs);
+	}
 }
 
 static void add_ports(int ruleset, const uint16_t *ports, int n, __u64 access)
@@ -116,13 +141,15 @@ int landlock_prepare(const struct policy *p, int abi)
 	case 2:
 		attr.handled_access_fs &= ~FS(TRUNCATE);
 		/* fallthrough */
-	case 3: /* no TCP rules: the network namespace still confines us to loopback */
+	case 3: /* no TCP rules: the network namespace still confines us to loopback (mode reduced
+		 * refuses an ABI below 4) */
 		attr.handled_access_net = 0;
 		/* fallthrough */
 	case 4:
 		attr.handled_access_fs &= ~FS(IOCTL_DEV);
 		/* fallthrough */
-	case 5: /* no scopes: the namespaces still hide host processes and abstract sockets */
+	case 5: /* no scopes: the namespaces still hide host processes and abstract sockets; mode
+		 * reduced refuses unix sockets and filters signals with seccomp instead */
 		attr.scoped = 0;
 		/* fallthrough */
 	case 6: /* ABI 7 adds only audit-log flags for restrict_self; the defaults suit us */
@@ -143,14 +170,7 @@ int landlock_prepare(const struct policy *p, int abi)
 	}
 	for (int i = 0; i < p->n_exec; i++)
 		add_path(ruleset, p->exec[i].fd, FS(EXECUTE) | FS(READ_FILE), fs, p->exec[i].path);
-	add_own_path(ruleset, "/proc", READ, fs);
-	add_own_path(ruleset, "/dev/shm", WRITE, fs);
-	for (size_t i = 0; i < ARRAY_LEN(dev_nodes); i++) {
-		char path[32];
-
-		snprintf(path, sizeof path, "/dev/%s", dev_nodes[i]);
-		add_own_path(ruleset, path, DEVICE, fs);
-	}
+	add_own_rules(ruleset, p, fs);
 	if (attr.handled_access_net) {
 		add_ports(ruleset, p->tcp_connect, p->n_tcp_connect, NET_CONNECT_TCP);
 		add_ports(ruleset, p->tcp_bind, p->n_tcp_bind, NET_BIND_TCP);

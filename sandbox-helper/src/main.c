@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,16 +15,18 @@
 
 static struct policy policy;
 
-/* C2, the command's process, inside every namespace. The order matters: privileges are dropped
- * before Landlock (it needs no_new_privs), and seccomp comes last so that the set-up itself may
- * use what the filter refuses. Resource limits come after, so the helper's own descriptors and
- * memory never count against the command's. */
-static _Noreturn void run_command(int sync_fd, int abi, char **argv)
+/* The command's process (C2 in mode full, C in mode reduced). The order matters: privileges are
+ * dropped before Landlock (it needs no_new_privs), and seccomp comes last so that the set-up
+ * itself may use what the filter refuses. Resource limits come after, so the helper's own
+ * descriptors and memory never count against the command's. */
+static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **argv)
 {
 	sigset_t none;
 	int ruleset, internal[3], listener;
 
 	sigemptyset(&none);
+	/* A session and process group of its own: no terminal, and in mode reduced the group the
+	 * supervisor kills at the end (the filter keeps everything in it). */
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || setsid() < 0)
 		die_errno("new session");
 	ruleset = landlock_prepare(&policy, abi);
@@ -35,8 +38,8 @@ static _Noreturn void run_command(int sync_fd, int abi, char **argv)
 	process_no_new_privs();
 	process_drop_caps();
 	landlock_enforce(ruleset);
-	listener = seccomp_install();
-	process_set_rlimits(&policy.limits);
+	listener = seccomp_install(policy.mode, abi);
+	process_set_rlimits(&policy.limits, nproc);
 	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
 		die_errno("hand the seccomp listener over");
 	close(listener);
@@ -58,9 +61,36 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	mounts_build(&policy);
 	if ((command = fork()) < 0)
 		die_errno("fork the command");
+	/* RLIMIT_NPROC is counted per user namespace since Linux 5.14, so only the sandbox's
+	 * processes count; + 1 for its init, which is one of them. */
 	if (command == 0)
-		run_command(sync_fd, abi, argv);
+		run_command(sync_fd, abi, policy.limits.pids + 1, argv);
 	ns_init(command, sync_fd);
+}
+
+/* P0 in mode reduced: no namespace can be made (docs/platforms.md). The command's process C is
+ * P0's own child; Landlock rules name the host's paths, and the filter closes what the
+ * namespaces would have. */
+static pid_t start_reduced(int sync[2], int abi, int cgroup, rlim_t *nproc, char **argv, int *pidfd)
+{
+	pid_t child;
+
+	/* RLIMIT_NPROC counts every task of the caller's uid, machine-wide: start from those
+	 * there are now, so that the command may have `limit pids` of its own, more or less what
+	 * the caller's other programs start or end meanwhile (docs/security.md). */
+	*nproc = process_count_tasks(getuid()) + policy.limits.pids;
+	/* Orphans of the sandbox become P0's children, not init's: P0 reaps and kills them. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		die_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+	if ((child = ns_clone(MODE_REDUCED, pidfd)) == 0) {
+		close(sync[0]);
+		ns_watch_supervisor(sync[1]);
+		if (cgroup >= 0)
+			cgroup_join(cgroup);
+		mounts_open_grants(&policy);
+		run_command(sync[1], abi, *nproc, argv);
+	}
+	return child;
 }
 
 static int fd_arg(const char *s)
@@ -80,7 +110,8 @@ int main(int argc, char **argv)
 	sigset_t forwarded;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	pid_t c1;
+	rlim_t nproc = 0; /* mode reduced's RLIMIT_NPROC, for the `layers` line */
+	pid_t child;
 
 	if (argc == 2 && strcmp(argv[1], "--check") == 0)
 		return check_run();
@@ -97,22 +128,33 @@ int main(int argc, char **argv)
 		die(USAGE " (PATH absolute, the two descriptors distinct)");
 	supervisor_watch_parent(parent);
 	policy_read(policy_fd, status, &policy);
-	if ((abi = landlock_abi()) < 1)
+	abi = landlock_abi();
+	if (policy.mode == MODE_FULL && abi < 1)
 		die("mode full needs Landlock: %s; hint: " HINT_LANDLOCK, strerror(-abi));
+	/* Without a network namespace, Landlock's TCP rules are the network's only fence. */
+	if (policy.mode == MODE_REDUCED && abi < 1)
+		die("mode reduced needs Landlock: %s; hint: " HINT_LANDLOCK_TCP, strerror(-abi));
+	if (policy.mode == MODE_REDUCED && abi < 4)
+		die("mode reduced needs Landlock ABI 4 or later (TCP rules), this kernel offers ABI %d; "
+		    "hint: " HINT_LANDLOCK_TCP, abi);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
 		die_errno("socketpair");
 	/* Blocked from before the clone: P0 reads them from a signalfd, and C1 forwards them once
-	 * the command exists (C2 unblocks them for itself). */
+	 * the command exists (the command unblocks them for itself). */
 	forwarded_signals(&forwarded);
+	if (policy.mode == MODE_REDUCED)
+		sigaddset(&forwarded, SIGCHLD); /* P0 reaps the sandbox's orphans */
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0)
 		die_errno("sigprocmask");
-	cgroup = cgroup_create(policy.limits.pids);
-	if ((c1 = ns_clone(&pidfd)) == 0) {
+	cgroup = cgroup_create(policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
+	if (policy.mode == MODE_REDUCED) {
+		child = start_reduced(sync, abi, cgroup, &nproc, argv + i + 1, &pidfd);
+	} else if ((child = ns_clone(MODE_FULL, &pidfd)) == 0) {
 		close(sync[0]);
 		run_init(sync[1], abi, uid, gid, cgroup, argv + i + 1);
 	}
 	close(sync[1]);
 	if (cgroup >= 0)
 		close(cgroup);
-	return supervise(c1, pidfd, sync[0], &policy);
+	return supervise(child, pidfd, sync[0], &policy, nproc);
 }

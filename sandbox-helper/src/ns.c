@@ -1,4 +1,5 @@
-/* Namespaces: C1's creation, its identity maps, hostname and loopback, and its life as pid 1. */
+/* Namespaces: C1's creation (or C's, without them), its identity maps, hostname and loopback,
+ * and its life as pid 1. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <net/if.h>
@@ -21,17 +22,20 @@
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
 	 CLONE_NEWCGROUP)
 
-pid_t ns_clone(int *pidfd)
+pid_t ns_clone(enum sandbox_mode mode, int *pidfd)
 {
 	/* Raw clone without a new stack behaves like fork (as bubblewrap does); CLONE_PIDFD gives a
 	 * descriptor that cannot be confused with a recycled pid. parent_tid is the 3rd argument
-	 * on both x86_64 and aarch64. */
-	long pid = syscall(SYS_clone, SANDBOX_NAMESPACES | CLONE_PIDFD | SIGCHLD, 0, pidfd, 0, 0);
+	 * on both x86_64 and aarch64. Mode reduced: the same, without namespaces. */
+	long flags = (mode == MODE_FULL ? SANDBOX_NAMESPACES : 0) | CLONE_PIDFD | SIGCHLD;
+	long pid = syscall(SYS_clone, flags, 0, pidfd, 0, 0);
 
 	if (pid < 0) {
 		int saved = errno;
 
 		cgroup_remove();
+		if (mode == MODE_REDUCED)
+			die("fork the command: %s", strerror(saved));
 		die("cannot create the sandbox's namespaces: %s; hint: " HINT_USERNS
 		    "; 'corral-sandbox --check' names the missing one", strerror(saved));
 	}

@@ -159,19 +159,46 @@ static const char *add_limit(struct policy *p, char *arg, char *value, unsigned 
 	return "expected 'limit memory|cpu|pids|nofile|fsize|timeout-ms VALUE'";
 }
 
+static const char *set_mode(struct policy *p, const char *arg, unsigned *seen)
+{
+	if (strcmp(arg, "full") != 0 && strcmp(arg, "reduced") != 0)
+		return "expected 'mode full' or 'mode reduced'";
+	p->mode = arg[0] == 'f' ? MODE_FULL : MODE_REDUCED;
+	return once(seen, SEEN_MODE, "mode");
+}
+
+/* Directives whose argument is two fields: `symlink PATH TARGET`, `limit KIND N`. */
+static const char *const two_fields[] = { "symlink", "limit" };
+/* What mode reduced cannot do: it has no mount namespace. */
+static const char *const full_only[] = { "tmpfs", "symlink" };
+
+static int among(const char *word, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(word, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *directive(struct policy *p, const char *word, char *arg, unsigned *seen,
 			     int policy_fd, int status_fd)
 {
-	char *second = arg ? strchr(arg, ' ') : NULL; /* of `symlink PATH TARGET`, `limit KIND N` */
+	char *second = arg && among(word, two_fields, ARRAY_LEN(two_fields)) ? strchr(arg, ' ')
+									       : NULL;
 	const char *bad;
 	uint64_t port;
 
 	if (!arg || !*arg)
 		return say("'%s' needs an argument", word);
-	if (second && (strcmp(word, "symlink") == 0 || strcmp(word, "limit") == 0))
+	if (second)
 		*second++ = '\0';
 	if (strcmp(word, "mode") == 0)
-		return strcmp(arg, "full") ? "expected 'mode full'" : once(seen, SEEN_MODE, word);
+		return set_mode(p, arg, seen);
+	/* First, so every later line is checked against it. */
+	if (!(*seen & SEEN_MODE))
+		return "'mode' must be the first directive";
+	if (p->mode == MODE_REDUCED && among(word, full_only, ARRAY_LEN(full_only)))
+		return say("'%s' needs mode full (mode reduced has no mount namespace)", word);
 	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0 || strcmp(word, "tmpfs") == 0) {
 		enum mount_kind kind = word[0] == 't' ? MOUNT_TMPFS
 				       : word[1] == 'w' ? MOUNT_RW : MOUNT_RO;

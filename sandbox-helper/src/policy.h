@@ -15,6 +15,9 @@
 #define MAX_PORTS 64           /* per direction (connect, bind) */
 #define MAX_KEEP_FDS 8         /* the broker socket and little else */
 
+/* full: every namespace; reduced: Landlock, seccomp and rlimits on the host's own view. */
+enum sandbox_mode { MODE_FULL = 1, MODE_REDUCED };
+
 /* ro, rw and tmpfs lines, kept in policy order: they are mounted in that order. */
 enum mount_kind { MOUNT_RO, MOUNT_RW, MOUNT_TMPFS };
 
@@ -34,6 +37,7 @@ struct limits {
 };
 
 struct policy {
+	enum sandbox_mode mode;
 	struct grant mounts[MAX_MOUNTS + MAX_TMPFS];
 	int n_mounts, n_binds, n_tmpfs; /* n_mounts = n_binds + n_tmpfs */
 	struct symlink_spec symlinks[MAX_SYMLINKS];

@@ -1,10 +1,15 @@
-/* C2's process attributes: working folder, descriptors, no_new_privs, capabilities, rlimits. */
+/* The command's process attributes: working folder, descriptors, no_new_privs, capabilities,
+ * rlimits; and the count of the caller's tasks that RLIMIT_NPROC starts from in mode reduced. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -78,10 +83,15 @@ void process_no_new_privs(void)
 void process_drop_caps(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { { 0 } };
+	struct __user_cap_data_struct held[2], none[2] = { { 0 } };
 
-	/* C2 holds every capability of the sandbox's user namespace (it was born there). */
-	for (int cap = 0; cap < CAP_PROBE_MAX; cap++)
+	/* C2 holds every capability of the sandbox's user namespace (it was born there), as does a
+	 * root caller in mode reduced. An unprivileged caller in mode reduced holds none, and can
+	 * neither shrink the bounding set nor lock securebits; nor need it: no_new_privs keeps exec
+	 * from granting more than the (empty) permitted set. */
+	if (syscall(SYS_capget, &hdr, held) < 0)
+		die_errno("capget");
+	for (int cap = 0; (held[0].effective & (1U << CAP_SETPCAP)) && cap < CAP_PROBE_MAX; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
 			if (errno == EINVAL)
 				break;
@@ -90,13 +100,14 @@ void process_drop_caps(void)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		die_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
 	/* Locked: uid 0 (a root caller is mapped to itself) gets no capabilities back on exec. */
-	if (prctl(PR_SET_SECUREBITS,
+	if ((held[0].effective & (1U << CAP_SETPCAP)) &&
+	    prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
 			  SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
 			  SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
 		  0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_SECUREBITS)");
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (syscall(SYS_capset, &hdr, none) < 0)
 		die_errno("capset");
 }
 
@@ -108,7 +119,7 @@ static void set_limit(int resource, rlim_t soft, rlim_t hard, const char *what)
 		die_errno("limit %s", what);
 }
 
-void process_set_rlimits(const struct limits *l)
+void process_set_rlimits(const struct limits *l, rlim_t nproc)
 {
 	/* ceil(timeout × percent / 100) seconds of CPU; the hard limit one second later turns
 	 * SIGXCPU into SIGKILL for a command that ignores it. */
@@ -116,10 +127,33 @@ void process_set_rlimits(const struct limits *l)
 
 	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
 	set_limit(RLIMIT_CPU, cpu, cpu + 1, "cpu");
-	/* Counted per user namespace since Linux 5.14, so only the sandbox's processes count;
-	 * +1 for the sandbox's init, which is one of them. uid 0 is exempt: see cgroup.c. */
-	set_limit(RLIMIT_NPROC, l->pids + 1, l->pids + 1, "pids");
+	set_limit(RLIMIT_NPROC, nproc, nproc, "pids"); /* see main.c for what it counts */
 	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
 	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");
 	set_limit(RLIMIT_CORE, 0, 0, "core"); /* a core file would carry the command's memory out */
+}
+
+rlim_t process_count_tasks(uid_t uid)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	rlim_t tasks = 0;
+
+	if (!proc)
+		die_errno("/proc");
+	/* RLIMIT_NPROC counts tasks (threads too) by real uid, as /proc/PID/status shows them. */
+	while ((e = readdir(proc))) {
+		char path[300], status[4096], *uid_line, *threads;
+		unsigned real;
+
+		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || read_text(path, status, sizeof status))
+			continue; /* not a process, or gone meanwhile */
+		uid_line = strstr(status, "\nUid:");
+		threads = strstr(status, "\nThreads:");
+		if (uid_line && threads && sscanf(uid_line, "\nUid: %u", &real) == 1 && real == uid)
+			tasks += strtoul(threads + 9, NULL, 10);
+	}
+	closedir(proc);
+	return tasks;
 }

@@ -2,21 +2,29 @@
 #ifndef CORRAL_SANDBOX_H
 #define CORRAL_SANDBOX_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "policy.h"
+
+struct seccomp_data;
 
 /* How to enable a missing layer, for --check and for the one-line refusal. */
 #define HINT_USERNS                                                                   \
 	"enable unprivileged user namespaces (user.max_user_namespaces > 0, "           \
 	"kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0)"
-#define HINT_LANDLOCK \
-	"Linux >= 5.13 with CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot parameter"
+#define HINT_LANDLOCK_LSM "CONFIG_SECURITY_LANDLOCK=y and 'landlock' in the lsm= boot parameter"
+#define HINT_LANDLOCK "Linux >= 5.13 with " HINT_LANDLOCK_LSM
+#define HINT_LANDLOCK_TCP "Linux >= 6.7 with " HINT_LANDLOCK_LSM
+/* Ubuntu 23.10+: the namespace is made, but without capabilities, so the next step fails. */
+#define HINT_APPARMOR                                                                        \
+	"AppArmor restricts unprivileged user namespaces: give corral-sandbox a profile with "   \
+	"'userns,' or set kernel.apparmor_restrict_unprivileged_userns=0"
 #define HINT_SECCOMP "Linux >= 5.0 with CONFIG_SECCOMP_FILTER=y"
 
 /* ns.c: namespaces and the pid-1 init. */
-pid_t ns_clone(int *pidfd);                /* P0: C1 in fresh namespaces; 0 in C1 */
-void ns_watch_supervisor(int sync_fd);      /* C1: die with P0 */
+pid_t ns_clone(enum sandbox_mode mode, int *pidfd); /* P0: C1 (full) or C (reduced); 0 there */
+void ns_watch_supervisor(int sync_fd);      /* C1 or C: die with P0 */
 void ns_setup(uid_t uid, gid_t gid);        /* C1: id maps, hostname, loopback */
 _Noreturn void ns_init(pid_t command, int sync_fd); /* C1: reap, forward signals, pass on status */
 
@@ -30,7 +38,8 @@ void process_enter_cwd(const char *cwd);
 void process_close_fds(const struct policy *p, const int *internal, int n_internal);
 void process_no_new_privs(void);
 void process_drop_caps(void);
-void process_set_rlimits(const struct limits *l);
+void process_set_rlimits(const struct limits *l, rlim_t nproc);
+rlim_t process_count_tasks(uid_t uid);      /* P0, mode reduced: the caller's tasks now */
 
 /* landlock.c */
 int landlock_abi(void);                     /* ABI version, or -errno when absent */
@@ -38,9 +47,11 @@ int landlock_prepare(const struct policy *p, int abi); /* returns the ruleset fd
 void landlock_enforce(int ruleset_fd);
 
 /* seccomp.c */
-int seccomp_install(void);                  /* returns the user-notification listener fd */
+int seccomp_install(enum sandbox_mode mode, int abi); /* returns the notification listener fd */
 const char *seccomp_denied_name(int nr);
-int seccomp_denied_errno(int nr);
+int seccomp_denied_errno(const struct seccomp_data *d);
+/* Mode reduced: whether a call on another process acts on the sandbox's own (group `group`). */
+int seccomp_allowed(const struct seccomp_data *d, pid_t group);
 
 /* supervisor.c: P0, and the messages C1 and C2 send it on a SOCK_SEQPACKET pair. */
 enum sync_kind {
@@ -54,10 +65,12 @@ struct sync_msg {
 };
 int sync_send(int fd, char kind, int value, int pass_fd); /* 0, or -1 with errno */
 void supervisor_watch_parent(pid_t parent);
-int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p);
+/* P0 until the end; child is C1 (full) or C (reduced); nproc is the command's RLIMIT_NPROC. */
+int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc);
+
 
 /* cgroup.c: the pids limit of a root caller. */
-int cgroup_create(unsigned long long pids); /* P0: the new group's `tasks` fd, or -1 if unused */
+int cgroup_create(unsigned long long max); /* P0: the new group's `tasks` fd, or -1 if unused */
 void cgroup_join(int tasks_fd);             /* C1, before it starts the command */
 void cgroup_remove(void);                   /* P0, once the sandbox is reaped */
 

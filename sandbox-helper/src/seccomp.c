@@ -1,14 +1,20 @@
-/* The seccomp filter: a static BPF table, architecture check first, a reason per deny group,
- * default allow (Landlock and the namespaces do the confining; this removes kernel surface). */
+/* The seccomp filter: static BPF tables, architecture check first, a reason per deny group,
+ * default allow (Landlock and the namespaces do the confining; this removes kernel surface, and
+ * in mode reduced closes what the namespaces would have closed). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,17 +47,33 @@
 #define __NR_open_tree_attr 467
 #endif
 
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#define __NR_removexattrat 466
+#endif
+#define IOPRIO_WHO_PROCESS 1 /* <linux/ioprio.h>, absent from older headers */
+#define SOCK_TYPE_MASK 0xf   /* socket()'s type without SOCK_NONBLOCK and SOCK_CLOEXEC */
+
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define ARG_HI(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
 #else
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i) + 4)
+#define ARG_HI(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 #endif
 
 #define LOAD(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
+#define LOAD_NR LOAD(offsetof(struct seccomp_data, nr))
 #define RET(v) BPF_STMT(BPF_RET | BPF_K, (v))
 #define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (t), (f))
 #define JSET(k, t, f) BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (k), (t), (f))
-/* The supervisor answers (EPERM, or EAFNOSUPPORT for sockets) and logs `deny syscall NAME`. */
+#define AND(k) BPF_STMT(BPF_ALU | BPF_AND | BPF_K, (k))
+/* The supervisor answers (EPERM, or EAFNOSUPPORT for socket families) and logs
+ * `deny syscall NAME`; in mode reduced it lets a few calls on the sandbox's own processes go on
+ * (seccomp_allowed()). */
 #define DENY RET(SECCOMP_RET_USER_NOTIF)
 #define ALLOW RET(SECCOMP_RET_ALLOW)
 
@@ -67,6 +89,15 @@
 	JEQ(__NR_##name, 0, 5), LOAD(ARG_LO(arg)), JEQ(a, 2, 0), JEQ(b, 1, 0), ALLOW, DENY,
 #define SC_DENY_IF_BITS(name, arg, mask) \
 	JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(arg)), JSET(mask, 0, 1), DENY, ALLOW,
+/* The same as SC_DENY_IF_2, but a call that passes goes on to the later rules (A reloaded). */
+#define SC_DENY_IF_2_NEXT(name, arg, a, b) \
+	JEQ(__NR_##name, 0, 5), LOAD(ARG_LO(arg)), JEQ(a, 1, 0), JEQ(b, 0, 1), DENY, LOAD_NR,
+/* A pid of 0 means the caller itself (kill: its own process group, the sandbox). */
+#define SC_ALLOW_IF_0(name) JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(0)), JEQ(0, 0, 1), ALLOW, DENY,
+/* setpriority and ioprio_set (which, who): allowed on the caller itself (who 0). */
+#define SC_ALLOW_IF_SELF(name, which)                                                        \
+	JEQ(__NR_##name, 0, 6), LOAD(ARG_LO(0)), JEQ(which, 0, 3), LOAD(ARG_LO(1)), JEQ(0, 0, 1), \
+		ALLOW, DENY,
 
 /* Debugging a process reads and writes its memory: a same-uid way around every other layer. */
 #define DENY_TRACE(X) X(ptrace) X(process_vm_readv) X(process_vm_writev)
@@ -88,16 +119,46 @@
 	X(kexec_load) X(kexec_file_load) X(init_module) X(finit_module) X(delete_module) \
 	X(reboot) X(swapon) X(swapoff) X(acct) X(quotactl) X(quotactl_fd) X(open_by_handle_at)
 
+/* Mode reduced, which has no namespace behind Landlock. */
+/* The supervisor ends the sandbox by killing its process group: nothing may leave it. */
+#define DENY_GROUP(X) X(setsid) X(setpgid)
+/* Without an IPC namespace, System V IPC and POSIX message queues are the whole host's. */
+#define DENY_IPC(X)                                                                          \
+	X(shmget) X(shmat) X(shmdt) X(shmctl) X(msgget) X(msgsnd) X(msgrcv) X(msgctl) X(semget) \
+	X(semop) X(semtimedop) X(semctl) X(mq_open) X(mq_unlink) X(mq_timedsend)            \
+	X(mq_timedreceive) X(mq_notify) X(mq_getsetattr)
+/* Landlock does not cover a file's mode, owner, times or extended attributes: by path, these
+ * would reach every file of the user (chmod 0644 ~/.ssh/id_rsa). On an open descriptor they stay
+ * allowed: opening it took a Landlock right. */
+#ifdef __x86_64__
+#define DENY_META_OLD(X) X(chmod) X(chown) X(lchown) X(utime) X(utimes) X(futimesat)
+#else
+#define DENY_META_OLD(X)
+#endif
+#define DENY_META(X)                                                                     \
+	DENY_META_OLD(X) X(fchmodat) X(fchmodat2) X(fchownat) X(setxattr) X(lsetxattr)  \
+	X(removexattr) X(lremovexattr) X(setxattrat) X(removexattrat)
+/* Calls on another process by pid that Landlock does not scope (it does scope ptrace and
+ * everything checked like it: process_vm_*, kcmp, pidfd_getfd, move_pages...); with
+ * setpriority and ioprio_set below. A pid other than 0 goes to the supervisor, which allows only
+ * the sandbox's own processes (seccomp_allowed()). */
+#define DECIDE_PROCESS(X) \
+	X(prlimit64) X(sched_setaffinity) X(sched_setscheduler) X(sched_setparam) X(sched_setattr)
+/* The same for signals, when Landlock is older than ABI 6 and does not scope them. */
+#define DECIDE_SIGNAL(X) X(kill) X(tkill) X(tgkill) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo) X(pidfd_open)
+
 #define CLONE_NS_FLAGS                                                                        \
 	(CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
 	 CLONE_NEWCGROUP)
 
-static const struct sock_filter filter[] = {
+/* The filter is four static segments, joined in this order when installed; each rule returns or
+ * leaves the syscall number in A for the next. */
+static const struct sock_filter head[] = {
 	/* Numbers mean nothing without the ABI; a foreign one (i386 via int 0x80) is killed. */
 	LOAD(offsetof(struct seccomp_data, arch)),
 	JEQ(ARCH_NATIVE, 1, 0),
 	RET(SECCOMP_RET_KILL_PROCESS),
-	LOAD(offsetof(struct seccomp_data, nr)),
+	LOAD_NR,
 #ifdef __x86_64__
 	/* x32 reaches the same entry points under other numbers: a second door to all below. */
 	JSET(__X32_SYSCALL_BIT, 0, 1),
@@ -106,12 +167,55 @@ static const struct sock_filter filter[] = {
 	/* clone3 keeps its flags in memory BPF cannot read; on ENOSYS libc falls back to clone. */
 	JEQ(__NR_clone3, 0, 1),
 	RET(SECCOMP_RET_ERRNO | ENOSYS),
+};
+
+/* Mode reduced: what the namespaces would have closed. */
+static const struct sock_filter reduced[] = {
+	/* TCP over IPv4 and IPv6 only: Landlock's port rules cover TCP and nothing else (UDP, raw,
+	 * SCTP, MPTCP). No unix socket: no Landlock ABI covers connecting to a named one (the session
+	 * bus, X11), and before ABI 6 not to an abstract one. socketpair() stays. */
+	JEQ(__NR_socket, 0, 11),
+	LOAD(ARG_LO(0)),
+	JEQ(AF_INET, 1, 0),
+	JEQ(AF_INET6, 0, 7),
+	LOAD(ARG_LO(1)),
+	AND(SOCK_TYPE_MASK),
+	JEQ(SOCK_STREAM, 0, 4),
+	LOAD(ARG_LO(2)),
+	JEQ(0, 1, 0),
+	JEQ(IPPROTO_TCP, 0, 1),
+	ALLOW,
+	DENY,
+	/* futimens() is utimensat() without a path: on an open descriptor, like fchmod(). */
+	JEQ(__NR_utimensat, 0, 6),
+	LOAD(ARG_LO(1)),
+	JEQ(0, 0, 3),
+	LOAD(ARG_HI(1)),
+	JEQ(0, 0, 1),
+	ALLOW,
+	DENY,
+	DECIDE_PROCESS(SC_ALLOW_IF_0)
+	SC_ALLOW_IF_SELF(setpriority, PRIO_PROCESS)
+	SC_ALLOW_IF_SELF(ioprio_set, IOPRIO_WHO_PROCESS)
+	DENY_GROUP(SC_DENY) DENY_IPC(SC_DENY) DENY_META(SC_DENY)
+};
+
+/* Mode reduced with Landlock ABI < 6: signals, including SIGIO to an owner set by fcntl/ioctl. */
+static const struct sock_filter reduced_signals[] = {
+	DECIDE_SIGNAL(SC_ALLOW_IF_0)
+	SC_DENY_IF_2_NEXT(fcntl, 1, F_SETOWN, F_SETOWN_EX)
+	SC_DENY_IF_2_NEXT(ioctl, 1, FIOSETOWN, SIOCSPGRP)
+};
+
+static const struct sock_filter common[] = {
 	/* The argument checks first: the kernel's per-syscall cache cannot skip these (their answer
 	 * depends on arguments), and ioctl in particular is frequent. */
 	/* Typing into, or driving, the caller's terminal. */
 	SC_DENY_IF_2(ioctl, 1, TIOCSTI, TIOCLINUX)
-	/* Netlink, packet, vsock...: big, rarely audited families; extensions need these three. */
+	/* Netlink, packet, vsock...: big, rarely audited families; extensions need these three.
+	 * socketpair() reaches the same families (and their module autoloading): unix only. */
 	SC_ALLOW_IF_3(socket, 0, AF_UNIX, AF_INET, AF_INET6)
+	SC_ALLOW_IF_2(socketpair, 0, AF_UNIX, AF_UNIX)
 	/* The clone flavour of unshare. */
 	SC_DENY_IF_BITS(clone, 0, CLONE_NS_FLAGS)
 	/* Other personas revive old quirks (READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE): only PER_LINUX
@@ -126,9 +230,11 @@ static const struct sock_filter filter[] = {
 static const struct {
 	int nr;
 	const char *name;
-} denied[] = {
+} names[] = {
 	DENY_TRACE(NAME) DENY_MOUNT(NAME) DENY_NAMESPACE(NAME) DENY_SURFACE(NAME) DENY_KEYRING(NAME)
-	DENY_ADMIN(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(clone)
+	DENY_ADMIN(NAME) DENY_GROUP(NAME) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
+	DECIDE_SIGNAL(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(socketpair) NAME(clone)
+	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl)
 };
 
 const char *seccomp_denied_name(int nr)
@@ -137,25 +243,83 @@ const char *seccomp_denied_name(int nr)
 	if (nr & __X32_SYSCALL_BIT)
 		return "x32";
 #endif
-	for (size_t i = 0; i < ARRAY_LEN(denied); i++)
-		if (denied[i].nr == nr)
-			return denied[i].name;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (names[i].nr == nr)
+			return names[i].name;
 	return "unknown";
 }
 
-int seccomp_denied_errno(int nr)
+int seccomp_denied_errno(const struct seccomp_data *d)
 {
-	return nr == __NR_socket ? EAFNOSUPPORT : EPERM;
+	int family = (int)d->args[0];
+	int refused_family = family != AF_INET && family != AF_INET6; /* or else type or protocol */
+
+	return (d->nr == __NR_socket && refused_family) || d->nr == __NR_socketpair ? EAFNOSUPPORT
+										       : EPERM;
 }
 
-int seccomp_install(void)
+/* Whether `pid` is one of the sandbox's processes: all of them, and only they, are in its
+ * process group (the filter refuses setsid and setpgid). */
+static int in_group(int pid, pid_t group)
 {
-	struct sock_fprog prog = { ARRAY_LEN(filter), (struct sock_filter *)filter };
+	char path[32], stat[512], *comm_end;
+	int pgrp = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (pid <= 0 || read_text(path, stat, sizeof stat) < 0)
+		return 0;
+	/* "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses. */
+	comm_end = strrchr(stat, ')');
+	return comm_end && sscanf(comm_end + 1, " %*c %*d %d", &pgrp) == 1 && pgrp == group;
+}
+
+int seccomp_allowed(const struct seccomp_data *d, pid_t group)
+{
+#define CASE(n) case __NR_##n:
+	int target = (int)d->args[0];
+
+	if (d->nr == __NR_kill && target < -1) /* a process group: the sandbox's own one only */
+		return -target == group;
+	switch (d->nr) {
+	case __NR_setpriority: /* a single process, never a group or all of the user's */
+		if (target != PRIO_PROCESS)
+			return 0;
+		target = (int)d->args[1];
+		break;
+	case __NR_ioprio_set:
+		if (target != IOPRIO_WHO_PROCESS)
+			return 0;
+		target = (int)d->args[1];
+		break;
+	DECIDE_PROCESS(CASE) DECIDE_SIGNAL(CASE)
+		break;
+	default:
+		return 0;
+	}
+	return target == 0 || in_group(target, group);
+#undef CASE
+}
+
+int seccomp_install(enum sandbox_mode mode, int abi)
+{
+	struct sock_filter prog[ARRAY_LEN(head) + ARRAY_LEN(reduced) + ARRAY_LEN(reduced_signals) +
+				ARRAY_LEN(common)];
+	struct sock_fprog fprog = { 0, prog };
+	int fd;
+
+#define APPEND(segment) \
+	(memcpy(prog + fprog.len, segment, sizeof segment), fprog.len += ARRAY_LEN(segment))
+	APPEND(head);
+	if (mode == MODE_REDUCED)
+		APPEND(reduced);
+	if (mode == MODE_REDUCED && abi < 6)
+		APPEND(reduced_signals);
+	APPEND(common);
+#undef APPEND
 	/* The listener goes to the supervisor; until it arrives a denied call would block, so
 	 * nothing between here and execve() may be one (sendmsg, close and execve are allowed). */
-	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			      SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &fprog);
 	if (fd < 0)
 		die("seccomp filter with a user-notification listener: %s; hint: " HINT_SECCOMP,
 		    strerror(errno));

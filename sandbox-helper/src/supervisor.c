@@ -1,6 +1,6 @@
-/* P0, the unconfined supervisor: watches C1 through a pidfd, answers the seccomp filter's
- * notifications, enforces the wall clock, forwards signals, writes status lines and turns the
- * command's end into our exit status. Also the messages C1 and C2 send it. */
+/* P0, the unconfined supervisor: watches its child (C1, or the command itself in mode reduced)
+ * through a pidfd, answers the seccomp filter's notifications, enforces the wall clock, forwards
+ * signals, writes status lines and turns the command's end into our exit status. Also the messages C1 and C2 send it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -24,10 +24,12 @@
 #define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */
 
 struct watch {
+	const struct policy *p;
+	pid_t child; /* in mode reduced also the sandbox's process group */
 	int pidfd, sync, listener, sigfd, timer;
 	int ready, exec_failed, timed_out, have_status, status;
 	unsigned long denials, lost;
-	unsigned long long timeout_ms;
+	rlim_t nproc;
 };
 
 /* One message on the SOCK_SEQPACKET pair, with at most one descriptor riding along. */
@@ -77,6 +79,23 @@ void supervisor_watch_parent(pid_t parent)
 		die("the caller exited before the sandbox started");
 }
 
+/* Exactly what was applied, just before the command starts (wire format). */
+static void layers_line(struct watch *w, int abi)
+{
+	const char *cgroup = getuid() == 0 ? ",pids-cgroup" : ""; /* cgroup.c */
+	int r;
+
+	if (w->p->mode == MODE_FULL)
+		r = status_line(0, "layers mode=full,user,mount,pid,net,ipc,uts,cgroup,landlock=%d,"
+				   "seccomp,nnp,caps,rlimits%s", abi, cgroup);
+	else
+		r = status_line(0, "layers mode=reduced,landlock=%d,seccomp,signals=%s,nnp,caps,rlimits,"
+				   "nproc=%llu%s", abi, abi >= 6 ? "landlock" : "seccomp",
+				(unsigned long long)w->nproc, cgroup);
+	if (r < 0)
+		w->lost++;
+}
+
 static void read_sync(struct watch *w)
 {
 	struct sync_msg msg;
@@ -94,9 +113,7 @@ static void read_sync(struct watch *w)
 		if (msg.kind == SYNC_READY) {
 			w->listener = fd;
 			w->ready = 1;
-			if (status_line(0, "layers user,mount,pid,net,ipc,uts,cgroup,landlock=%d,"
-					   "seccomp,nnp,caps,rlimits", msg.value) < 0)
-				w->lost++;
+			layers_line(w, msg.value);
 		}
 		w->exec_failed |= msg.kind == SYNC_EXEC_FAILED;
 		if (msg.kind == SYNC_STATUS) {
@@ -119,13 +136,34 @@ static void answer(struct watch *w)
 			return;
 		die_errno("seccomp notification");
 	}
-	resp = (struct seccomp_notif_resp){ .id = req.id,
-					    .error = -seccomp_denied_errno(req.data.nr) };
+	resp = (struct seccomp_notif_resp){ .id = req.id, .error = -seccomp_denied_errno(&req.data) };
+	/* Mode reduced: a call on one of the sandbox's own processes goes on. Its arguments are
+	 * numbers, which the caller cannot change after the check (seccomp_unotify(2)). */
+	if (w->p->mode == MODE_REDUCED && seccomp_allowed(&req.data, w->child))
+		resp = (struct seccomp_notif_resp){ .id = req.id,
+						    .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
 	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 		die_errno("seccomp answer");
+	if (resp.flags)
+		return;
 	if (w->denials++ >= DENY_LINES_MAX ||
 	    status_line(0, "deny syscall %s", seccomp_denied_name(req.data.nr)) < 0)
 		w->lost++;
+}
+
+/* Mode reduced: P0 is the sandbox's subreaper. It reaps the orphans that ended, but never the
+ * command's process: until P0 has killed the group, that zombie keeps the group's id from being
+ * reused by some other process. */
+static void reap_orphans(struct watch *w)
+{
+	siginfo_t si;
+
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0 ||
+		    si.si_pid == w->child || waitpid(si.si_pid, NULL, 0) < 0)
+			return;
+	}
 }
 
 /* Through the pidfd, so a recycled pid can never be hit; ESRCH: C1 is already gone. */
@@ -140,19 +178,32 @@ static void forward(struct watch *w)
 {
 	struct signalfd_siginfo si;
 
-	while (read(w->sigfd, &si, sizeof si) == sizeof si)
-		if (signal_c1(w, (int)si.ssi_signo) < 0)
+	while (read(w->sigfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGCHLD)
+			reap_orphans(w);
+		else if (signal_c1(w, (int)si.ssi_signo) < 0)
 			die_errno("forward signal %u", si.ssi_signo);
+	}
+}
+
+/* Everything in the sandbox, at once: C1 takes its pid namespace with it; in mode reduced the
+ * command's process group, while the command's process is not reaped (see reap_orphans()). */
+static void kill_sandbox(struct watch *w)
+{
+	if ((w->p->mode == MODE_FULL ? signal_c1(w, SIGKILL) : kill(-w->child, SIGKILL)) < 0 &&
+	    errno != ESRCH)
+		die_errno("kill the sandbox");
 }
 
 /* The command's end as status lines and our exit status: its code, or 128 + its signal. */
 static int finish(struct watch *w, int c1_status)
 {
-	int st = w->have_status ? w->status : c1_status, sig = 0;
+	int st = w->have_status ? w->status : c1_status, sig = 0; /* reduced: no C1, C's own */
 
 	if (!w->ready || w->exec_failed) { /* the command never ran: 125, error already said */
 		if (w->timed_out)
-			die("set-up did not finish within %llu ms", w->timeout_ms);
+			die("set-up did not finish within %llu ms",
+			    (unsigned long long)w->p->limits.timeout_ms);
 		if (!w->exec_failed && WIFSIGNALED(c1_status))
 			die("the sandbox's set-up was killed by signal %d", WTERMSIG(c1_status));
 		return EXIT_SETUP;
@@ -160,7 +211,8 @@ static int finish(struct watch *w, int c1_status)
 	if (w->lost)
 		status_line(FINAL_WAIT_MS, "lost %lu", w->lost);
 	if (w->timed_out && !w->have_status) {
-		status_line(FINAL_WAIT_MS, "limit timeout %llu", w->timeout_ms);
+		status_line(FINAL_WAIT_MS, "limit timeout %llu",
+			    (unsigned long long)w->p->limits.timeout_ms);
 		sig = SIGKILL;
 	} else if (WIFSIGNALED(st)) {
 		sig = WTERMSIG(st);
@@ -177,19 +229,21 @@ static int finish(struct watch *w, int c1_status)
 	return WEXITSTATUS(st);
 }
 
-int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
+int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc)
 {
-	struct watch w = { .pidfd = pidfd, .sync = sync_fd, .listener = -1,
-			   .timeout_ms = p->limits.timeout_ms };
-	struct itimerspec at = { .it_value = { .tv_sec = (time_t)(w.timeout_ms / 1000),
-					       .tv_nsec = (long)(w.timeout_ms % 1000) * 1000000 } };
-	sigset_t forwarded;
+	struct watch w = { .p = p, .child = child, .pidfd = pidfd, .sync = sync_fd, .listener = -1,
+			   .nproc = nproc };
+	struct itimerspec at = { .it_value = { .tv_sec = (time_t)(p->limits.timeout_ms / 1000),
+					       .tv_nsec = (long)(p->limits.timeout_ms % 1000) * 1000000 } };
+	sigset_t watched;
 	int status;
 
-	forwarded_signals(&forwarded);
+	forwarded_signals(&watched);
+	if (p->mode == MODE_REDUCED)
+		sigaddset(&watched, SIGCHLD);
 	/* A reader that went away must cost us a line, not our life (SIGPIPE). */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
-	    (w.sigfd = signalfd(-1, &forwarded, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
+	    (w.sigfd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    (w.timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC)) < 0 ||
 	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
 		die_errno("supervisor set-up");
@@ -214,17 +268,19 @@ int supervise(pid_t c1, int pidfd, int sync_fd, const struct policy *p)
 		if (pfd[2].revents)
 			forward(&w);
 		if (pfd[3].revents) {
-			/* Killing pid 1 of the namespace kills everything in it. */
-			if (signal_c1(&w, SIGKILL) < 0)
-				die_errno("kill the sandbox");
+			kill_sandbox(&w);
 			w.timed_out = 1;
 			close(w.timer);
 			w.timer = -1;
 		}
 		exited = pfd[4].revents != 0;
 	}
-	if (waitpid(c1, &status, 0) < 0)
+	if (p->mode == MODE_REDUCED)
+		kill_sandbox(&w); /* what the command left behind */
+	if (waitpid(child, &status, 0) < 0)
 		die_errno("wait for the sandbox");
+	while (p->mode == MODE_REDUCED && (wait(NULL) > 0 || errno == EINTR))
+		; /* the orphans just killed */
 	cgroup_remove();
 	if (w.sync >= 0)
 		read_sync(&w); /* C1's last words may still be queued */

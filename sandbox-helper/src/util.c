@@ -123,6 +123,17 @@ void write_file(const char *path, const char *text)
 	close(fd);
 }
 
+int read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n < 0 ? -1 : 0;
+}
+
 void forwarded_signals(sigset_t *set)
 {
 	sigemptyset(set);

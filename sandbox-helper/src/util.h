@@ -22,6 +22,8 @@ _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 
 int open_nofollow(int dirfd, const char *path, int flags);
 /* Writes text to an existing file in one write(2), as /proc/self/uid_map requires. */
 void write_file(const char *path, const char *text);
+/* Reads a small text file (a /proc entry) into buf, NUL-terminated; -1 when it cannot. */
+int read_text(const char *path, char *buf, size_t size);
 /* The signals the helper passes on to the command: a caller's polite requests to stop. */
 void forwarded_signals(sigset_t *set);
 

@@ -12,6 +12,9 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -42,6 +45,18 @@ static void reap(pid_t pid)
 		waitpid(pid, NULL, 0);
 	}
 }
+
+/* The errno of `call` made in a child process (for calls that differ for the sandbox's first). */
+#define IN_CHILD(call)                                                  \
+	do {                                                            \
+		pid_t pid_ = fork();                                    \
+		int st_ = 0;                                            \
+		if (pid_ == 0)                                          \
+			_exit((call) < 0 ? errno : 0);                  \
+		waitpid(pid_, &st_, 0);                                 \
+		errno = WEXITSTATUS(st_);                               \
+		return errno ? -1 : 0;                                  \
+	} while (0)
 
 /* A new process that exits at once; ret is what the creating call returned. */
 static long child_exits(long ret)
@@ -118,6 +133,48 @@ static long attempt(const char *op)
 		return syscall(__X32_SYSCALL_BIT | __NR_getpid);
 	if (strcmp(op, "kill_init") == 0)
 		return kill(1, 0);
+	if (strcmp(op, "kill_child") == 0) { /* one of the sandbox's own processes */
+		pid_t pid = victim();
+
+		r = kill(pid, SIGTERM);
+		reap(pid);
+		return r;
+	}
+	if (strcmp(op, "raise_in_child") == 0)
+		IN_CHILD((signal(SIGUSR1, SIG_IGN), raise(SIGUSR1)));
+	if (strcmp(op, "setsid_in_child") == 0)
+		IN_CHILD(setsid());
+	if (strncmp(op, "kill:", 5) == 0)
+		return kill(atoi(op + 5), 0);
+	if (strncmp(op, "prlimit:", 8) == 0) {
+		struct rlimit old;
+
+		return prlimit(atoi(op + 8), RLIMIT_NOFILE, NULL, &old);
+	}
+	if (strcmp(op, "udp") == 0)
+		return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (strcmp(op, "mptcp") == 0)
+		return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 262 /* IPPROTO_MPTCP */);
+	if (strcmp(op, "unix") == 0)
+		return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (strcmp(op, "socketpair") == 0 || strcmp(op, "socketpair_inet") == 0) {
+		int sv[2];
+
+		return socketpair(op[10] ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+	}
+	if (strcmp(op, "shmget") == 0) {
+		r = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+		if (r >= 0)
+			shmctl((int)r, IPC_RMID, NULL);
+		return r;
+	}
+	if (strncmp(op, "chmod:", 6) == 0)
+		return chmod(op + 6, 0640);
+	if (strncmp(op, "fchmod:", 7) == 0) {
+		int fd = open(op + 7, O_RDONLY | O_CLOEXEC);
+
+		return fd < 0 ? -1 : fchmod(fd, 0640);
+	}
 	if (strncmp(op, "fd:", 3) == 0) {
 		int fd = atoi(op + 3);
 

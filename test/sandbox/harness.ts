@@ -101,6 +101,39 @@ export function stageSandbox(): Stage {
   };
 }
 
+/**
+ * The bundled CLI in a fresh stage, as `corral exec` tests drive it: dist/corral.cjs (built by
+ * `npm run build`) with the helper beside it, a workspace `ws` holding notes.md and a writable
+ * out/, and outside/secret.txt, which no grant covers.
+ */
+export function stageCli(): { stage: Stage; cli: string; ws: string } {
+  const stage = stageSandbox();
+  const dist = stage.dir('dist');
+  for (const name of ['corral.cjs', 'corral-sandbox'])
+    copyFileSync(join(repo, 'dist', name), join(dist, name));
+  chmodSync(join(dist, 'corral-sandbox'), 0o755);
+  const ws = stage.dir('ws');
+  stage.file('ws/notes.md', 'three little words\n');
+  stage.dir('ws/out', { writable: true });
+  stage.dir('outside');
+  stage.file('outside/secret.txt', 'not for extensions\n');
+  return { stage, cli: join(dist, 'corral.cjs'), ws };
+}
+
+/** Python that forks children (each sleeping 30 s) until refused, then prints "N ERRNO". */
+export const FORK_BOMB = `
+import errno, os, time
+n = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        n += 1
+except OSError as e:
+    print(n, errno.errorcode[e.errno])
+`;
+
 export const defaultLimits: SandboxLimits = {
   memoryBytes: 1024 * 1024 * 1024,
   cpuPercent: 100,
@@ -111,6 +144,8 @@ export const defaultLimits: SandboxLimits = {
 };
 
 export interface PlanOptions {
+  /** reduced: no namespaces (the system view's links are the host's own, no tmpfs). */
+  mode?: 'full' | 'reduced';
   /** Executables (and their loader) or folders where execution is allowed. */
   exec: string[];
   ro?: string[];
@@ -127,14 +162,15 @@ export interface PlanOptions {
 /** A validated plan: the system view read-only, plus exactly the grants given. */
 export function planFor(o: PlanOptions): SandboxPlan {
   const view = systemView();
+  const mode = o.mode ?? 'full';
   return sandboxPlanSchema.parse({
-    mode: 'full',
+    mode,
     mounts: [
       ...view.mounts,
       ...(o.ro ?? []).map((path) => ({ path, access: 'ro' as const })),
       ...(o.rw ?? []).map((path) => ({ path, access: 'rw' as const })),
     ],
-    symlinks: view.symlinks,
+    symlinks: mode === 'full' ? view.symlinks : [],
     execPaths: o.exec,
     tmpfs: o.tmpfs ?? [],
     cwd: o.cwd ?? '/',
@@ -168,6 +204,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Safety net: the helper is SIGKILLed after this long (the test then fails on its result). */
   killAfterMs?: number;
+  /** Run the helper where no user namespace can be made (withoutUserNamespaces()). */
+  noUserNamespaces?: boolean;
 }
 
 /** `file args` as the run-as user: itself, or through setpriv as nobody (no groups, no caps). */
@@ -177,9 +215,39 @@ export function asRunUser(file: string, args: string[]): [string, string[]] {
   return ['setpriv', [...drop, file, ...args]];
 }
 
+/**
+ * `file args` as the run-as user on a machine without user namespaces: inside a user namespace
+ * of its own (the user mapped to itself) whose user.max_user_namespaces is 0, so that nothing
+ * inside can make another namespace (ENOSPC), as with that sysctl on the host, but without
+ * touching the host. Root keeps its capabilities there, as root on such a machine has them (its
+ * pids cgroup needs them); nobody has none.
+ */
+export function withoutUserNamespaces(file: string, args: string[]): [string, string[]] {
+  const dropCaps =
+    runAs === 'nobody' ? 'setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all -- ' : '';
+  const script = `echo 0 > /proc/sys/user/max_user_namespaces && exec ${dropCaps}"$0" "$@"`;
+  return asRunUser('unshare', [
+    '--map-current-user',
+    '--keep-caps',
+    'sh',
+    '-c',
+    script,
+    file,
+    ...args,
+  ]);
+}
+
 /** The helper's command line, with the policy on fd 3 and the status lines on fd 4. */
-export function helperCommand(stage: Stage, cmd: string, args: string[]): [string, string[]] {
-  return asRunUser(stage.helper, ['--policy-fd', '3', '--status-fd', '4', '--', cmd, ...args]);
+export function helperCommand(
+  stage: Stage,
+  cmd: string,
+  args: string[],
+  opts: RunOptions = {},
+): [string, string[]] {
+  const argv = ['--policy-fd', '3', '--status-fd', '4', '--', cmd, ...args];
+  return opts.noUserNamespaces
+    ? withoutUserNamespaces(stage.helper, argv)
+    : asRunUser(stage.helper, argv);
 }
 
 /** Starts the helper on `plan` (or a raw policy text); the result settles when it has exited. */
@@ -190,7 +258,7 @@ export function spawnSandboxed(
   args: string[] = [],
   opts: RunOptions = {},
 ): { child: ChildProcess; result: Promise<SandboxResult> } {
-  const [file, argv] = helperCommand(stage, cmd, args);
+  const [file, argv] = helperCommand(stage, cmd, args, opts);
   const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env };
   for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) {
@@ -245,17 +313,24 @@ export async function probeIn(
   stage: Stage,
   ops: string[],
   plan: SandboxPlan = planFor({ exec: [stage.probe], ro: [stage.probe] }),
+  opts: RunOptions = {},
 ): Promise<{ answers: Record<string, string>; result: SandboxResult }> {
-  const result = await runSandboxed(stage, plan, stage.probe, ops);
+  const result = await runSandboxed(stage, plan, stage.probe, ops, opts);
   return { answers: parseProbe(result.stdout), result };
 }
 
 /** The same probe run without any sandbox (one process per call, so none affects the next),
  * to show that a refusal inside is the sandbox's doing. */
-export function probeOutside(stage: Stage, ops: string[]): Record<string, string> {
+export function probeOutside(
+  stage: Stage,
+  ops: string[],
+  opts: { noUserNamespaces?: boolean } = {},
+): Record<string, string> {
   const answers: Record<string, string> = {};
   for (const op of ops) {
-    const [file, argv] = asRunUser(stage.probe, [op]);
+    const [file, argv] = opts.noUserNamespaces
+      ? withoutUserNamespaces(stage.probe, [op])
+      : asRunUser(stage.probe, [op]);
     const out = spawnSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     Object.assign(answers, parseProbe(out.stdout));
   }

@@ -15,6 +15,7 @@ import {
   stageSandbox,
   startup,
   type PlanOptions,
+  FORK_BOMB,
 } from './harness.ts';
 
 const stage = stageSandbox();
@@ -26,25 +27,12 @@ function pythonIn(code: string, limits: PlanOptions['limits']) {
   return runSandboxed(stage, planFor({ exec: startup(python), limits }), python, ['-c', code]);
 }
 
-const forkBomb = `
-import errno, os, time
-n = 0
-try:
-    while True:
-        if os.fork() == 0:
-            time.sleep(30)
-            os._exit(0)
-        n += 1
-except OSError as e:
-    print(n, errno.errorcode[e.errno])
-`;
-
 describe('resource limits', { skip }, () => {
   it('stops a fork bomb at the pids limit, counting only the sandbox', async () => {
     // 20 processes of the same user outside: were the count per user, not per sandbox, the
     // bomb could not fork once.
     const outside = Array.from({ length: 20 }, () => spawn(...asRunUser('/usr/bin/sleep', ['20'])));
-    const r = await pythonIn(forkBomb, { pids: 16 }).finally(() =>
+    const r = await pythonIn(FORK_BOMB, { pids: 16 }).finally(() =>
       outside.forEach((p) => p.kill()),
     );
     // 16 processes for the command: python and 15 children.

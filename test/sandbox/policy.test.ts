@@ -78,7 +78,7 @@ describe('policies the helper refuses', { skip }, () => {
     assert.equal(existsSync(marker), true);
     assert.match(
       r.status[0] ?? '',
-      /^layers user,mount,pid,net,ipc,uts,cgroup,landlock=\d,seccomp/,
+      /^layers mode=full,user,mount,pid,net,ipc,uts,cgroup,landlock=\d,seccomp,nnp,caps,rlimits/,
     );
     assert.equal(r.status.at(-1), 'exit code 0');
     rmSync(marker);
@@ -138,6 +138,16 @@ describe('policies the helper refuses', { skip }, () => {
       'a keep-fd that is not open (a helper descriptor could take its number)',
       edited((l) => [...l.slice(0, 2), 'keep-fd 9', ...l.slice(2)]),
       /keep-fd 9: Bad file descriptor/,
+    ],
+    [
+      "a directive before 'mode'",
+      edited((l) => [l[0] ?? '', 'cwd /', ...l.slice(1)]),
+      /policy line 2: 'mode' must be the first directive/,
+    ],
+    [
+      'an unknown mode',
+      edited((l) => [l[0] ?? '', 'mode partial', ...l.slice(2)]),
+      /policy line 2: expected 'mode full' or 'mode reduced'/,
     ],
     ['a wrong first line', edited((l) => ['corral-sandbox-policy 2', ...l.slice(1)]), /line 1/],
     [

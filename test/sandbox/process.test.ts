@@ -37,6 +37,8 @@ const refused: Record<string, [string, string | null]> = {
   tiocsti_high_bits: ['EPERM', 'ioctl'],
   tioclinux: ['EPERM', 'ioctl'],
   netlink: ['EAFNOSUPPORT', 'socket'],
+  // The kernel would say EOPNOTSUPP (see below): socketpair() is filtered like socket().
+  socketpair_inet: ['EAFNOSUPPORT', 'socketpair'],
   personality: ['EPERM', 'personality'],
   bpf: ['EPERM', 'bpf'],
   perf_event_open: ['EPERM', 'perf_event_open'],
@@ -104,11 +106,20 @@ describe('process isolation', { skip }, () => {
     assert.equal(result.status.at(-1), 'exit code 0');
     const outside = probeOutside(stage, workOnHost);
     assert.deepEqual(outside, Object.fromEntries(workOnHost.map((op) => [op, 'ok'])));
+    assert.deepEqual(probeOutside(stage, ['socketpair_inet']), { socketpair_inet: 'EOPNOTSUPP' });
   });
 
-  it('lets the ordinary variants through: an inet socket, a personality query', async () => {
-    const { answers, result } = await probeIn(stage, ['inet', 'personality_query', 'ptrace']);
-    assert.deepEqual(answers, { inet: 'ok', personality_query: 'ok', ptrace: 'EPERM' });
+  it('lets the ordinary variants through: sockets, a socket pair, a personality query', async () => {
+    const ops = ['inet', 'udp', 'unix', 'socketpair', 'personality_query', 'ptrace'];
+    const { answers, result } = await probeIn(stage, ops);
+    assert.deepEqual(answers, {
+      inet: 'ok',
+      udp: 'ok', // in mode full only: the network namespace holds nothing but loopback
+      unix: 'ok',
+      socketpair: 'ok',
+      personality_query: 'ok',
+      ptrace: 'EPERM',
+    });
     assert.deepEqual(result.status.slice(1), ['deny syscall ptrace', 'exit code 0']);
   });
 

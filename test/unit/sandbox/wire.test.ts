@@ -74,3 +74,12 @@ test('the plan schema refuses what the line format cannot carry', () => {
   assert.equal(bad({ execPaths: [] }), false);
   assert.equal(bad({}), true);
 });
+
+test('reduced plans have no tmpfs or links, and say their mode first', () => {
+  const reduced = { ...base, mode: 'reduced' as const, tmpfs: [], symlinks: [] };
+  const ok = (plan: unknown) => sandboxPlanSchema.safeParse(plan).success;
+  assert.equal(ok(reduced), true);
+  assert.equal(renderPolicy(reduced).split('\n')[1], 'mode reduced');
+  assert.equal(ok({ ...reduced, tmpfs: ['/tmp'] }), false);
+  assert.equal(ok({ ...reduced, symlinks: base.symlinks }), false);
+});
