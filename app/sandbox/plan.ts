@@ -55,6 +55,12 @@ const portSchema = z.number().int().min(1).max(65535);
  */
 export const sandboxModeSchema = z.enum(['full', 'reduced']);
 
+/** A unix socket path: sockaddr_un holds 107 bytes and a NUL. */
+const socketPathSchema = absolutePathSchema.refine(
+  (p) => new TextEncoder().encode(p).length <= 107,
+  'a unix socket path has at most 107 bytes',
+);
+
 export const sandboxPlanSchema = z
   .object({
     mode: sandboxModeSchema,
@@ -76,18 +82,43 @@ export const sandboxPlanSchema = z
     tcpBindPorts: z.array(portSchema).max(64),
     /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
     keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
+    /**
+     * Full mode only: 127.0.0.1:port inside the sandbox leads to the unix socket socketPath on
+     * the host (the filtering proxy); the command may connect to that port and no other.
+     */
+    proxyRelay: z.object({ port: portSchema, socketPath: socketPathSchema }).optional(),
     limits: limitsSchema,
   })
   .superRefine((plan, ctx) => {
     if (plan.mode === 'reduced') {
-      // The helper has no mount namespace to make these in.
+      // The helper has no mount or network namespace to make these in.
       for (const key of ['tmpfs', 'symlinks'] as const) {
         if (plan[key].length > 0) {
           ctx.addIssue({ code: 'custom', path: [key], message: 'not available in reduced mode' });
         }
       }
+      if (plan.proxyRelay) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['proxyRelay'],
+          message: 'not available in reduced mode',
+        });
+      }
+    }
+    // The supervisor connects to the socket unconfined: the command must not be able to swap it.
+    const socket = plan.proxyRelay?.socketPath;
+    if (socket && plan.mounts.some((m) => m.access === 'rw' && within(socket, m.path))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proxyRelay', 'socketPath'],
+        message: 'must not lie in a writable grant',
+      });
     }
   });
+
+function within(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
+}
 
 export type SandboxMode = z.infer<typeof sandboxModeSchema>;
 export type SandboxPlan = z.infer<typeof sandboxPlanSchema>;

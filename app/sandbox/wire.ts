@@ -21,6 +21,8 @@ export function renderPolicy(plan: SandboxPlan): string {
   for (const p of plan.tcpConnectPorts) lines.push(`tcp-connect ${p}`);
   for (const p of plan.tcpBindPorts) lines.push(`tcp-bind ${p}`);
   for (const fd of plan.keepFds) lines.push(`keep-fd ${fd}`);
+  if (plan.proxyRelay)
+    lines.push(`proxy-relay ${plan.proxyRelay.port} ${plan.proxyRelay.socketPath}`);
   const l = plan.limits;
   lines.push(
     `limit memory ${l.memoryBytes}`,

@@ -174,6 +174,8 @@ int landlock_prepare(const struct policy *p, int abi)
 	if (attr.handled_access_net) {
 		add_ports(ruleset, p->tcp_connect, p->n_tcp_connect, NET_CONNECT_TCP);
 		add_ports(ruleset, p->tcp_bind, p->n_tcp_bind, NET_BIND_TCP);
+		if (p->relay_port)
+			add_ports(ruleset, &p->relay_port, 1, NET_CONNECT_TCP);
 	}
 	return ruleset;
 }

@@ -57,6 +57,8 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	if (cgroup >= 0)
 		cgroup_join(cgroup);
 	ns_setup(uid, gid);
+	if (policy.relay_port)
+		relay_listen(sync_fd, policy.relay_port);
 	mounts_open_grants(&policy);
 	mounts_build(&policy);
 	if ((command = fork()) < 0)

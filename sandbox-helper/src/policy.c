@@ -27,7 +27,7 @@
 #define TIMEOUT_MS_MAX (7ULL * 24 * 60 * 60 * 1000)   /* a week */
 #define KEEP_FD_MAX 1023ULL                           /* below FD_SETSIZE, as plan.ts allows */
 
-enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_LIMIT0 = 4 };
+enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_RELAY = 4, SEEN_LIMIT0 = 8 };
 
 static const struct {
 	const char *name;
@@ -167,10 +167,25 @@ static const char *set_mode(struct policy *p, const char *arg, unsigned *seen)
 	return once(seen, SEEN_MODE, "mode");
 }
 
-/* Directives whose argument is two fields: `symlink PATH TARGET`, `limit KIND N`. */
-static const char *const two_fields[] = { "symlink", "limit" };
-/* What mode reduced cannot do: it has no mount namespace. */
-static const char *const full_only[] = { "tmpfs", "symlink" };
+static const char *add_relay(struct policy *p, const char *port, const char *path, unsigned *seen)
+{
+	const char *bad = !path || !*path ? "expected 'proxy-relay PORT SOCKETPATH'" : NULL;
+	uint64_t n;
+
+	if (bad || (bad = number(port, 1, 65535, &n)) || (bad = check_path(path)))
+		return bad;
+	if (strlen(path) >= RELAY_PATH_MAX)
+		return say("a unix socket path has at most %d bytes", RELAY_PATH_MAX - 1);
+	p->relay_port = (uint16_t)n;
+	p->relay_socket = path;
+	return once(seen, SEEN_RELAY, "proxy-relay");
+}
+
+/* Directives whose argument is two fields: `symlink PATH TARGET`, `limit KIND N`,
+ * `proxy-relay PORT SOCKETPATH`. */
+static const char *const two_fields[] = { "symlink", "limit", "proxy-relay" };
+/* What mode reduced cannot do: it has no mount namespace and no network namespace. */
+static const char *const full_only[] = { "tmpfs", "symlink", "proxy-relay" };
 
 static int among(const char *word, const char *const *list, size_t n)
 {
@@ -198,7 +213,8 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 	if (!(*seen & SEEN_MODE))
 		return "'mode' must be the first directive";
 	if (p->mode == MODE_REDUCED && among(word, full_only, ARRAY_LEN(full_only)))
-		return say("'%s' needs mode full (mode reduced has no mount namespace)", word);
+		return say("'%s' needs mode full (mode reduced has no mount or network namespace)",
+			   word);
 	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0 || strcmp(word, "tmpfs") == 0) {
 		enum mount_kind kind = word[0] == 't' ? MOUNT_TMPFS
 				       : word[1] == 'w' ? MOUNT_RW : MOUNT_RO;
@@ -234,11 +250,13 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return add_keep_fd(p, arg, policy_fd, status_fd);
 	if (strcmp(word, "limit") == 0)
 		return add_limit(p, arg, second, seen);
+	if (strcmp(word, "proxy-relay") == 0)
+		return add_relay(p, arg, second, seen);
 	return say("unknown directive '%.32s'", word);
 }
 
-/* What a complete policy must have said by its `end` line. */
-static const char *missing(unsigned seen)
+/* What a complete policy must have said by its `end` line, and what only the whole can show. */
+static const char *missing(const struct policy *p, unsigned seen)
 {
 	if (!(seen & SEEN_MODE))
 		return "'mode' is required";
@@ -247,6 +265,15 @@ static const char *missing(unsigned seen)
 	for (size_t i = 0; i < ARRAY_LEN(limit_specs); i++)
 		if (!(seen & (SEEN_LIMIT0 << i)))
 			return say("'limit %s' is required", limit_specs[i].name);
+	/* P0, unconfined, connects to this path for every relayed connection: in a place the
+	 * command can write, the command could put another socket there (the user's D-Bus...). */
+	for (int i = 0; p->relay_port && i < p->n_mounts; i++) {
+		size_t n = strlen(p->mounts[i].path);
+
+		if (p->mounts[i].kind == MOUNT_RW && strncmp(p->relay_socket, p->mounts[i].path, n) == 0 &&
+		    (p->relay_socket[n] == '/' || p->relay_socket[n] == '\0'))
+			return "the proxy-relay socket lies in a writable grant";
+	}
 	return NULL;
 }
 
@@ -280,7 +307,7 @@ int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct po
 			bad = "empty line";
 		else if (strcmp(line, "end") == 0) {
 			ended = 1;
-			bad = missing(seen);
+			bad = missing(p, seen);
 		} else {
 			if ((space = strchr(line, ' ')))
 				*space = '\0';

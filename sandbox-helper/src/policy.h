@@ -14,6 +14,7 @@
 #define MAX_ENV 128            /* a clean environment is short */
 #define MAX_PORTS 64           /* per direction (connect, bind) */
 #define MAX_KEEP_FDS 8         /* the broker socket and little else */
+#define RELAY_PATH_MAX 108     /* sizeof sockaddr_un.sun_path, the terminating NUL included */
 
 /* full: every namespace; reduced: Landlock, seccomp and rlimits on the host's own view. */
 enum sandbox_mode { MODE_FULL = 1, MODE_REDUCED };
@@ -51,6 +52,8 @@ struct policy {
 	int n_tcp_connect, n_tcp_bind;
 	int keep_fds[MAX_KEEP_FDS];
 	int n_keep_fds;
+	uint16_t relay_port; /* proxy-relay: 0 when absent */
+	const char *relay_socket;
 	struct limits limits;
 };
 

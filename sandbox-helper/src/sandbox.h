@@ -7,6 +7,7 @@
 
 #include "policy.h"
 
+struct pollfd;
 struct seccomp_data;
 
 /* How to enable a missing layer, for --check and for the one-line refusal. */
@@ -58,6 +59,7 @@ enum sync_kind {
 	SYNC_READY = 'R',       /* C2 → P0: value = Landlock ABI, with the seccomp listener fd */
 	SYNC_EXEC_FAILED = 'E', /* C2 → P0: execve failed (C2 then dies with the reason) */
 	SYNC_STATUS = 'S',      /* C1 → P0: value = the command's wait status */
+	SYNC_RELAY = 'P',       /* C1 → P0: the proxy relay's listening socket (value = port) */
 };
 struct sync_msg {
 	char kind;
@@ -68,6 +70,13 @@ void supervisor_watch_parent(pid_t parent);
 /* P0 until the end; child is C1 (full) or C (reduced); nproc is the command's RLIMIT_NPROC. */
 int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc);
 
+/* relay.c: the proxy relay, `proxy-relay PORT SOCKETPATH` (mode full). */
+#define RELAY_MAX_CONNS 32 /* see relay.c */
+#define RELAY_POLLFDS (1 + 2 * RELAY_MAX_CONNS)
+void relay_listen(int sync_fd, uint16_t port); /* C1, in the new network namespace */
+void relay_start(int listen_fd, const char *socket_path); /* P0 */
+int relay_poll(struct pollfd *pfd);     /* P0: fills RELAY_POLLFDS, returns how many */
+void relay_events(const struct pollfd *pfd); /* P0: after poll() */
 
 /* cgroup.c: the pids limit of a root caller. */
 int cgroup_create(unsigned long long max); /* P0: the new group's `tasks` fd, or -1 if unused */

@@ -1,6 +1,7 @@
 /* P0, the unconfined supervisor: watches its child (C1, or the command itself in mode reduced)
  * through a pidfd, answers the seccomp filter's notifications, enforces the wall clock, forwards
- * signals, writes status lines and turns the command's end into our exit status. Also the messages C1 and C2 send it. */
+ * signals, runs the proxy relay, writes status lines and turns the command's end into our exit
+ * status. Also the messages C1 and C2 send it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -103,13 +104,17 @@ static void read_sync(struct watch *w)
 	int fd;
 
 	while ((n = sync_io(w->sync, 0, MSG_DONTWAIT, &msg, &fd)) != 0) {
+		int with_fd = msg.kind == SYNC_READY || msg.kind == SYNC_RELAY;
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n != sizeof msg || (msg.kind == SYNC_READY) != (fd >= 0) ||
-		    (msg.kind == SYNC_READY && w->ready))
+		if (n != sizeof msg || with_fd != (fd >= 0) || (msg.kind == SYNC_READY && w->ready) ||
+		    (msg.kind == SYNC_RELAY && (w->ready || msg.value != w->p->relay_port)))
 			die("malformed message from the sandbox");
+		if (msg.kind == SYNC_RELAY)
+			relay_start(fd, w->p->relay_socket);
 		if (msg.kind == SYNC_READY) {
 			w->listener = fd;
 			w->ready = 1;
@@ -248,11 +253,14 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
 		die_errno("supervisor set-up");
 	for (int exited = 0; !exited;) {
-		struct pollfd pfd[] = { { w.sync, POLLIN, 0 },  { w.listener, POLLIN, 0 },
-					{ w.sigfd, POLLIN, 0 }, { w.timer, POLLIN, 0 },
-					{ w.pidfd, POLLIN, 0 } };
+		struct pollfd pfd[5 + RELAY_POLLFDS] = {
+			{ w.sync, POLLIN, 0 },	{ w.listener, POLLIN, 0 }, { w.sigfd, POLLIN, 0 },
+			{ w.timer, POLLIN, 0 }, { w.pidfd, POLLIN, 0 },
+		};
+		/* The relay's descriptors come last, and every one of its steps is non-blocking. */
+		int relayed = relay_poll(pfd + 5);
 
-		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
+		if (poll(pfd, 5 + (nfds_t)relayed, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("poll");
@@ -273,6 +281,8 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 			close(w.timer);
 			w.timer = -1;
 		}
+		if (relayed)
+			relay_events(pfd + 5);
 		exited = pfd[4].revents != 0;
 	}
 	if (p->mode == MODE_REDUCED)

@@ -445,14 +445,14 @@ describe('reduced mode: refusals', { skip }, () => {
     assert.equal(existsSync(marker), false);
   });
 
-  for (const line of ['tmpfs /tmp', 'symlink /x y']) {
+  for (const line of ['tmpfs /tmp', 'symlink /x y', 'proxy-relay 3128 /run/proxy.sock']) {
     it(`refuses '${line.split(' ')[0]}' in a reduced policy`, async () => {
       const text = `corral-sandbox-policy 1\nmode reduced\n${line}\ncwd /\nexec /usr/bin\nlimit memory 1000000\nlimit cpu 1\nlimit pids 1\nlimit nofile 8\nlimit fsize 1\nlimit timeout-ms 1\nend\n`;
       const r = await runSandboxed(stage, text, '/bin/sh', touch, here);
       assert.equal(r.code, 125);
       assert.match(
         r.stderr,
-        /^corral-sandbox: policy line 3: '[a-z-]+' needs mode full \(mode reduced has no mount namespace\)\n$/,
+        /^corral-sandbox: policy line 3: '[a-z-]+' needs mode full \(mode reduced has no mount or network namespace\)\n$/,
       );
       assert.equal(existsSync(marker), false);
     });

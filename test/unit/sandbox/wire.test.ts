@@ -75,11 +75,28 @@ test('the plan schema refuses what the line format cannot carry', () => {
   assert.equal(bad({}), true);
 });
 
-test('reduced plans have no tmpfs or links, and say their mode first', () => {
+test('says the mode first, and carries the proxy relay with a path that may hold spaces', () => {
+  const lines = renderPolicy({
+    ...base,
+    proxyRelay: { port: 3128, socketPath: '/run/user/1000/corral proxy.sock' },
+  }).split('\n');
+  assert.equal(lines[1], 'mode full');
+  assert.ok(lines.includes('proxy-relay 3128 /run/user/1000/corral proxy.sock'), lines.join('\n'));
+  assert.ok(!renderPolicy(base).includes('proxy-relay'));
+});
+
+test('reduced plans have no tmpfs, links or relay; a relay socket is never in a writable grant', () => {
   const reduced = { ...base, mode: 'reduced' as const, tmpfs: [], symlinks: [] };
   const ok = (plan: unknown) => sandboxPlanSchema.safeParse(plan).success;
   assert.equal(ok(reduced), true);
   assert.equal(renderPolicy(reduced).split('\n')[1], 'mode reduced');
   assert.equal(ok({ ...reduced, tmpfs: ['/tmp'] }), false);
   assert.equal(ok({ ...reduced, symlinks: base.symlinks }), false);
+  const relay = { port: 3128, socketPath: '/run/corral/proxy.sock' };
+  assert.equal(ok({ ...reduced, proxyRelay: relay }), false);
+  assert.equal(ok({ ...base, proxyRelay: relay }), true);
+  assert.equal(ok({ ...base, proxyRelay: { ...relay, socketPath: '/tmp/ws/out/p.sock' } }), false);
+  assert.equal(ok({ ...base, proxyRelay: { ...relay, socketPath: `/${'x'.repeat(107)}` } }), false);
+  assert.equal(ok({ ...base, proxyRelay: { ...relay, socketPath: `/${'x'.repeat(106)}` } }), true);
+  assert.equal(ok({ ...base, proxyRelay: { ...relay, port: 0 } }), false);
 });
