@@ -1,13 +1,9 @@
-// `corral doctor`: which isolation layers this machine offers, which the sandbox will use, and
-// how to enable what is missing (contracts section 3).
-import { spawnSync } from 'node:child_process';
+// `corral doctor`: which isolation layers this machine offers, the sandbox mode it allows, what
+// that mode gives up, and how to enable what is missing (contracts section 3, docs/platforms.md).
 import type { CliIO } from './io.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
-import {
-  assessCapabilities,
-  checkReportSchema,
-  type CapabilityVerdict,
-} from '../sandbox/capabilities.ts';
+import type { CapabilityVerdict, CheckReport } from '../sandbox/capabilities.ts';
+import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
 
 export async function doctorCommand(argv: string[], io: CliIO): Promise<number> {
   const json = argv.includes('--json');
@@ -23,34 +19,51 @@ export async function doctorCommand(argv: string[], io: CliIO): Promise<number> 
     );
     return 125;
   }
-  const run = spawnSync(helper, ['--check'], { encoding: 'utf8', timeout: 10_000 });
-  let report;
+  let detected;
   try {
-    report = checkReportSchema.parse(JSON.parse(run.stdout));
-  } catch {
-    io.stderr(
-      `corral doctor: ${helper} --check gave no usable report (${(run.stderr || run.error?.message || 'no output').trim().split('\n')[0]}); fix: rebuild with "npm install"\n`,
-    );
+    detected = detectCapabilities(helper);
+  } catch (e) {
+    if (!(e instanceof CapabilityCheckError)) throw e;
+    io.stderr(`corral doctor: ${e.message}\n`);
     return 125;
   }
-  const verdict = assessCapabilities(report);
+  const { report, verdict } = detected;
   if (json) {
-    io.stdout(
-      JSON.stringify({ ...report, mode: verdict.mode, summary: verdict.summary }, null, 2) + '\n',
-    );
+    const { mode, summary, degradations, remedies } = verdict;
+    io.stdout(JSON.stringify({ ...report, mode, summary, degradations, remedies }, null, 2) + '\n');
   } else {
-    io.stdout(render(report.kernel, report.arch, verdict));
+    io.stdout(render(report, verdict));
   }
   return verdict.mode === 'refused' ? 1 : 0;
 }
 
-function render(kernel: string, arch: string, v: CapabilityVerdict): string {
+function render(report: CheckReport, v: CapabilityVerdict): string {
+  const abi = report.layers.landlock.ok
+    ? `Landlock ABI ${report.layers.landlock.abi}`
+    : 'no Landlock';
   const width = Math.max(...v.layers.map((l) => l.layer.length));
-  const lines = [`Linux ${kernel} (${arch}), as uid ${process.getuid?.() ?? '?'}`, ''];
+  const lines = [
+    `Linux ${report.kernel} (${report.arch}), ${abi}, as uid ${process.getuid?.() ?? '?'}`,
+    '',
+  ];
   for (const l of v.layers) {
     const mark = l.ok ? 'ok     ' : 'MISSING';
-    lines.push(`  ${mark}  ${l.layer.padEnd(width)}  ${l.role}${l.detail ? ` (${l.detail})` : ''}`);
+    const needed = l.ok ? '' : ` [needed by ${l.neededBy} mode]`;
+    lines.push(
+      `  ${mark}  ${l.layer.padEnd(width)}  ${l.role}${l.detail ? ` (${l.detail})` : ''}${needed}`,
+    );
   }
-  lines.push('', `sandbox mode: ${v.mode}`, v.summary, '');
+  lines.push('', `sandbox mode: ${v.mode}`, v.summary);
+  if (v.degradations.length > 0) {
+    lines.push('', 'What reduced mode gives up:', ...v.degradations.map((d) => `  - ${d}`));
+  }
+  if (v.remedies.length > 0) {
+    lines.push(
+      '',
+      v.mode === 'reduced' ? 'For full mode, enable:' : 'To run anything, enable:',
+      ...v.remedies.map((r) => `  - ${r}`),
+    );
+  }
+  lines.push('');
   return lines.join('\n');
 }

@@ -12,6 +12,8 @@ import { pathVariables } from '../host/user-dirs.ts';
 import { realizePolicy } from '../host/real-path.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
 import { buildPlan } from '../sandbox/build-plan.ts';
+import type { SandboxMode } from '../sandbox/plan.ts';
+import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { corralDataDir } from '../host/corral-dirs.ts';
 import { launchSandbox } from '../sandbox/launcher.ts';
@@ -100,6 +102,7 @@ async function runConfined(
     throw new SetupError(
       'the sandbox helper is not built; fix: run "npm install" in the Corral folder',
     );
+  const mode = sandboxMode(helper, io);
   const workspace = workspaceArg === null ? null : realFolder(workspaceArg, io.cwd, '--workspace');
   const runTmp = mkdtempSync(join(tmpdir(), 'corral-run-'));
   cleanups.push(() => rmSync(runTmp, { recursive: true, force: true }));
@@ -132,6 +135,7 @@ async function runConfined(
   }
   const resolved = resolveCommand(command[0]!, io.cwd);
   const plan = buildPlan({
+    mode,
     grants: sandboxGrants(policy),
     command: resolved,
     cwd: io.cwd,
@@ -177,6 +181,25 @@ async function runConfined(
     durationUs: Number((process.hrtime.bigint() - started) / 1000n),
   });
   return result.exitStatus;
+}
+
+/** The mode this machine allows (chosen automatically); refused machines run nothing. */
+function sandboxMode(helper: string, io: CliIO): SandboxMode {
+  let verdict;
+  try {
+    verdict = detectCapabilities(helper).verdict;
+  } catch (e) {
+    if (e instanceof CapabilityCheckError) throw new SetupError(e.message);
+    throw e;
+  }
+  if (verdict.mode === 'refused')
+    throw new SetupError(`${verdict.summary} Fix: "corral doctor" says what to enable.`);
+  if (verdict.mode === 'reduced') {
+    io.stderr(
+      'corral exec: reduced mode (this machine offers no user namespaces): Landlock, seccomp and limits confine the command without private file-system, process and network views; "corral doctor" lists what that gives up\n',
+    );
+  }
+  return verdict.mode;
 }
 
 function realFolder(path: string, cwd: string, option: string): string {

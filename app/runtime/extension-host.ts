@@ -13,6 +13,7 @@ import type { PathVariables } from '../policy/variables.ts';
 import { realizePolicy } from '../host/real-path.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
 import { buildPlan } from '../sandbox/build-plan.ts';
+import { detectCapabilities } from '../sandbox/detect-capabilities.ts';
 import { launchSandbox } from '../sandbox/launcher.ts';
 import { statusToAudit } from '../sandbox/status-audit.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
@@ -245,7 +246,11 @@ export class ExtensionHost {
     this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
     const command = runtimeCommand(ext);
     const grants = sandboxGrants(this.grants.policy);
+    // The mode this machine allows, chosen once per process (docs/platforms.md).
+    const { verdict } = detectCapabilities(this.o.helper);
+    if (verdict.mode === 'refused') throw new Error(verdict.summary);
     const plan = buildPlan({
+      mode: verdict.mode,
       grants: { ...grants, limits: { ...grants.limits, timeoutMs: EXTENSION_LIFETIME_MS } },
       command: command.resolved,
       cwd: this.o.workspace ?? ext.dir,

@@ -1,17 +1,23 @@
 // Turns a compiled policy and a resolved command into the sandbox plan the helper enforces:
-// grants become binds at their real paths, the system view is added read-only, and execution
-// is limited to the command's own start-up unless the policy grants `process.spawn`.
+// grants become binds at their real paths (in reduced mode, Landlock rules on those same paths),
+// the system view is added read-only, and execution is limited to the command's own start-up
+// unless the policy grants `process.spawn`.
 import { realpathSync, statSync } from 'node:fs';
 import type { SandboxGrants } from '../policy/compile.ts';
 import { isWithin } from '../policy/paths.ts';
-import { sandboxPlanSchema, type SandboxPlan } from './plan.ts';
+import { sandboxPlanSchema, type SandboxMode, type SandboxPlan } from './plan.ts';
 import { systemView } from './system-paths.ts';
 import { SANDBOX_PATH, type ResolvedCommand } from './command.ts';
 
 /** A private, empty tmpfs at /tmp, so programs that write /tmp directly keep working. */
 export const SANDBOX_TMP = '/tmp';
 
+/** A plan that cannot be made as asked; the message is one line for a person. */
+export class PlanError extends Error {}
+
 export interface PlanRequest {
+  /** What this machine allows (detect-capabilities.ts); full when not given. */
+  mode?: SandboxMode;
   /** The sandbox's share of the compiled policy, with real paths (app/policy/compile.ts). */
   grants: SandboxGrants;
   command: ResolvedCommand;
@@ -25,9 +31,12 @@ export interface PlanRequest {
   keepFds?: number[];
   /** Variables passed on top of the clean base environment. */
   env?: Record<string, string>;
+  /** 127.0.0.1:port inside the sandbox, relayed to the host's proxy at socketPath (full mode). */
+  proxyRelay?: { port: number; socketPath: string };
 }
 
 export function buildPlan(req: PlanRequest): SandboxPlan {
+  const mode = req.mode ?? 'full';
   const system = systemView();
   const mounts = new Map<string, 'ro' | 'rw'>();
   for (const m of system.mounts) mounts.set(m.path, 'ro');
@@ -35,16 +44,24 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
   for (const m of req.grants.mounts) addMount(mounts, m.path, m.access);
   addMount(mounts, req.tmp, 'rw'); // ${tmp} is always granted (contracts section 1)
   if (!isCovered(mounts, req.command.path)) addMount(mounts, req.command.path, 'ro');
+  if (mode === 'reduced' && req.proxyRelay) {
+    throw new PlanError(
+      'the proxy relay needs a network namespace, which this machine does not offer (reduced mode); fix: see "corral doctor"',
+    );
+  }
 
   const execPaths = req.grants.spawn
     ? spawnExecPaths(mounts, req.command)
     : req.command.startupExecutables;
   return sandboxPlanSchema.parse({
-    mode: 'full',
+    mode,
     mounts: [...mounts].map(([path, access]) => ({ path, access })),
-    symlinks: system.symlinks,
+    // Reduced mode sees the host's own links; it has no root of its own to make them in.
+    symlinks: mode === 'full' ? system.symlinks : [],
     execPaths,
-    tmpfs: [SANDBOX_TMP],
+    // Reduced mode has no private /tmp: programs use TMPDIR, the run's own ${tmp}.
+    tmpfs: mode === 'full' ? [SANDBOX_TMP] : [],
+    // Both are granted host paths in either mode: the caller's when a grant covers them.
     cwd: isCovered(mounts, req.cwd) ? req.cwd : req.tmp,
     env: {
       PATH: SANDBOX_PATH,
@@ -54,9 +71,12 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
       CORRAL_SANDBOX: '1',
       ...req.env,
     },
-    tcpConnectPorts: req.grants.tcpConnectPorts,
+    // Without a network namespace a Landlock port rule would open that port on every address,
+    // the internet's included, past the proxy's host checks: reduced mode opens none.
+    tcpConnectPorts: mode === 'full' ? req.grants.tcpConnectPorts : [],
     tcpBindPorts: [],
     keepFds: req.keepFds ?? [],
+    ...(req.proxyRelay ? { proxyRelay: req.proxyRelay } : {}),
     limits: req.grants.limits,
   } satisfies SandboxPlan);
 }

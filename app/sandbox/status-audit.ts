@@ -37,7 +37,8 @@ export function statusToAudit(
         kind: 'lifecycle',
         op: 'start',
         decision: 'allow',
-        reason: `sandbox ready: ${status.layers.join(',')}`,
+        // "sandbox ready in reduced mode: mode=reduced,landlock=7,...": the mode comes first.
+        reason: `sandbox ready${modeOf(status.layers)}: ${status.layers.join(',')}`,
       };
     case 'deny':
       return {
@@ -46,7 +47,7 @@ export function statusToAudit(
         kind: SYSCALL_KIND[status.syscall] ?? 'process',
         op: status.syscall,
         decision: 'deny',
-        reason: `seccomp: ${status.syscall} is never allowed in the sandbox`,
+        reason: `seccomp: the sandbox refused this ${status.syscall} call`,
       };
     case 'lost':
       return {
@@ -87,6 +88,11 @@ export function statusToAudit(
     case 'exit':
       return null;
   }
+}
+
+function modeOf(layers: string[]): string {
+  const mode = layers.find((l) => l.startsWith('mode='))?.slice('mode='.length);
+  return mode ? ` in ${mode} mode` : '';
 }
 
 /** One line naming the limit that stopped the command and the manifest field that sets it. */

@@ -3,28 +3,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asRunUser, runAs, stageSandbox, type Stage } from '../sandbox/harness.ts';
+import { asRunUser, runAs, stageCli, type Stage } from '../sandbox/harness.ts';
 import { auditEventSchema, type AuditEvent } from '../../app/audit/event.ts';
 
-const repo = new URL('../..', import.meta.url).pathname;
 let stage: Stage;
 let cli: string;
 let ws: string;
 
 before(() => {
-  stage = stageSandbox();
-  const dist = stage.dir('dist');
-  for (const name of ['corral.cjs', 'corral-sandbox'])
-    copyFileSync(join(repo, 'dist', name), join(dist, name));
-  chmodSync(join(dist, 'corral-sandbox'), 0o755);
-  cli = join(dist, 'corral.cjs');
-  ws = stage.dir('ws');
-  stage.file('ws/notes.md', 'three little words\n');
-  stage.dir('ws/out', { writable: true });
-  stage.dir('outside');
-  stage.file('outside/secret.txt', 'not for extensions\n');
+  ({ stage, cli, ws } = stageCli());
 });
 after(() => stage.cleanup());
 

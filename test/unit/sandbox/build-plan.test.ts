@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildPlan, SANDBOX_TMP } from '../../../app/sandbox/build-plan.ts';
+import { buildPlan, PlanError, SANDBOX_TMP } from '../../../app/sandbox/build-plan.ts';
 import { resolveCommand } from '../../../app/sandbox/command.ts';
 import { resolveLimits } from '../../../app/policy/limits.ts';
 import type { SandboxGrants } from '../../../app/policy/compile.ts';
@@ -101,4 +101,42 @@ test("the environment is clean: nothing of the caller's leaks in", () => {
   const env = plan().env;
   assert.ok(!Object.values(env).includes('hunter2'));
   assert.deepEqual(Object.keys(env).sort(), ['CORRAL_SANDBOX', 'HOME', 'LANG', 'PATH', 'TMPDIR']);
+});
+
+test('reduced mode: Landlock rules on host paths, no private /tmp or links, no TCP port at all', () => {
+  const p = buildPlan({
+    mode: 'reduced',
+    grants: grants({ mounts: [{ path: ws, access: 'ro' }], tcpConnectPorts: [443] }),
+    command: resolveCommand('true', '/'),
+    cwd: out,
+    home: '/nonexistent',
+    tmp,
+  });
+  assert.equal(p.mode, 'reduced');
+  assert.deepEqual([p.tmpfs, p.symlinks, p.tcpConnectPorts], [[], [], []]);
+  assert.ok(p.mounts.some((m) => m.path === '/usr' && m.access === 'ro'));
+  assert.ok(p.mounts.some((m) => m.path === tmp && m.access === 'rw'));
+  // The working folder and HOME are host paths that a grant covers.
+  assert.equal(p.cwd, out);
+  assert.equal(p.env.HOME, tmp);
+  assert.equal(p.env.TMPDIR, tmp);
+});
+
+test('the proxy relay: carried in full mode, refused in reduced mode with one line', () => {
+  const relay = { port: 3128, socketPath: join(dir, 'proxy.sock') };
+  const request = (mode: 'full' | 'reduced') => ({
+    mode,
+    grants: grants(),
+    command: resolveCommand('true', '/'),
+    cwd: '/',
+    home: '/nonexistent',
+    tmp,
+    proxyRelay: relay,
+  });
+  assert.deepEqual(buildPlan(request('full')).proxyRelay, relay);
+  assert.throws(() => buildPlan(request('reduced')), PlanError);
+  assert.throws(
+    () => buildPlan(request('reduced')),
+    /^Error: the proxy relay needs a network namespace/,
+  );
 });

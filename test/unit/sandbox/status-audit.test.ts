@@ -27,6 +27,12 @@ test('every event-bearing status line becomes a valid audit event', () => {
   assert.equal(statusToAudit(parseStatusLine('exit code 0'), ctx), null);
 });
 
+test('the start event names the sandbox mode', () => {
+  const start = statusToAudit(parseStatusLine('layers mode=reduced,landlock=4,seccomp'), ctx);
+  assert.equal(start?.reason, 'sandbox ready in reduced mode: mode=reduced,landlock=4,seccomp');
+  assert.equal(start?.op, 'start');
+});
+
 test('kernel denials are denials of the kernel layer, filed under what was tried', () => {
   assert.deepEqual(statusToAudit(parseStatusLine('deny syscall socket'), ctx), {
     ...ctx,
@@ -34,7 +40,7 @@ test('kernel denials are denials of the kernel layer, filed under what was tried
     kind: 'net',
     op: 'socket',
     decision: 'deny',
-    reason: 'seccomp: socket is never allowed in the sandbox',
+    reason: 'seccomp: the sandbox refused this socket call',
   });
   assert.equal(statusToAudit(parseStatusLine('deny syscall mount'), ctx)?.kind, 'fs');
   assert.equal(statusToAudit(parseStatusLine('deny syscall ptrace'), ctx)?.kind, 'process');
