@@ -12,6 +12,8 @@ import { pathVariables } from '../host/user-dirs.ts';
 import { realizePolicy } from '../host/real-path.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
 import { buildPlan } from '../sandbox/build-plan.ts';
+import { compileDecider } from '../policy/decide.ts';
+import { startSandboxProxy } from '../runtime/sandbox-proxy.ts';
 import type { SandboxMode } from '../sandbox/plan.ts';
 import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
@@ -134,14 +136,27 @@ async function runConfined(
     });
   }
   const resolved = resolveCommand(command[0]!, io.cwd);
+  // Granted hosts are reached through the allowlisting proxy (HTTP(S)_PROXY); full mode only, as
+  // the relay lives in the sandbox's own network namespace.
+  const decider = compileDecider(policy);
+  const proxy =
+    mode === 'full' && policy.net.length > 0
+      ? await startSandboxProxy({
+          ext: loaded.ext,
+          decider: () => decider,
+          audit: (e) => audit?.record(e),
+        })
+      : null;
+  if (proxy) cleanups.push(() => void proxy.close());
   const plan = buildPlan({
     mode,
+    ...(proxy ? { proxyRelay: proxy.relay } : {}),
     grants: sandboxGrants(policy),
     command: resolved,
     cwd: io.cwd,
     home: vars.home,
     tmp: realpathSync(vars.tmp),
-    env: io.env.TERM ? { TERM: io.env.TERM } : {},
+    env: { ...(io.env.TERM ? { TERM: io.env.TERM } : {}), ...proxy?.env },
   });
 
   const started = process.hrtime.bigint();

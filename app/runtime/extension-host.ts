@@ -13,6 +13,7 @@ import type { PathVariables } from '../policy/variables.ts';
 import { realizePolicy } from '../host/real-path.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
 import { buildPlan } from '../sandbox/build-plan.ts';
+import { startSandboxProxy } from './sandbox-proxy.ts';
 import { detectCapabilities } from '../sandbox/detect-capabilities.ts';
 import { launchSandbox } from '../sandbox/launcher.ts';
 import { statusToAudit } from '../sandbox/status-audit.ts';
@@ -249,24 +250,44 @@ export class ExtensionHost {
     // The mode this machine allows, chosen once per process (docs/platforms.md).
     const { verdict } = detectCapabilities(this.o.helper);
     if (verdict.mode === 'refused') throw new Error(verdict.summary);
-    const plan = buildPlan({
-      mode: verdict.mode,
-      grants: { ...grants, limits: { ...grants.limits, timeoutMs: EXTENSION_LIFETIME_MS } },
-      command: command.resolved,
-      cwd: this.o.workspace ?? ext.dir,
-      home: this.o.vars.home,
-      tmp: vars.tmp,
-      runtimeReadOnly: [ext.dir, ...(this.o.runtimeSupport?.readOnly ?? [])],
-      keepFds: [3],
-      env: {
-        CORRAL_FD: '3',
-        CORRAL_EXTENSION_ID: this.id,
-        // ${extensionData} is always granted, but its path is the host's choice: say where it is.
-        CORRAL_EXTENSION_DATA: vars.extensionData,
-        ...command.env,
-        ...this.o.runtimeSupport?.env,
-      },
-    });
+    // Tools that honour HTTP(S)_PROXY reach the granted hosts through the proxy (full mode: the
+    // relay needs the sandbox's own network namespace; reduced mode has net/fetch only).
+    const wantsNet =
+      this.grants.policy.net.length > 0 || this.grants.policy.optional.net.length > 0;
+    const proxy =
+      verdict.mode === 'full' && wantsNet
+        ? await startSandboxProxy({
+            ext: this.id,
+            decider: () => this.grants!.decider(),
+            audit: this.o.audit,
+          })
+        : null;
+    let plan;
+    try {
+      plan = buildPlan({
+        mode: verdict.mode,
+        ...(proxy ? { proxyRelay: proxy.relay } : {}),
+        grants: { ...grants, limits: { ...grants.limits, timeoutMs: EXTENSION_LIFETIME_MS } },
+        command: command.resolved,
+        cwd: this.o.workspace ?? ext.dir,
+        home: this.o.vars.home,
+        tmp: vars.tmp,
+        runtimeReadOnly: [ext.dir, ...(this.o.runtimeSupport?.readOnly ?? [])],
+        keepFds: [3],
+        env: {
+          CORRAL_FD: '3',
+          CORRAL_EXTENSION_ID: this.id,
+          // ${extensionData} is always granted, but its path is the host's choice: say where it is.
+          CORRAL_EXTENSION_DATA: vars.extensionData,
+          ...command.env,
+          ...this.o.runtimeSupport?.env,
+          ...proxy?.env,
+        },
+      });
+    } catch (e) {
+      await proxy?.close();
+      throw e;
+    }
 
     const launched = launchSandbox({
       helper: this.o.helper,
@@ -312,7 +333,8 @@ export class ExtensionHost {
       onClose: () => {},
     });
     const peer = this.peer;
-    this.exited = launched.result.then((result) => {
+    this.exited = launched.result.then(async (result) => {
+      await proxy?.close();
       clearInterval(flushTimer);
       broker.flush();
       peer.close();
