@@ -18,15 +18,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAs } from '../sandbox/harness.ts';
 import { corral, corralInTerminal } from '../unit/manager/cli.ts';
 import { extensionFiles, gzip, tarArchive, tarOf, writeFolder } from '../unit/manager/archives.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;
-const once =
-  runAs === 'nobody'
-    ? { skip: 'the manager does not depend on the sandbox user: covered in the first pass' }
-    : {};
+// nobody-pass: not needed (the manager does not depend on the sandbox user; test/run.mjs).
 const ID = 'corral-examples.word-count';
 
 let root: string;
@@ -67,7 +63,7 @@ function fresh(name: string) {
   };
 }
 
-test('installs from a folder, a GNU tar .tgz and a Python .zip; list shows them', once, () => {
+test('installs from a folder, a GNU tar .tgz and a Python .zip; list shows them', () => {
   const s = fresh('formats');
   const folder = s.run('install', wordCount, '--yes');
   assert.equal(folder.status, 0, folder.stderr);
@@ -104,7 +100,7 @@ test('installs from a folder, a GNU tar .tgz and a Python .zip; list shows them'
   );
 });
 
-test('a hostile package is refused in one line and nothing is installed', once, () => {
+test('a hostile package is refused in one line and nothing is installed', () => {
   const s = fresh('hostile');
   const files = extensionFiles();
   const slip = join(root, 'slip.tgz');
@@ -144,79 +140,71 @@ test('a hostile package is refused in one line and nothing is installed', once, 
   assert.deepEqual(s.onDisk(), []);
 });
 
-test(
-  'consent: no terminal and no --yes installs nothing; in a terminal "n" refuses and "y" installs',
-  once,
-  () => {
-    const s = fresh('consent');
-    const r = s.run('install', wordCount);
-    assert.equal(r.status, 1);
-    assert.match(r.stdout, /Read files in your workspace/, 'the summary is shown before refusing');
-    assert.match(
-      r.stderr,
-      /nothing installed: installing needs your consent; fix: run it in a terminal to answer, or add --yes/,
-    );
-    assert.deepEqual(s.list(), []);
+test('consent: no terminal and no --yes installs nothing; in a terminal "n" refuses and "y" installs', () => {
+  const s = fresh('consent');
+  const r = s.run('install', wordCount);
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /Read files in your workspace/, 'the summary is shown before refusing');
+  assert.match(
+    r.stderr,
+    /nothing installed: installing needs your consent; fix: run it in a terminal to answer, or add --yes/,
+  );
+  assert.deepEqual(s.list(), []);
 
-    const no = corralInTerminal(s.home, ['install', wordCount], 'n\n');
-    assert.match(
-      no.stdout,
-      /Install corral-examples.word-count 1.0.0 with these permissions\? \[y\/N\]/,
-    );
-    assert.match(no.stdout, /nothing installed: you did not consent/);
-    assert.equal(no.status, 1);
-    assert.deepEqual(s.list(), []);
-    assert.deepEqual(s.onDisk(), []);
+  const no = corralInTerminal(s.home, ['install', wordCount], 'n\n');
+  assert.match(
+    no.stdout,
+    /Install corral-examples.word-count 1.0.0 with these permissions\? \[y\/N\]/,
+  );
+  assert.match(no.stdout, /nothing installed: you did not consent/);
+  assert.equal(no.status, 1);
+  assert.deepEqual(s.list(), []);
+  assert.deepEqual(s.onDisk(), []);
 
-    const yes = corralInTerminal(s.home, ['install', wordCount], 'y\n');
-    assert.equal(yes.status, 0, yes.stdout);
-    assert.equal(s.list()[0]?.id, ID);
-  },
-);
+  const yes = corralInTerminal(s.home, ['install', wordCount], 'y\n');
+  assert.equal(yes.status, 0, yes.stdout);
+  assert.equal(s.list()[0]?.id, ID);
+});
 
-test(
-  'an update with a new permission waits (exit 3) until approved; rollback goes back one step',
-  once,
-  () => {
-    const s = fresh('update');
-    assert.equal(s.run('install', wordCount, '--yes').status, 0);
-    const v2 = join(root, 'wc-1.1.0');
-    cpSync(wordCount, v2, { recursive: true });
-    const manifest = extensionManifest(v2);
-    writeFileSync(
-      join(v2, 'corral.json'),
-      JSON.stringify({
-        ...manifest,
-        version: '1.1.0',
-        permissions: { ...manifest.permissions, net: [{ host: 'api.github.com' }] },
-      }),
-    );
-    const waits = s.run('install', v2);
-    assert.equal(waits.status, 3, waits.stderr);
-    assert.match(
-      waits.stdout,
-      /Update corral-examples.word-count 1.0.0 → 1.1.0: unsigned\n.*\nIt asks for more than you consented to:\n {2}\+ medium +Connect to api.github.com \(HTTPS, port 443\)\n/,
-    );
-    assert.match(
-      waits.stderr,
-      /waits for your consent to its new permissions; corral-examples.word-count 1.0.0 stays in use; fix: run "corral approve corral-examples.word-count"/,
-    );
-    assert.deepEqual([s.list()[0]!.version, s.list()[0]!.pending], ['1.0.0', '1.1.0']);
-    assert.equal(s.run('approve', ID).status, 3, 'no terminal: still waits');
-    const ok = s.run('approve', ID, '--yes');
-    assert.equal(ok.status, 0, ok.stderr);
-    assert.deepEqual(
-      [s.list()[0]!.version, s.list()[0]!.previous, s.list()[0]!.pending],
-      ['1.1.0', '1.0.0', null],
-    );
-    const back = s.run('rollback', ID);
-    assert.equal(back.stdout, `${ID} rolled back from 1.1.0 to 1.0.0\n`);
-    assert.deepEqual(s.list()[0]!.grants, ['read ${workspace}']);
-    assert.deepEqual(s.onDisk(), [`${ID}/1.0.0`, `${ID}/1.1.0`]);
-    const older = s.run('install', wordCount, '--yes');
-    assert.equal(older.status, 0, 'the same files as the current version: nothing to do');
-  },
-);
+test('an update with a new permission waits (exit 3) until approved; rollback goes back one step', () => {
+  const s = fresh('update');
+  assert.equal(s.run('install', wordCount, '--yes').status, 0);
+  const v2 = join(root, 'wc-1.1.0');
+  cpSync(wordCount, v2, { recursive: true });
+  const manifest = extensionManifest(v2);
+  writeFileSync(
+    join(v2, 'corral.json'),
+    JSON.stringify({
+      ...manifest,
+      version: '1.1.0',
+      permissions: { ...manifest.permissions, net: [{ host: 'api.github.com' }] },
+    }),
+  );
+  const waits = s.run('install', v2);
+  assert.equal(waits.status, 3, waits.stderr);
+  assert.match(
+    waits.stdout,
+    /Update corral-examples.word-count 1.0.0 → 1.1.0: unsigned\n.*\nIt asks for more than you consented to:\n {2}\+ medium +Connect to api.github.com \(HTTPS, port 443\)\n/,
+  );
+  assert.match(
+    waits.stderr,
+    /waits for your consent to its new permissions; corral-examples.word-count 1.0.0 stays in use; fix: run "corral approve corral-examples.word-count"/,
+  );
+  assert.deepEqual([s.list()[0]!.version, s.list()[0]!.pending], ['1.0.0', '1.1.0']);
+  assert.equal(s.run('approve', ID).status, 3, 'no terminal: still waits');
+  const ok = s.run('approve', ID, '--yes');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(
+    [s.list()[0]!.version, s.list()[0]!.previous, s.list()[0]!.pending],
+    ['1.1.0', '1.0.0', null],
+  );
+  const back = s.run('rollback', ID);
+  assert.equal(back.stdout, `${ID} rolled back from 1.1.0 to 1.0.0\n`);
+  assert.deepEqual(s.list()[0]!.grants, ['read ${workspace}']);
+  assert.deepEqual(s.onDisk(), [`${ID}/1.0.0`, `${ID}/1.1.0`]);
+  const older = s.run('install', wordCount, '--yes');
+  assert.equal(older.status, 0, 'the same files as the current version: nothing to do');
+});
 
 function extensionManifest(dir: string): Record<string, Record<string, unknown>> {
   return JSON.parse(readFileSync(join(dir, 'corral.json'), 'utf8')) as Record<
@@ -225,132 +213,124 @@ function extensionManifest(dir: string): Record<string, Record<string, unknown>>
   >;
 }
 
-test(
-  'disable, enable, revoke, quarantine and uninstall; corral run refuses what may not run',
-  once,
-  () => {
-    const s = fresh('states');
-    const data = join(s.home, 'data/corral/data', ID);
-    assert.equal(s.run('install', wordCount, '--yes').status, 0);
-    assert.equal(s.run('disable', ID).stdout, `${ID} 1.0.0 is disabled\n`);
-    const refusedRun = s.run('run', ID, '--command', 'wordcount.count');
-    assert.equal(refusedRun.status, 1);
-    assert.equal(
-      refusedRun.stderr,
-      `corral run: ${ID} is disabled, so it does not run; fix: run "corral enable ${ID}"\n`,
-    );
-    assert.equal(s.run('enable', ID).stdout, `${ID} 1.0.0 is enabled\n`);
-    const installedMain = join(s.home, 'data/corral/extensions', ID, '1.0.0/dist/index.cjs');
-    const original = readFileSync(installedMain);
-    writeFileSync(installedMain, '// changed after install\n');
-    const tampered = s.run('run', ID, '--command', 'wordcount.count');
-    assert.equal(tampered.status, 1);
-    assert.match(
-      tampered.stderr,
-      /^corral run: the files of corral-examples.word-count 1.0.0 in .* changed after it was installed, so it does not run; fix: run "corral uninstall corral-examples.word-count --keep-data" and install it again\n$/,
-    );
-    writeFileSync(installedMain, original);
+test('disable, enable, revoke, quarantine and uninstall; corral run refuses what may not run', () => {
+  const s = fresh('states');
+  const data = join(s.home, 'data/corral/data', ID);
+  assert.equal(s.run('install', wordCount, '--yes').status, 0);
+  assert.equal(s.run('disable', ID).stdout, `${ID} 1.0.0 is disabled\n`);
+  const refusedRun = s.run('run', ID, '--command', 'wordcount.count');
+  assert.equal(refusedRun.status, 1);
+  assert.equal(
+    refusedRun.stderr,
+    `corral run: ${ID} is disabled, so it does not run; fix: run "corral enable ${ID}"\n`,
+  );
+  assert.equal(s.run('enable', ID).stdout, `${ID} 1.0.0 is enabled\n`);
+  const installedMain = join(s.home, 'data/corral/extensions', ID, '1.0.0/dist/index.cjs');
+  const original = readFileSync(installedMain);
+  writeFileSync(installedMain, '// changed after install\n');
+  const tampered = s.run('run', ID, '--command', 'wordcount.count');
+  assert.equal(tampered.status, 1);
+  assert.match(
+    tampered.stderr,
+    /^corral run: the files of corral-examples.word-count 1.0.0 in .* changed after it was installed, so it does not run; fix: run "corral uninstall corral-examples.word-count --keep-data" and install it again\n$/,
+  );
+  writeFileSync(installedMain, original);
 
-    const revoke = s.run('revoke', ID, 'read', '${workspace}');
-    assert.equal(revoke.status, 0, revoke.stderr);
-    assert.match(revoke.stdout, /revoked "read \$\{workspace\}" \(fs\[0\]\)/);
-    assert.deepEqual([s.list()[0]!.grants, s.list()[0]!.revoked], [[], ['read ${workspace}']]);
-    const twice = s.run('revoke', ID, 'read ${workspace}');
-    assert.equal(twice.status, 1);
-    assert.match(
-      twice.stderr,
-      /has no grant "read \$\{workspace\}" \(it is revoked already\); its grants: none/,
-    );
-    assert.equal(s.run('revoke', ID, 'read ${workspace}', '--undo').status, 0);
+  const revoke = s.run('revoke', ID, 'read', '${workspace}');
+  assert.equal(revoke.status, 0, revoke.stderr);
+  assert.match(revoke.stdout, /revoked "read \$\{workspace\}" \(fs\[0\]\)/);
+  assert.deepEqual([s.list()[0]!.grants, s.list()[0]!.revoked], [[], ['read ${workspace}']]);
+  const twice = s.run('revoke', ID, 'read ${workspace}');
+  assert.equal(twice.status, 1);
+  assert.match(
+    twice.stderr,
+    /has no grant "read \$\{workspace\}" \(it is revoked already\); its grants: none/,
+  );
+  assert.equal(s.run('revoke', ID, 'read ${workspace}', '--undo').status, 0);
 
-    const q = s.run('quarantine', ID, '--reason', 'reads files it should not');
-    assert.equal(q.status, 0, q.stderr);
-    assert.match(
-      q.stdout,
-      /its files are kept for inspection in .*corral-examples.word-count\/1.0.0\n {2}what it did: corral log --ext corral-examples.word-count/,
-    );
-    assert.equal(s.list()[0]!.state, 'quarantined');
-    const qRun = s.run('run', ID);
-    assert.match(
-      qRun.stderr,
-      /^corral run: corral-examples.word-count is quarantined since .* \(reads files it should not\), so it does not run; fix: inspect .*, then run "corral enable corral-examples.word-count --lift-quarantine"\n$/,
-    );
-    assert.equal(s.run('enable', ID).status, 1);
-    assert.equal(s.run('enable', ID, '--lift-quarantine').status, 0);
+  const q = s.run('quarantine', ID, '--reason', 'reads files it should not');
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(
+    q.stdout,
+    /its files are kept for inspection in .*corral-examples.word-count\/1.0.0\n {2}what it did: corral log --ext corral-examples.word-count/,
+  );
+  assert.equal(s.list()[0]!.state, 'quarantined');
+  const qRun = s.run('run', ID);
+  assert.match(
+    qRun.stderr,
+    /^corral run: corral-examples.word-count is quarantined since .* \(reads files it should not\), so it does not run; fix: inspect .*, then run "corral enable corral-examples.word-count --lift-quarantine"\n$/,
+  );
+  assert.equal(s.run('enable', ID).status, 1);
+  assert.equal(s.run('enable', ID, '--lift-quarantine').status, 0);
 
-    mkdirSync(data, { recursive: true });
-    writeFileSync(join(data, 'counts.json'), '{}');
-    assert.match(s.run('uninstall', ID, '--keep-data').stdout, /its data stays in /);
-    assert.ok(existsSync(join(data, 'counts.json')));
-    assert.deepEqual(s.onDisk(), []);
-    assert.equal(s.run('install', wordCount, '--yes').status, 0);
-    assert.equal(s.run('uninstall', ID).stdout, `uninstalled ${ID} 1.0.0; its data was removed\n`);
-    assert.ok(!existsSync(data));
-    const gone = s.run('enable', ID);
-    assert.equal(
-      gone.stderr,
-      `corral enable: ${ID} is not installed; fix: run "corral list" for the installed extensions\n`,
-    );
-    assert.equal(s.run('uninstall').status, 2);
-    assert.equal(s.run('install', 'a', 'b').status, 2);
-    assert.equal(s.run('revoke', ID).status, 2);
-  },
-);
+  mkdirSync(data, { recursive: true });
+  writeFileSync(join(data, 'counts.json'), '{}');
+  assert.match(s.run('uninstall', ID, '--keep-data').stdout, /its data stays in /);
+  assert.ok(existsSync(join(data, 'counts.json')));
+  assert.deepEqual(s.onDisk(), []);
+  assert.equal(s.run('install', wordCount, '--yes').status, 0);
+  assert.equal(s.run('uninstall', ID).stdout, `uninstalled ${ID} 1.0.0; its data was removed\n`);
+  assert.ok(!existsSync(data));
+  const gone = s.run('enable', ID);
+  assert.equal(
+    gone.stderr,
+    `corral enable: ${ID} is not installed; fix: run "corral list" for the installed extensions\n`,
+  );
+  assert.equal(s.run('uninstall').status, 2);
+  assert.equal(s.run('install', 'a', 'b').status, 2);
+  assert.equal(s.run('revoke', ID).status, 2);
+});
 
-test(
-  'corral sign, corral trust: a signed package shows as signed; a changed one is refused',
-  once,
-  () => {
-    const s = fresh('trust');
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const keys = join(s.home, 'keys');
-    mkdirSync(keys);
-    writeFileSync(join(keys, 'publisher.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    writeFileSync(join(keys, 'publisher.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
-    const pkg = join(s.home, 'wc');
-    cpSync(wordCount, pkg, { recursive: true });
-    const signed = s.run('sign', pkg, '--key', join(keys, 'publisher.pem'));
-    assert.equal(signed.status, 0, signed.stderr);
-    assert.ok(existsSync(join(pkg, 'corral.sig')));
+test('corral sign, corral trust: a signed package shows as signed; a changed one is refused', () => {
+  const s = fresh('trust');
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const keys = join(s.home, 'keys');
+  mkdirSync(keys);
+  writeFileSync(join(keys, 'publisher.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(keys, 'publisher.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+  const pkg = join(s.home, 'wc');
+  cpSync(wordCount, pkg, { recursive: true });
+  const signed = s.run('sign', pkg, '--key', join(keys, 'publisher.pem'));
+  assert.equal(signed.status, 0, signed.stderr);
+  assert.ok(existsSync(join(pkg, 'corral.sig')));
 
-    const unknown = s.run('install', pkg, '--yes');
-    assert.match(unknown.stdout, /unsigned \(signed with unknown key [0-9a-f]{16}\)/);
-    assert.equal(s.run('uninstall', ID).status, 0);
+  const unknown = s.run('install', pkg, '--yes');
+  assert.match(unknown.stdout, /unsigned \(signed with unknown key [0-9a-f]{16}\)/);
+  assert.equal(s.run('uninstall', ID).status, 0);
 
-    const trust = s.run(
-      'trust',
-      'add',
-      join(keys, 'publisher.pub'),
-      '--publisher',
-      'corral-examples',
-    );
-    assert.match(
-      trust.stdout,
-      /^trusted key [0-9a-f]{32} for packages of publisher "corral-examples"\n$/,
-    );
-    assert.match(s.run('trust', 'list').stdout, /corral-examples/);
-    const tgz = join(s.home, 'signed.tgz');
-    execFileSync('tar', ['czf', tgz, '-C', s.home, 'wc']);
-    const good = s.run('install', tgz, '--yes');
-    assert.equal(good.status, 0, good.stderr);
-    assert.match(good.stdout, /: signed by corral-examples \(key [0-9a-f]{16}\)/);
-    assert.equal(s.list()[0]!.signature.status, 'signed');
-    assert.equal(s.run('uninstall', ID).status, 0);
+  const trust = s.run(
+    'trust',
+    'add',
+    join(keys, 'publisher.pub'),
+    '--publisher',
+    'corral-examples',
+  );
+  assert.match(
+    trust.stdout,
+    /^trusted key [0-9a-f]{32} for packages of publisher "corral-examples"\n$/,
+  );
+  assert.match(s.run('trust', 'list').stdout, /corral-examples/);
+  const tgz = join(s.home, 'signed.tgz');
+  execFileSync('tar', ['czf', tgz, '-C', s.home, 'wc']);
+  const good = s.run('install', tgz, '--yes');
+  assert.equal(good.status, 0, good.stderr);
+  assert.match(good.stdout, /: signed by corral-examples \(key [0-9a-f]{16}\)/);
+  assert.equal(s.list()[0]!.signature.status, 'signed');
+  assert.equal(s.run('uninstall', ID).status, 0);
 
-    writeFileSync(join(pkg, 'README.md'), 'changed after signing\n');
-    const bad = s.run('install', pkg, '--yes');
-    assert.equal(bad.status, 1);
-    assert.match(
-      bad.stderr,
-      /^corral install: .*wc: the signature in corral.sig does not match the package .*; the package is refused\n$/,
-    );
-    assert.deepEqual(s.list(), []);
+  writeFileSync(join(pkg, 'README.md'), 'changed after signing\n');
+  const bad = s.run('install', pkg, '--yes');
+  assert.equal(bad.status, 1);
+  assert.match(
+    bad.stderr,
+    /^corral install: .*wc: the signature in corral.sig does not match the package .*; the package is refused\n$/,
+  );
+  assert.deepEqual(s.list(), []);
 
-    assert.equal(s.run('trust', 'require', 'on').status, 0);
-    const plain = s.run('install', wordCount, '--yes');
-    assert.match(plain.stderr, /is unsigned, and this Corral installs signed packages only/);
-    const id = /[0-9a-f]{32}/.exec(trust.stdout)![0];
-    assert.equal(s.run('trust', 'remove', id.slice(0, 12)).status, 0);
-    assert.equal(JSON.parse(s.run('trust', 'list', '--json').stdout).keys.length, 0);
-  },
-);
+  assert.equal(s.run('trust', 'require', 'on').status, 0);
+  const plain = s.run('install', wordCount, '--yes');
+  assert.match(plain.stderr, /is unsigned, and this Corral installs signed packages only/);
+  const id = /[0-9a-f]{32}/.exec(trust.stdout)![0];
+  assert.equal(s.run('trust', 'remove', id.slice(0, 12)).status, 0);
+  assert.equal(JSON.parse(s.run('trust', 'list', '--json').stdout).keys.length, 0);
+});
