@@ -13,7 +13,6 @@ import { realizePolicy } from '../host/real-path.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
 import { buildPlan } from '../sandbox/build-plan.ts';
 import { compileDecider } from '../policy/decide.ts';
-import { startSandboxProxy } from '../runtime/sandbox-proxy.ts';
 import type { SandboxMode } from '../sandbox/plan.ts';
 import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
@@ -141,11 +140,14 @@ async function runConfined(
   const decider = compileDecider(policy);
   const proxy =
     mode === 'full' && policy.net.length > 0
-      ? await startSandboxProxy({
-          ext: loaded.ext,
-          decider: () => decider,
-          audit: (e) => audit?.record(e),
-        })
+      ? await (
+          await import('../runtime/sandbox-proxy.ts')
+        ) // loaded only when needed: exec starts lean
+          .startSandboxProxy({
+            ext: loaded.ext,
+            decider: () => decider,
+            audit: (e) => audit?.record(e),
+          })
       : null;
   if (proxy) cleanups.push(() => void proxy.close());
   const plan = buildPlan({
