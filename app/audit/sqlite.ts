@@ -2,6 +2,7 @@
 // never touch the store, such as `corral exec`, never load the native module), applies the pragmas
 // and creates or checks the schema. The schema is described in docs/audit.md.
 import { createRequire } from 'node:module';
+import { storedSchemaVersion } from '../host/sqlite-meta.ts';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -131,18 +132,12 @@ export function openDatabase(path: string, o: OpenOptions = {}): SqliteDatabase 
 
 /** The stored schema version, or null for a file with no tables at all. */
 function schemaVersion(db: SqliteDatabase, path: string): number | null {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
-    .pluck()
-    .all() as string[];
-  if (tables.length === 0) return null;
-  if (!tables.includes('meta') || !tables.includes('events'))
+  const version = storedSchemaVersion(db, 'events');
+  if (version === 'foreign')
     throw new AuditStoreError(
       `${path} is an SQLite database but not a Corral audit store; fix: give the audit store's path (default: $XDG_STATE_HOME/corral/audit.db)`,
     );
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as
-    string | undefined;
-  return row === undefined ? 0 : Number(row);
+  return version;
 }
 
 /** Turns an SQLite failure into one line naming the file. */

@@ -5,6 +5,7 @@
 // locks (released by the kernel when a process dies) let the CLI and the app write at once.
 // Every JSON column is checked by its zod schema when read. Schema: docs/security.md.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { storedSchemaVersion } from '../host/sqlite-meta.ts';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -152,16 +153,10 @@ export function openStateDb(path: string): StateDatabase {
 }
 
 function schemaVersion(db: StateDatabase, path: string): number | null {
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
-    .pluck()
-    .all() as string[];
-  if (tables.length === 0) return null;
-  if (!tables.includes('meta') || !tables.includes('extensions'))
+  const version = storedSchemaVersion(db, 'extensions');
+  if (version === 'foreign')
     throw new StateError(`${path} is an SQLite database but not Corral's extension state`);
-  const value = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as
-    string | undefined;
-  return value === undefined ? 0 : Number(value);
+  return version;
 }
 
 /** One line naming the file for an SQLite failure. */
