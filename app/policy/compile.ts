@@ -114,16 +114,16 @@ function compileGrants(
 export interface SandboxGrants {
   /** Bind mounts for the required fs grants, parents first; grants inside a wider one dropped. */
   mounts: { path: string; access: 'ro' | 'rw' }[];
-  /** Every port a required net grant names (Landlock filters TCP by port only). */
-  tcpConnectPorts: number[];
   /** Whether the extension may start programs (the launcher widens execPaths only then). */
   spawn: boolean;
   limits: ResolvedLimits;
 }
 
 /**
- * The mounts, ports, spawn flag and limits the launcher puts into a SandboxPlan (it adds the system
- * paths, exec paths and environment). Paths must already be real paths (app/host/real-path.ts):
+ * The mounts, spawn flag and limits the launcher puts into a SandboxPlan (it adds the system
+ * paths, exec paths and environment). Net grants become no kernel rule: Landlock filters TCP by
+ * port alone, so a port rule would allow that port to every host; the network is reached only
+ * through the broker and the proxy, which check host and port. Paths must already be real paths (app/host/real-path.ts):
  * the helper refuses any path with a symlink in it.
  */
 export function sandboxGrants(policy: CompiledPolicy): SandboxGrants {
@@ -142,11 +142,8 @@ export function sandboxGrants(policy: CompiledPolicy): SandboxGrants {
         ),
     )
     .sort((a, b) => depth(a.path) - depth(b.path) || (a.path < b.path ? -1 : 1));
-  const ports = new Set<number>();
-  for (const g of policy.net) for (const p of g.ports) ports.add(p);
   return {
     mounts,
-    tcpConnectPorts: [...ports].sort((a, b) => a - b),
     spawn: policy.spawn,
     limits: policy.limits,
   };

@@ -71,9 +71,9 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
       CORRAL_SANDBOX: '1',
       ...req.env,
     },
-    // Without a network namespace a Landlock port rule would open that port on every address,
-    // the internet's included, past the proxy's host checks: reduced mode opens none.
-    tcpConnectPorts: mode === 'full' ? req.grants.tcpConnectPorts : [],
+    // No TCP port rules in either mode: the network is reached through the broker and the proxy
+    // relay (whose port the helper allows itself), which check the host as well as the port.
+    tcpConnectPorts: [],
     tcpBindPorts: [],
     keepFds: req.keepFds ?? [],
     ...(req.proxyRelay ? { proxyRelay: req.proxyRelay } : {}),

@@ -54,7 +54,7 @@ export async function benchSandbox(): Promise<BenchTable> {
   const dir = mkdtempSync(join(tmpdir(), 'corral-bench-'));
   const policyFile = join(dir, 'deny-all.policy');
   const plan = buildPlan({
-    grants: { mounts: [], tcpConnectPorts: [], spawn: false, limits: resolveLimits({}) },
+    grants: { mounts: [], spawn: false, limits: resolveLimits({}) },
     command: resolveCommand('/bin/true', '/'),
     cwd: '/',
     home: '/nonexistent',

@@ -17,7 +17,7 @@ mkdirSync(out, { recursive: true });
 mkdirSync(tmp);
 
 function grants(patch: Partial<SandboxGrants> = {}): SandboxGrants {
-  return { mounts: [], tcpConnectPorts: [], spawn: false, limits: resolveLimits({}), ...patch };
+  return { mounts: [], spawn: false, limits: resolveLimits({}), ...patch };
 }
 
 function plan(patch: Partial<SandboxGrants> = {}, cwd = '/') {
@@ -36,6 +36,7 @@ test('binds the system read-only, recreates merged-/usr links and never exposes 
   assert.ok(!p.mounts.some((m) => m.path === '/etc' || m.path === '/etc/shadow' || m.path === '/'));
   assert.ok(p.mounts.every((m) => m.access === 'ro' || m.path === tmp));
   assert.deepEqual(p.tmpfs, [SANDBOX_TMP]);
+  assert.deepEqual(p.tcpConnectPorts, [], 'no port-only TCP rule: the proxy checks hosts');
 });
 
 test('without spawn only the command and its loader may execute', () => {
@@ -106,7 +107,7 @@ test("the environment is clean: nothing of the caller's leaks in", () => {
 test('reduced mode: Landlock rules on host paths, no private /tmp or links, no TCP port at all', () => {
   const p = buildPlan({
     mode: 'reduced',
-    grants: grants({ mounts: [{ path: ws, access: 'ro' }], tcpConnectPorts: [443] }),
+    grants: grants({ mounts: [{ path: ws, access: 'ro' }] }),
     command: resolveCommand('true', '/'),
     cwd: out,
     home: '/nonexistent',
