@@ -89,57 +89,22 @@ test(`[${runAs}] refuses bad input with exit 125, one line naming the fix, and r
   }
 });
 
+/** `corral exec --policy P --workspace WS -- CMD…`, the shape most tests here use. */
+const inWorkspace = (p: string, ...cmd: string[]) =>
+  corral(['exec', '--policy', p, '--workspace', ws, '--', ...cmd]);
+
 test(`[${runAs}] the workspace is readable, its out/ writable, and nothing else of the host exists`, () => {
   const p = readWs();
-  const read = corral([
-    'exec',
-    '--policy',
-    p,
-    '--workspace',
-    ws,
-    '--',
-    '/usr/bin/wc',
-    '-w',
-    join(ws, 'notes.md'),
-  ]);
+  const read = inWorkspace(p, '/usr/bin/wc', '-w', join(ws, 'notes.md'));
   assert.equal(read.status, 0, read.stderr);
   assert.match(read.stdout, /^3 /);
-  const write = corral([
-    'exec',
-    '--policy',
-    p,
-    '--workspace',
-    ws,
-    '--',
-    '/bin/sh',
-    '-c',
-    `echo made > ${ws}/out/new.txt`,
-  ]);
+  const write = inWorkspace(p, '/bin/sh', '-c', `echo made > ${ws}/out/new.txt`);
   assert.equal(write.status, 0, write.stderr);
   assert.equal(readFileSync(join(ws, 'out/new.txt'), 'utf8'), 'made\n');
-  const readOnly = corral([
-    'exec',
-    '--policy',
-    p,
-    '--workspace',
-    ws,
-    '--',
-    '/bin/sh',
-    '-c',
-    `echo x > ${ws}/notes.md`,
-  ]);
+  const readOnly = inWorkspace(p, '/bin/sh', '-c', `echo x > ${ws}/notes.md`);
   assert.notEqual(readOnly.status, 0);
   assert.equal(readFileSync(join(ws, 'notes.md'), 'utf8'), 'three little words\n');
-  const outside = corral([
-    'exec',
-    '--policy',
-    p,
-    '--workspace',
-    ws,
-    '--',
-    '/bin/cat',
-    join(stage.root, 'outside/secret.txt'),
-  ]);
+  const outside = inWorkspace(p, '/bin/cat', join(stage.root, 'outside/secret.txt'));
   assert.notEqual(outside.status, 0);
   assert.doesNotMatch(outside.stdout, /not for extensions/);
   const shadow = corral(['exec', '--', '/bin/cat', '/etc/shadow']);
