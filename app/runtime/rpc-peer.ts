@@ -186,10 +186,19 @@ export class RpcPeer {
   private safely(fn: () => void): void {
     try {
       fn();
-    } catch {
-      // A handler's own bug must not break the channel; the handler audits its failures itself.
+    } catch (e) {
+      // A handler's own bug must not break the channel, nor pass unseen.
+      logInternalError('notification or frame-error handler', e);
     }
   }
+}
+
+/** A host-side bug, logged as one structured line for whoever debugs it (never sent to the peer). */
+function logInternalError(context: string, e: unknown): void {
+  const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  process.stderr.write(
+    JSON.stringify({ level: 'error', component: 'rpc-peer', context, error }) + '\n',
+  );
 }
 
 function toErrorObject(err: unknown): RpcErrorObject {
@@ -198,5 +207,6 @@ function toErrorObject(err: unknown): RpcErrorObject {
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, data: err.data };
   }
+  logInternalError('request handler', err);
   return { code: ErrorCode.InternalError, message: 'the host failed to handle this call' };
 }
