@@ -1,9 +1,92 @@
-// Lint: TypeScript rules, plus the layering rules of ../shared/STYLE.md (app/ never touches Electron).
+// Lint: TypeScript rules, and the layers of ../shared/STYLE.md enforced by eslint-plugin-boundaries
+// (chosen because one rule covers both the direction between our folders and the purity of the
+// pure ones: a `node:*` import is a dependency like any other). docs/architecture.md draws them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+
+/**
+ * The layers, lowest first. A layer may import itself, the layers listed in `uses` (or, with
+ * 'below', every layer listed before it), packages, and (unless it is pure) Node's own modules. Pure layers hold schemas, decisions and compilers: no system access,
+ * so they can be reasoned about, fuzzed, and loaded by the renderer.
+ */
+const layers = [
+  { type: 'policy', pattern: 'app/policy', pure: true, uses: [] },
+  { type: 'protocol', pattern: 'app/protocol', pure: true, uses: ['policy'] },
+  { type: 'consent', pattern: 'app/consent', pure: true, uses: ['policy'] },
+  // The audit event's schema, its query filter and its export formats (contracts §5).
+  { type: 'audit-event', pattern: 'app/audit-event', pure: true, uses: [] },
+  // Extension package formats: the strict tar and zip readers, entry names, versions.
+  { type: 'package', pattern: 'app/package', pure: true, uses: ['policy'] },
+  // The UI contract: what the renderer, the preload and the host agree on.
+  {
+    type: 'contract',
+    pattern: 'app/contract',
+    pure: true,
+    uses: ['policy', 'consent', 'audit-event'],
+  },
+  { type: 'platform', pattern: 'app/platform', uses: ['policy'] },
+  { type: 'audit', pattern: 'app/audit', uses: ['audit-event', 'policy', 'platform'] },
+  {
+    type: 'sandbox',
+    pattern: 'app/sandbox',
+    uses: ['policy', 'platform', 'audit-event', 'audit'],
+  },
+  { type: 'net', pattern: 'app/net', uses: ['policy', 'platform', 'audit-event', 'audit'] },
+  {
+    type: 'metrics',
+    pattern: 'app/metrics',
+    uses: ['policy', 'platform', 'audit-event', 'audit'],
+  },
+  {
+    type: 'runtime',
+    pattern: 'app/runtime',
+    uses: ['policy', 'protocol', 'platform', 'audit-event', 'audit', 'sandbox', 'net', 'metrics'],
+  },
+  {
+    type: 'manager',
+    pattern: 'app/manager',
+    uses: ['package', 'policy', 'consent', 'platform', 'audit-event', 'audit', 'runtime'],
+  },
+  // The long-lived host service and the command line compose everything beneath them.
+  { type: 'service', pattern: 'app/service', uses: 'below' },
+  { type: 'cli', pattern: 'app/cli', uses: 'below' },
+  // The Electron side: main adapts the host service to the window; the preload and the renderer
+  // know only the contract (the renderer reaches the host through window.corral).
+  { type: 'main', pattern: 'main', uses: ['contract', 'service', 'platform', 'policy'] },
+  { type: 'preload', pattern: 'preload', uses: ['contract'] },
+  { type: 'renderer', pattern: 'renderer', pure: true, uses: ['contract'] },
+  // The Node SDK shares the protocol's schemas (one source of truth for both ends).
+  { type: 'sdk', pattern: 'sdk/node', uses: ['protocol', 'policy'] },
+];
+
+/** The layer types a layer may import: its own `uses`, or with 'below' every layer above it here. */
+const usesOf = (layer, at) =>
+  layer.uses === 'below' ? layers.slice(0, at).map((l) => l.type) : layer.uses;
+
+/** Everything a layer may import; the rest is refused by `default: 'disallow'`. */
+const policies = layers.map((layer, at) => ({
+  from: { element: { type: layer.type } },
+  allow: {
+    to: [
+      { element: { type: [layer.type, ...usesOf(layer, at)] } },
+      { origin: 'external' },
+      ...(layer.pure ? [] : [{ origin: 'core' }]),
+    ],
+  },
+}));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'examples/*/dist/', 'node_modules/', 'sandbox-helper/build/'] },
+  {
+    ignores: [
+      'dist/',
+      'examples/*/dist/',
+      'node_modules/',
+      'sandbox-helper/build/',
+      'renderer/dist/',
+      'out/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,30 +99,35 @@ export default tseslint.config(
     },
   },
   {
-    // The core is runtime-agnostic: Electron is main/'s business only.
-    files: ['app/**/*.ts'],
+    files: [
+      'app/**/*.ts',
+      'main/**/*.ts',
+      'preload/**/*.ts',
+      'renderer/**/*.{ts,tsx}',
+      'sdk/node/src/**/*.ts',
+    ],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': layers.map(({ type, pattern }) => ({ type, pattern })),
+      'boundaries/include': ['app/**', 'main/**', 'preload/**', 'renderer/**', 'sdk/node/src/**'],
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs'] } },
+    },
     rules: {
-      'no-restricted-imports': [
+      'boundaries/dependencies': [
         'error',
-        { paths: [{ name: 'electron', message: 'app/ never imports electron (DEVELOPERS.md).' }] },
+        { default: 'disallow', checkAllOrigins: true, policies },
       ],
+      // Every file of ours belongs to a layer: a new folder is placed on purpose.
+      'boundaries/no-unknown-files': 'error',
     },
   },
   {
-    // Pure policy code: no system access, so it can be reasoned about and fuzzed in isolation.
-    files: ['app/policy/**/*.ts'],
+    // Electron is main/'s and preload/'s business only.
+    files: ['app/**/*.ts', 'renderer/**/*.{ts,tsx}', 'sdk/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            {
-              group: ['node:*', 'fs', 'child_process', 'net'],
-              message: 'app/policy is pure: no system access.',
-            },
-          ],
-          paths: [{ name: 'electron', message: 'app/ never imports electron.' }],
-        },
+        { paths: [{ name: 'electron', message: 'only main/ and preload/ import electron.' }] },
       ],
     },
   },

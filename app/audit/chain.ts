@@ -1,7 +1,7 @@
 // The audit log's hash chain: each event's hash covers the previous hash and the event's canonical
 // JSON, so editing, deleting or reordering a stored event breaks every hash after it.
 import * as crypto from 'node:crypto';
-import type { AuditEvent } from './event.ts';
+import type { AuditEvent } from '../audit-event/event.ts';
 
 /** The hash before the first event ever recorded: 32 zero bytes. */
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);

@@ -1,6 +1,6 @@
 // Appends audit events to a file as JSON lines, numbering them in order.
 import { closeSync, openSync, readSync, fstatSync, writeSync, constants } from 'node:fs';
-import type { AuditEvent, AuditEventInput } from './event.ts';
+import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
 
 /** Where audit events go: a JSON-lines file, memory, or the audit store (store.ts). */
 export interface AuditSink {

@@ -2,7 +2,7 @@
 // never touch the store, such as `corral exec`, never load the native module), applies the pragmas
 // and creates or checks the schema. The schema is described in docs/audit.md.
 import { createRequire } from 'node:module';
-import { storedSchemaVersion } from '../host/sqlite-meta.ts';
+import { storedSchemaVersion } from '../platform/sqlite-meta.ts';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';

@@ -9,7 +9,7 @@ import {
   isAuditEventInput,
   type AuditEvent,
   type AuditEventInput,
-} from './event.ts';
+} from '../audit-event/event.ts';
 import type { AuditSink } from './jsonl-sink.ts';
 import { chainHash, GENESIS_HASH, walkChain } from './chain.ts';
 import { AuditStoreError, openDatabase, storeError, type SqliteDatabase } from './sqlite.ts';
@@ -21,8 +21,8 @@ import {
   type AuditQuery,
   type ParsedFilter,
   type SeqRange,
-} from './filter.ts';
-import { csvHeader, csvRow, jsonLine, type ExportFormat } from './export-format.ts';
+} from '../audit-event/filter.ts';
+import { csvHeader, csvRow, jsonLine, type ExportFormat } from '../audit-event/export-format.ts';
 import {
   LiveSubscription,
   type AuditBatch,

@@ -3,8 +3,8 @@
 // is paused (its next batch waits for the last one to be handled) and resumes where it stopped:
 // nothing is dropped, and a subscriber costs one batch of memory however far behind it falls.
 // The only way to miss events is retention deleting them first; the batch then says how many.
-import type { AuditEvent } from './event.ts';
-import type { ParsedFilter } from './filter.ts';
+import type { AuditEvent } from '../audit-event/event.ts';
+import type { ParsedFilter } from '../audit-event/filter.ts';
 
 export interface AuditBatch {
   /** Matching events, in seq order. */

@@ -1,6 +1,6 @@
 // `corral lint FILE [--json]`: lints a manifest, policy file or rules file. Exit 0 when clean or
 // only warnings, 1 on any error, 2 on a usage error or an unreadable file (CI can tell them apart).
-import { readPolicyText } from '../host/read-text.ts';
+import { readPolicyText } from '../platform/read-text.ts';
 import { lineOf, type PolicyError } from '../policy/errors.ts';
 import { parseJsonSource } from '../policy/json-source.ts';
 import { lintPolicy, type LintFinding } from '../policy/lint.ts';

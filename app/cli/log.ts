@@ -4,17 +4,23 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseOptions } from './options.ts';
-import { auditEventSchema, auditKindSchema, type AuditEvent } from '../audit/event.ts';
+import { auditEventSchema, auditKindSchema, type AuditEvent } from '../audit-event/event.ts';
 import {
   MAX_PAGE,
   auditFilterSchema,
   matchesFilter,
   parseTimeBound,
   type ParsedFilter,
-} from '../audit/filter.ts';
-import { csvHeader, csvRow, jsonLine, tableHeader, tableRow } from '../audit/export-format.ts';
+} from '../audit-event/filter.ts';
+import {
+  csvHeader,
+  csvRow,
+  jsonLine,
+  tableHeader,
+  tableRow,
+} from '../audit-event/export-format.ts';
 import { AuditStoreError, openAuditStore, type AuditStore } from '../audit/store.ts';
-import { defaultAuditStore } from '../host/corral-dirs.ts';
+import { defaultAuditStore } from '../platform/corral-dirs.ts';
 
 const USAGE =
   'corral log [--follow] [--ext ID] [--kind K] [--decision allow|deny] [--since T] [--until T] [--limit N] [--json|--csv] [--verify] [--file PATH]';

@@ -5,9 +5,9 @@ import { ExtensionManager, ManagerError } from '../manager/manager.ts';
 import { StateError } from '../manager/state-db.ts';
 import { PackageError } from '../manager/staging-tree.ts';
 import type { CliIO } from './io.ts';
-import type { AuditEventInput } from '../audit/event.ts';
+import type { AuditEventInput } from '../audit-event/event.ts';
 import { openAuditStore, type AuditStore } from '../audit/store.ts';
-import { defaultAuditStore } from '../host/corral-dirs.ts';
+import { defaultAuditStore } from '../platform/corral-dirs.ts';
 
 /** Splits the yes/no flags named in `flags` ("--yes") out of `args`. */
 export function takeFlags(

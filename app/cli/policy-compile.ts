@@ -1,6 +1,6 @@
 // `corral policy compile RULES`: prints the manifest fragment (permissions, optionalPermissions,
 // limits) a rules file compiles to, as JSON on stdout.
-import { readPolicyText } from '../host/read-text.ts';
+import { readPolicyText } from '../platform/read-text.ts';
 import { formatPolicyError } from '../policy/errors.ts';
 import { compileRules } from '../policy/rules.ts';
 import type { CliIO } from './io.ts';

@@ -9,7 +9,7 @@ import { terminalPrompts } from './terminal-prompt.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import { AuditStoreError, openAuditStore } from '../audit/store.ts';
 import { startMonitor, type Monitor } from '../metrics/monitor.ts';
-import { userDirectories } from '../host/user-dirs.ts';
+import { userDirectories } from '../platform/user-dirs.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
 import { openInstalledRun, type InstalledRun } from '../manager/installed-extension.ts';
@@ -17,7 +17,7 @@ import { ExtensionHost } from '../runtime/extension-host.ts';
 import { IpcBus } from '../runtime/ipc-bus.ts';
 import { runtimeSupport } from '../runtime/runtime-support.ts';
 import { createNetFetcher } from '../runtime/net-fetch.ts';
-import { corralDataDir, defaultAuditStore } from '../host/corral-dirs.ts';
+import { corralDataDir, defaultAuditStore } from '../platform/corral-dirs.ts';
 
 const USAGE = 'corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]';
 

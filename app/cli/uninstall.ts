@@ -1,6 +1,6 @@
 // `corral uninstall ID [--keep-data]`: removes an installed extension, every version of it, and
 // its data folder unless --keep-data.
-import { extensionDataDir } from '../host/corral-dirs.ts';
+import { extensionDataDir } from '../platform/corral-dirs.ts';
 import type { CliIO } from './io.ts';
 import { takeFlags, usageError, withManager } from './manager-args.ts';
 

@@ -23,7 +23,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { AuditEventInput } from '../audit/event.ts';
+import type { AuditEventInput } from '../audit-event/event.ts';
 import { diffPermissions, type PermissionDiff } from '../consent/diff.ts';
 import {
   effectivePolicy,
@@ -33,10 +33,10 @@ import {
   policyRules,
 } from '../consent/grants.ts';
 import { summarizePermissions, type ConsentItem } from '../consent/summary.ts';
-import { extensionDataDir, extensionsDir, managerStateFile } from '../host/corral-dirs.ts';
+import { extensionDataDir, extensionsDir, managerStateFile } from '../platform/corral-dirs.ts';
 import { policyOf, type PolicyInput } from '../policy/manifest.ts';
-import type { PackageCaps } from './package-caps.ts';
-import { compareVersions } from './semver.ts';
+import type { PackageCaps } from '../package/package-caps.ts';
+import { compareVersions } from '../package/semver.ts';
 import { describeSignature, keyIdOf, parsePublicKey, type TrustedKey } from './signature.ts';
 import { STAGING, discardStaged, stagePackage, type StagedPackage } from './stage-package.ts';
 import {

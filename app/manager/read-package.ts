@@ -20,10 +20,10 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflateRaw, crc32 } from 'node:zlib';
 import { isWithin } from '../policy/paths.ts';
-import { sizeWords, type PackageCaps } from './package-caps.ts';
+import { sizeWords, type PackageCaps } from '../package/package-caps.ts';
 import type { FileSink, StagingTree } from './staging-tree.ts';
-import { TarError, TarParser } from './tar-reader.ts';
-import { ZipError, readZipDirectory } from './zip-directory.ts';
+import { TarError, TarParser } from '../package/tar-reader.ts';
+import { ZipError, readZipDirectory } from '../package/zip-directory.ts';
 
 export type PackageFormat = 'folder' | 'tgz' | 'tar' | 'zip';
 

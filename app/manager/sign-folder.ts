@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
-import { DEFAULT_CAPS } from './package-caps.ts';
+import { DEFAULT_CAPS } from '../package/package-caps.ts';
 import { readPackage } from './read-package.ts';
 import { signPackage } from './signature.ts';
 import { PackageError, StagingTree } from './staging-tree.ts';

@@ -17,7 +17,7 @@ import {
   loadExtension,
   type LoadedExtension,
 } from '../runtime/extension-package.ts';
-import { DEFAULT_CAPS, type PackageCaps } from './package-caps.ts';
+import { DEFAULT_CAPS, type PackageCaps } from '../package/package-caps.ts';
 import { detectFormat, readPackage, type PackageFormat } from './read-package.ts';
 import {
   MAX_SIGNATURE_BYTES,

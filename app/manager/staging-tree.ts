@@ -4,8 +4,8 @@
 // made itself, so nothing can be written outside the staging folder.
 import { closeSync, constants, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { EntrySet, normalizeEntryName } from './entry-name.ts';
-import { sizeWords, type PackageCaps } from './package-caps.ts';
+import { EntrySet, normalizeEntryName } from '../package/entry-name.ts';
+import { sizeWords, type PackageCaps } from '../package/package-caps.ts';
 
 /** A package refused: one line saying what is wrong with it and, where it helps, the fix. */
 export class PackageError extends Error {

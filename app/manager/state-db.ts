@@ -5,7 +5,7 @@
 // locks (released by the kernel when a process dies) let the CLI and the app write at once.
 // Every JSON column is checked by its zod schema when read. Schema: docs/security.md.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { storedSchemaVersion } from '../host/sqlite-meta.ts';
+import { storedSchemaVersion } from '../platform/sqlite-meta.ts';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_DEPTH } from './entry-name.ts';
+import { MAX_DEPTH } from '../package/entry-name.ts';
 
 export const SIGNATURE_FILE = 'corral.sig';
 

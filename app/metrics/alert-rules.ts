@@ -2,7 +2,7 @@
 // never seen before from an extension, CPU above a threshold for a while. An alert is an audit
 // event (contracts §5 fixes the kinds, so: kind `limit`, op `alert`, the rule id first in the
 // reason; decision `allow`, because an alert refuses nothing). Pure: time comes in with the input.
-import type { AuditEvent, AuditEventInput } from '../audit/event.ts';
+import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
 import {
   alertSettingsSchema,
   type AlertSettings,

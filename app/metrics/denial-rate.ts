@@ -1,5 +1,5 @@
 // Per-extension denial rates over a sliding window, fed by the audit stream. Pure.
-import type { AuditEvent } from '../audit/event.ts';
+import type { AuditEvent } from '../audit-event/event.ts';
 import { isAlert } from './alert-rules.ts';
 
 export interface DenialRate {

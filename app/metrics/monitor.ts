@@ -1,7 +1,7 @@
 // Watches running extensions: follows the audit store's live stream for denial rates and alert
 // rules, samples each sandbox's process tree for memory, CPU and descriptors, and records the
 // alerts the rules raise back into the store (where the UI and `corral log` see them).
-import type { AuditEvent, AuditEventInput } from '../audit/event.ts';
+import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
 import type { AuditStore } from '../audit/store.ts';
 import type { Subscription } from '../audit/subscription.ts';
 import { AlertEngine } from './alert-rules.ts';

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { chmod } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import type { AuditEventInput } from '../audit/event.ts';
+import type { AuditEventInput } from '../audit-event/event.ts';
 import type { Decider } from '../policy/decide.ts';
 import { classifyAddress } from './address-class.ts';
 import { parseLocalGrants, type VetCode } from './address-policy.ts';

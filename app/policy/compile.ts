@@ -123,7 +123,7 @@ export interface SandboxGrants {
  * The mounts, spawn flag and limits the launcher puts into a SandboxPlan (it adds the system
  * paths, exec paths and environment). Net grants become no kernel rule: Landlock filters TCP by
  * port alone, so a port rule would allow that port to every host; the network is reached only
- * through the broker and the proxy, which check host and port. Paths must already be real paths (app/host/real-path.ts):
+ * through the broker and the proxy, which check host and port. Paths must already be real paths (app/platform/real-path.ts):
  * the helper refuses any path with a symlink in it.
  */
 export function sandboxGrants(policy: CompiledPolicy): SandboxGrants {

@@ -1,5 +1,4 @@
 // Resource limits: the contract's defaults and the conversion to the sandbox plan's units.
-import type { SandboxLimits } from '../sandbox/plan.ts';
 import type { ManifestLimits } from './manifest.ts';
 
 /** Contracts §1 defaults, in manifest units. */
@@ -12,8 +11,15 @@ export const DEFAULT_LIMITS = {
   timeoutMs: 30_000,
 } as const satisfies Required<ManifestLimits>;
 
-/** Limits in the units app/sandbox/plan.ts uses (bytes, not MB). */
-export type ResolvedLimits = SandboxLimits;
+/** Limits in the units the sandbox plan uses (bytes, not MB); app/sandbox/plan.ts validates them. */
+export interface ResolvedLimits {
+  memoryBytes: number;
+  cpuPercent: number;
+  pids: number;
+  openFiles: number;
+  fileSizeBytes: number;
+  timeoutMs: number;
+}
 
 const MB = 1024 * 1024;
 

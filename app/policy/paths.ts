@@ -1,5 +1,5 @@
 // Lexical path normalisation for grants and requests. Pure: symlinks are the host's business
-// (app/host/real-path.ts resolves real paths before a decision; see docs/policy.md).
+// (app/platform/real-path.ts resolves real paths before a decision; see docs/policy.md).
 
 /**
  * The normalised form of an absolute path: no empty or "." segments, no trailing slash.

@@ -1,7 +1,7 @@
 // The broker: every call an extension makes is validated (zod), decided by the policy, carried out
 // by the host and audited with its timing (contracts sections 4 and 5). One broker per extension.
 import { isUtf8 } from 'node:buffer';
-import type { AuditEventInput } from '../audit/event.ts';
+import type { AuditEventInput } from '../audit-event/event.ts';
 import {
   checkParams,
   isMethodName,

@@ -1,7 +1,7 @@
 // An unpacked extension: its folder, its validated manifest and the program that starts it.
 import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPolicyText } from '../host/read-text.ts';
+import { readPolicyText } from '../platform/read-text.ts';
 import { parsePolicyDocument, type Manifest, type PolicyInput } from '../policy/manifest.ts';
 import { formatPolicyErrors } from '../policy/errors.ts';
 import { isWithin } from '../policy/paths.ts';

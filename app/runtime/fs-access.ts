@@ -4,7 +4,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Decider, Decision, FsOp } from '../policy/decide.ts';
-import { checkOpenedPath, realTargetDecision } from '../host/real-path.ts';
+import { checkOpenedPath, realTargetDecision } from '../platform/real-path.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FileType } from '../protocol/methods.ts';
 

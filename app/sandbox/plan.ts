@@ -1,6 +1,7 @@
 // The sandbox plan: everything the helper needs to confine one process, as one validated object.
 // The policy compiler and the launcher build it; wire.ts turns it into the helper's text format.
 import { z } from 'zod';
+import type { ResolvedLimits } from '../policy/limits.ts';
 
 /** An absolute, normalised path that the helper's line format can carry (no newline, no NUL). */
 export const absolutePathSchema = z
@@ -43,7 +44,7 @@ export const limitsSchema = z.object({
   openFiles: z.number().int().min(8).max(1_048_576),
   fileSizeBytes: z.number().int().positive(),
   timeoutMs: z.number().int().positive(),
-});
+}) satisfies z.ZodType<ResolvedLimits>;
 
 const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a valid variable name');
 const envValueSchema = z.string().refine((v) => !/[\n\0]/.test(v), 'no newline or NUL');

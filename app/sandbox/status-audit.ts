@@ -1,6 +1,6 @@
 // Turns the helper's status lines into audit events and into the one line a person reads when
 // a limit stops the command.
-import type { AuditEventInput } from '../audit/event.ts';
+import type { AuditEventInput } from '../audit-event/event.ts';
 import type { SandboxLimits } from './plan.ts';
 import type { HelperStatus } from './status.ts';
 

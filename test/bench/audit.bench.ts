@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEventInput } from '../../app/audit/event.ts';
+import type { AuditEventInput } from '../../app/audit-event/event.ts';
 import { openAuditStore, type AuditStore } from '../../app/audit/store.ts';
 import { median, type BenchRow, type BenchTable } from './table.ts';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { auditEventSchema } from '../../app/audit/event.ts';
+import { auditEventSchema } from '../../app/audit-event/event.ts';
 import { openAuditStore } from '../../app/audit/store.ts';
 
 const repo = new URL('../..', import.meta.url).pathname;

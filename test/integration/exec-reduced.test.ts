@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asRunUser, runAs, stageCli, withoutUserNamespaces } from '../sandbox/harness.ts';
-import { auditEventSchema } from '../../app/audit/event.ts';
+import { auditEventSchema } from '../../app/audit-event/event.ts';
 
 let staged: ReturnType<typeof stageCli>;
 before(() => (staged = stageCli()));

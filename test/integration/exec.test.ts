@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asRunUser, runAs, stageCli, type Stage } from '../sandbox/harness.ts';
-import { auditEventSchema, type AuditEvent } from '../../app/audit/event.ts';
+import { auditEventSchema, type AuditEvent } from '../../app/audit-event/event.ts';
 
 let stage: Stage;
 let cli: string;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import fc from 'fast-check';
-import { auditEventSchema, type AuditEventInput } from '../../app/audit/event.ts';
+import { auditEventSchema, type AuditEventInput } from '../../app/audit-event/event.ts';
 import { startProxy, type ProxyLimits, type RunningProxy } from '../../app/net/proxy.ts';
 import {
   captureClientHello,

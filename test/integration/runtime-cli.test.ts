@@ -13,7 +13,7 @@ import {
   type CliRun,
   type RuntimeStage,
 } from './fixtures/runtime-harness.ts';
-import { auditEventSchema, type AuditEvent } from '../../app/audit/event.ts';
+import { auditEventSchema, type AuditEvent } from '../../app/audit-event/event.ts';
 
 let stage: RuntimeStage;
 let ws: string;

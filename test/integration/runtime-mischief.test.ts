@@ -16,7 +16,7 @@ import {
   type Running,
   type RuntimeStage,
 } from './fixtures/runtime-harness.ts';
-import type { AuditEvent } from '../../app/audit/event.ts';
+import type { AuditEvent } from '../../app/audit-event/event.ts';
 import { IpcBus } from '../../app/runtime/ipc-bus.ts';
 
 const RUN_UID = runAs === 'nobody' ? 65534 : process.getuid!();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, canonicalJson, chainHash, walkChain } from '../../../app/audit/chain.ts';
-import type { AuditEvent } from '../../../app/audit/event.ts';
+import type { AuditEvent } from '../../../app/audit-event/event.ts';
 import { openAuditStore } from '../../../app/audit/store.ts';
 import { ev, freshStore } from './support.ts';
 

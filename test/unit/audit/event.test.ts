@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { auditEventInputSchema, isAuditEventInput } from '../../../app/audit/event.ts';
+import { auditEventInputSchema, isAuditEventInput } from '../../../app/audit-event/event.ts';
 
 const fieldValue = fc.oneof(
   fc.string(),

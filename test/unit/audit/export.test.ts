@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import fc from 'fast-check';
-import { auditEventSchema, type AuditEvent } from '../../../app/audit/event.ts';
+import { auditEventSchema, type AuditEvent } from '../../../app/audit-event/event.ts';
 import {
   CSV_COLUMNS,
   csvCell,
@@ -12,8 +12,8 @@ import {
   tableHeader,
   tableRow,
   terminalSafe,
-} from '../../../app/audit/export-format.ts';
-import { parseTimeBound } from '../../../app/audit/filter.ts';
+} from '../../../app/audit-event/export-format.ts';
+import { parseTimeBound } from '../../../app/audit-event/filter.ts';
 import { ev, freshStore } from './support.ts';
 
 const HOSTILE = [

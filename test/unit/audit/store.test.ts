@@ -5,8 +5,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { auditEventSchema, type AuditEvent } from '../../../app/audit/event.ts';
-import { auditFilterSchema, matchesFilter, type AuditFilter } from '../../../app/audit/filter.ts';
+import { auditEventSchema, type AuditEvent } from '../../../app/audit-event/event.ts';
+import {
+  auditFilterSchema,
+  matchesFilter,
+  type AuditFilter,
+} from '../../../app/audit-event/filter.ts';
 import { AuditStoreError, MAX_FIELD_CHARS, openAuditStore } from '../../../app/audit/store.ts';
 import { ev, freshStore, manualClock, tempDir } from './support.ts';
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEventInput } from '../../../app/audit/event.ts';
+import type { AuditEventInput } from '../../../app/audit-event/event.ts';
 import {
   openAuditStore,
   type AuditStore,

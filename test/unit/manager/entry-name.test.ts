@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { EntrySet, normalizeEntryName } from '../../../app/manager/entry-name.ts';
+import { EntrySet, normalizeEntryName } from '../../../app/package/entry-name.ts';
 
 test('normalises harmless spellings and refuses escapes, with the reason', () => {
   const cases: [string, string | RegExp][] = [

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { policyRules } from '../../../app/consent/grants.ts';
-import { extensionDataDir } from '../../../app/host/corral-dirs.ts';
+import { extensionDataDir } from '../../../app/platform/corral-dirs.ts';
 import { signPackage } from '../../../app/manager/signature.ts';
 import { hashTree } from '../../../app/manager/tree-hash.ts';
 import { extensionFiles, writeFolder } from './archives.ts';

@@ -13,7 +13,7 @@ import {
   truncateSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CAPS } from '../../../app/manager/package-caps.ts';
+import { DEFAULT_CAPS } from '../../../app/package/package-caps.ts';
 import {
   extensionFiles,
   gzip,

@@ -1,7 +1,7 @@
 // Version order for updates: semver 2.0.0 precedence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareVersions } from '../../../app/manager/semver.ts';
+import { compareVersions } from '../../../app/package/semver.ts';
 
 test('orders versions as semver says', () => {
   const ascending = [

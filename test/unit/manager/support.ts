@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExtensionManager, type InstallOutcome } from '../../../app/manager/manager.ts';
-import type { PackageCaps } from '../../../app/manager/package-caps.ts';
+import type { PackageCaps } from '../../../app/package/package-caps.ts';
 import { hashTree } from '../../../app/manager/tree-hash.ts';
 
 export interface Sandbox {

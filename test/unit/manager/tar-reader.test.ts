@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { TarParser, type TarEntry } from '../../../app/manager/tar-reader.ts';
+import { TarParser, type TarEntry } from '../../../app/package/tar-reader.ts';
 import { tarArchive, writeFolder, type TarSpec } from './archives.ts';
 
 interface Read {

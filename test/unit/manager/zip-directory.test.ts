@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readZipDirectory } from '../../../app/manager/zip-directory.ts';
+import { readZipDirectory } from '../../../app/package/zip-directory.ts';
 import { writeFolder, zipArchive, type ZipSpec } from './archives.ts';
 
 function refusal(zip: Buffer): string {

@@ -1,7 +1,7 @@
 // Alert rules, each on its own, their thresholds from the settings schema, and the denial rates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuditEvent } from '../../../app/audit/event.ts';
+import type { AuditEvent } from '../../../app/audit-event/event.ts';
 import { AlertEngine, alertRule, isAlert } from '../../../app/metrics/alert-rules.ts';
 import { alertSettingsSchema } from '../../../app/metrics/alert-settings.ts';
 import { DenialRates } from '../../../app/metrics/denial-rate.ts';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import type { AuditEventInput } from '../../../app/audit/event.ts';
+import type { AuditEventInput } from '../../../app/audit-event/event.ts';
 import { startMonitor } from '../../../app/metrics/monitor.ts';
 import { ev, freshStore } from '../audit/support.ts';
 

@@ -12,13 +12,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseUserDirs, userDirectories } from '../../../app/host/user-dirs.ts';
+import { parseUserDirs, userDirectories } from '../../../app/platform/user-dirs.ts';
 import {
   checkOpenedPath,
   realizePolicy,
   realPathOf,
   realTargetDecision,
-} from '../../../app/host/real-path.ts';
+} from '../../../app/platform/real-path.ts';
 import { compileDecider } from '../../../app/policy/decide.ts';
 import { compiled, VARS } from './support.ts';
 

@@ -1,7 +1,7 @@
 // Helper status → audit events (contracts section 5) and the sentence a person reads on a limit hit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { auditEventSchema } from '../../../app/audit/event.ts';
+import { auditEventSchema } from '../../../app/audit-event/event.ts';
 import { limitMessage, statusToAudit } from '../../../app/sandbox/status-audit.ts';
 import { parseStatusLine } from '../../../app/sandbox/status.ts';
 import { resolveLimits } from '../../../app/policy/limits.ts';
