@@ -10,7 +10,7 @@
 // `revokeLive(host.grantState, policy, manager.revoke(id, rule).rule)`.
 import { existsSync } from 'node:fs';
 import { parseRevocation, grantId, grantLines, labelsRevokedBySection } from '../consent/grants.ts';
-import type { PolicyInput } from '../policy/manifest.ts';
+import { EXTENSION_ID_PATTERN, type PolicyInput } from '../policy/manifest.ts';
 import {
   ExtensionError,
   loadExtension,
@@ -21,11 +21,9 @@ import { ExtensionManager, ManagerError, type ExtensionRecord } from './manager.
 import { StateError } from './state-db.ts';
 import { hashTree } from './tree-hash.ts';
 
-const ID = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/;
-
 /** True when `arg` names an installed extension rather than a folder (`corral run ID`). */
 export function looksLikeInstalledId(arg: string, cwd: string): boolean {
-  return ID.test(arg) && !existsSync(arg.startsWith('/') ? arg : `${cwd}/${arg}`);
+  return EXTENSION_ID_PATTERN.test(arg) && !existsSync(arg.startsWith('/') ? arg : `${cwd}/${arg}`);
 }
 
 /**

@@ -34,7 +34,7 @@ import {
 } from '../consent/grants.ts';
 import { summarizePermissions, type ConsentItem } from '../consent/summary.ts';
 import { extensionDataDir, extensionsDir, managerStateFile } from '../platform/corral-dirs.ts';
-import { policyOf, type PolicyInput } from '../policy/manifest.ts';
+import { EXTENSION_ID_PATTERN, policyOf, type PolicyInput } from '../policy/manifest.ts';
 import type { PackageCaps } from '../package/package-caps.ts';
 import { compareVersions } from '../package/semver.ts';
 import { describeSignature, keyIdOf, parsePublicKey, type TrustedKey } from './signature.ts';
@@ -93,7 +93,6 @@ export type InstallOutcome =
   | { status: 'refused' };
 
 const TRASH = '.trash';
-const ID_FOLDER = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/;
 const REQUIRE_SIGNED = 'requireSigned';
 
 export class ExtensionManager {
@@ -568,7 +567,7 @@ export class ExtensionManager {
         if (name === STAGING) {
           for (const s of readdirSync(join(this.root, STAGING)))
             if (!processAlive(Number.parseInt(s, 10))) this.toTrash(join(this.root, STAGING, s));
-        } else if (ID_FOLDER.test(name)) {
+        } else if (EXTENSION_ID_PATTERN.test(name)) {
           const idDir = join(this.root, name);
           for (const v of readdirSync(idDir))
             if (!named.has(`${name}/${v}`)) this.toTrash(join(idDir, v));

@@ -78,6 +78,9 @@ export const limitsSchema = z.strictObject({
 
 const wordSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
 
+/** An extension id, `publisher.name` (contracts §1): the one pattern every reader of ids uses. */
+export const EXTENSION_ID_PATTERN = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/;
+
 export const manifestSchema = z
   .strictObject({
     manifestVersion: z.literal(CURRENT_MANIFEST_VERSION),
@@ -86,7 +89,7 @@ export const manifestSchema = z
       .max(64)
       .superRefine(
         refineWith((id: string) =>
-          /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/.test(id)
+          EXTENSION_ID_PATTERN.test(id)
             ? null
             : {
                 message: `"${id}" is not an extension id`,
