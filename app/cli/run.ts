@@ -13,7 +13,7 @@ import { userDirectories } from '../platform/user-dirs.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
 import { openInstalledRun, type InstalledRun } from '../manager/installed-extension.ts';
-import { ExtensionHost } from '../runtime/extension-host.ts';
+import { ExtensionRunner } from '../runtime/extension-runner.ts';
 import { IpcBus } from '../runtime/ipc-bus.ts';
 import { runtimeSupport } from '../runtime/runtime-support.ts';
 import { createNetFetcher } from '../runtime/net-fetch.ts';
@@ -110,7 +110,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'corral-ext-'));
   const name = extension.manifest.name;
-  const host = new ExtensionHost({
+  const host = new ExtensionRunner({
     extension,
     workspace,
     helper,

@@ -2,7 +2,7 @@
 // the user's later changes to them: revocations ("revoke ID RULE") and "allow always" answers,
 // applied to the manifest to give the policy an installed extension runs with. Pure.
 import { DEFAULT_PORTS } from '../policy/compile.ts';
-import { formatHostPattern, parseHostPattern } from '../policy/hosts.ts';
+import { formatHostPattern, parseHostPattern } from '../policy/host-names.ts';
 import type { FsGrant, IpcGrant, NetGrant, Permissions, PolicyInput } from '../policy/manifest.ts';
 import { normalizeAbsolutePath } from '../policy/paths.ts';
 import { compileRules } from '../policy/rules.ts';

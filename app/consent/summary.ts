@@ -4,7 +4,7 @@
 import { lintPolicy, type LintFinding, type Severity } from '../policy/lint.ts';
 import { DEFAULT_LIMITS } from '../policy/limits.ts';
 import type { ManifestLimits, PolicyInput } from '../policy/manifest.ts';
-import { parseHostPattern } from '../policy/hosts.ts';
+import { parseHostPattern } from '../policy/host-names.ts';
 import { grantVariable } from '../policy/variables.ts';
 import { fsPathKey, grantLines, portsOf, type GrantLine } from './grants.ts';
 

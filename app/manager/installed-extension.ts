@@ -27,7 +27,7 @@ export function looksLikeInstalledId(arg: string, cwd: string): boolean {
 }
 
 /**
- * The installed extension `id`, ready for ExtensionHost: its folder checked against the tree hash
+ * The installed extension `id`, ready for ExtensionRunner: its folder checked against the tree hash
  * recorded at install, and its policy with the user's revocations and "allow always" answers.
  * Every refusal is an ExtensionError of one line.
  */
@@ -84,7 +84,7 @@ export function allowedAlwaysIds(policy: PolicyInput, labels: readonly string[])
 }
 
 export interface RunningInstalled {
-  /** The live grants (ExtensionHost.grantState); null before the first start. */
+  /** The live grants (ExtensionRunner.grantState); null before the first start. */
   grants: () => GrantState | null;
   /** The policy it was started with (the LoadedExtension's). */
   policy: PolicyInput;
@@ -144,7 +144,7 @@ export function watchInstalled(
 /** `corral run ID`: an installed extension opened for one run, kept in step with the state. */
 export interface InstalledRun {
   extension: LoadedExtension;
-  /** ExtensionHostOptions.onAllowedAlways: records the answer for the next starts. */
+  /** ExtensionRunnerOptions.onAllowedAlways: records the answer for the next starts. */
   onAllowedAlways: (labels: string[]) => void;
   /**
    * After host.start(): applies revocations at once (telling `say`), and calls `stop` when the

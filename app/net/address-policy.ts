@@ -9,7 +9,7 @@ import {
   parseHostPattern,
   type CanonicalHost,
   type HostPattern,
-} from '../policy/hosts.ts';
+} from '../policy/host-names.ts';
 import { classifyAddress, type AddressClass, type ClassifiedAddress } from './address-class.ts';
 
 export type VetCode =

@@ -2,7 +2,7 @@
 // then judged as a proxy request (CONNECT authority or absolute http:// URI), with every shape that
 // lets two parsers disagree about where a request ends refused. Also builds the upstream head.
 // Pure: no node:* imports; any bytes in, a verdict out, never an exception.
-import { canonicalHost, type CanonicalHost } from '../policy/hosts.ts';
+import { canonicalHost, type CanonicalHost } from '../policy/host-names.ts';
 
 /** Why a request is refused, with the HTTP status the client gets. */
 export interface Refusal {

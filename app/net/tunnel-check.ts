@@ -2,7 +2,7 @@
 // for. A chained CONNECT, plain text, or a ClientHello for another name (domain fronting onto a
 // shared address) is refused before a byte reaches the server.
 // Pure: no node:* imports.
-import { canonicalHost } from '../policy/hosts.ts';
+import { canonicalHost } from '../policy/host-names.ts';
 import { formatAuthority, type Authority } from './http-request.ts';
 import { parseClientHello } from './tls-sni.ts';
 

@@ -1,6 +1,6 @@
 // Compiles a manifest's permissions and limits into the one object the launcher and the broker
 // share: absolute grant paths, canonical hosts, resolved limits, every grant labelled for audit.
-import { formatHostPattern, parseHostPattern, type HostPattern } from './hosts.ts';
+import { formatHostPattern, parseHostPattern, type HostPattern } from './host-names.ts';
 import { isWithin, normalizeAbsolutePath } from './paths.ts';
 import { resolveLimits, type ResolvedLimits } from './limits.ts';
 import type { ManifestLimits, Permissions } from './manifest.ts';

@@ -2,7 +2,7 @@
 // or prompt, with the grant that decided (the audit event's `reason`). Grants are indexed once
 // (compileDecider), so a decision is a few map look-ups.
 import type { CompiledGrants, CompiledPolicy } from './compile.ts';
-import { canonicalHost } from './hosts.ts';
+import { canonicalHost } from './host-names.ts';
 import { normalizeAbsolutePath } from './paths.ts';
 
 export type FsOp = 'read' | 'write' | 'list' | 'stat';

@@ -2,7 +2,7 @@
 // Works on the symbolic grants (${home}/…), not on this machine's paths, so CI gets the same
 // answer everywhere. Each rule has an id, a severity and a fix; docs/policy.md shows an example.
 import { lineOf, toPointer, type PolicyError } from './errors.ts';
-import { formatHostPattern, parseHostPattern, type HostPattern } from './hosts.ts';
+import { formatHostPattern, parseHostPattern, type HostPattern } from './host-names.ts';
 import type { PolicyInput, Permissions } from './manifest.ts';
 import { DEFAULT_PORTS } from './compile.ts';
 

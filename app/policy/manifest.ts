@@ -2,7 +2,7 @@
 // truth (contracts §1), strict, with every error turned into a pointer, a sentence and a fix.
 import { z } from 'zod';
 import { closest, show, toPointer, type PolicyError } from './errors.ts';
-import { parseHostPattern } from './hosts.ts';
+import { parseHostPattern } from './host-names.ts';
 import { parseJsonSource } from './json-source.ts';
 import { checkGrantPath } from './variables.ts';
 import { migrateV0, isV0Document } from './migrate.ts';

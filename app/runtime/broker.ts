@@ -12,7 +12,7 @@ import {
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FrameError } from '../protocol/envelope.ts';
 import type { Permissions } from '../policy/manifest.ts';
-import { canonicalHost } from '../policy/hosts.ts';
+import { canonicalHost } from '../policy/host-names.ts';
 import type { Decider, Decision } from '../policy/decide.ts';
 import {
   FsAccessError,

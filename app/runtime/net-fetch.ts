@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import { isIP, type LookupFunction } from 'node:net';
 import { classifyAddress } from '../net/address-class.ts';
 import { vetAddresses } from '../net/address-policy.ts';
-import { canonicalHost } from '../policy/hosts.ts';
+import { canonicalHost } from '../policy/host-names.ts';
 import type { FetchTarget } from './broker.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { NetFetchParams, NetFetchResult } from '../protocol/methods.ts';

@@ -3,7 +3,7 @@
 import type { CompiledPolicy } from '../policy/compile.ts';
 import { DEFAULT_PORTS } from '../policy/compile.ts';
 import type { Permissions } from '../policy/manifest.ts';
-import { parseHostPattern } from '../policy/hosts.ts';
+import { parseHostPattern } from '../policy/host-names.ts';
 import { isWithin } from '../policy/paths.ts';
 import { expandGrantPath, type PathVariables } from '../policy/variables.ts';
 

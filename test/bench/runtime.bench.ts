@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { build } from 'esbuild';
 import { openJsonlSink } from '../../app/audit/jsonl-sink.ts';
 import { findHelper } from '../../app/sandbox/helper-path.ts';
-import { ExtensionHost } from '../../app/runtime/extension-host.ts';
+import { ExtensionRunner } from '../../app/runtime/extension-runner.ts';
 import { loadExtension, type LoadedExtension } from '../../app/runtime/extension-package.ts';
 import { IpcBus } from '../../app/runtime/ipc-bus.ts';
 import { createNetFetcher } from '../../app/runtime/net-fetch.ts';
@@ -55,8 +55,8 @@ async function setUp(): Promise<Setup> {
   };
 }
 
-function host(s: Setup, n = 0): ExtensionHost {
-  return new ExtensionHost({
+function host(s: Setup, n = 0): ExtensionRunner {
+  return new ExtensionRunner({
     extension: s.ext,
     workspace: s.workspace,
     helper: findHelper()!,

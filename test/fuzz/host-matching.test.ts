@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compileDecider } from '../../app/policy/decide.ts';
-import { canonicalHost, slowCanonicalHost } from '../../app/policy/hosts.ts';
+import { canonicalHost, slowCanonicalHost } from '../../app/policy/host-names.ts';
 import type { NetGrant } from '../../app/policy/manifest.ts';
 import { compiled, VARS } from '../unit/policy/support.ts';
 

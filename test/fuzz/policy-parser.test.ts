@@ -7,7 +7,7 @@ import { parseJsonSource } from '../../app/policy/json-source.ts';
 import { parsePolicyDocument, validatePolicyValue } from '../../app/policy/manifest.ts';
 import { compilePolicy } from '../../app/policy/compile.ts';
 import { decide } from '../../app/policy/decide.ts';
-import { canonicalHost } from '../../app/policy/hosts.ts';
+import { canonicalHost } from '../../app/policy/host-names.ts';
 import { isWithin } from '../../app/policy/paths.ts';
 import { VARS } from '../unit/policy/support.ts';
 

@@ -15,7 +15,7 @@ import {
   revokeLive,
   watchInstalled,
 } from '../../app/manager/installed-extension.ts';
-import { ExtensionHost } from '../../app/runtime/extension-host.ts';
+import { ExtensionRunner } from '../../app/runtime/extension-runner.ts';
 import { IpcBus } from '../../app/runtime/ipc-bus.ts';
 import { createNetFetcher } from '../../app/runtime/net-fetch.ts';
 import { denyAllPrompts } from '../../app/runtime/prompts.ts';
@@ -113,10 +113,10 @@ after(() => {
 });
 
 let runs = 0;
-async function start(extension: LoadedExtension): Promise<ExtensionHost> {
+async function start(extension: LoadedExtension): Promise<ExtensionRunner> {
   const run = runs++;
   const audit = memorySink();
-  const host = new ExtensionHost({
+  const host = new ExtensionRunner({
     extension,
     workspace: ws,
     helper,

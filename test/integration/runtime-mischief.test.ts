@@ -1,4 +1,4 @@
-// The mischief example in real sandboxes, through ExtensionHost: everything its manifest does not
+// The mischief example in real sandboxes, through ExtensionRunner: everything its manifest does not
 // allow fails the way the user is promised, every refusal is in the audit log, and crashes, hangs,
 // memory bombs, floods and broken frames leave the host responsive and the audit complete.
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// The example extensions end to end through ExtensionHost, in real sandboxes: word-count reads
+// The example extensions end to end through ExtensionRunner, in real sandboxes: word-count reads
 // the workspace, github-stars fetches from a local HTTPS server standing in for api.github.com,
 // notes-sync writes under its grants and asks for an optional one, todo-scan runs on Python.
 // Runs as the current user and, when the suite is root, again with the helper as `nobody`.

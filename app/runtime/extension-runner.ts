@@ -39,7 +39,7 @@ export interface RestartPolicy {
   maxDelayMs: number;
 }
 
-export interface ExtensionHostOptions {
+export interface ExtensionRunnerOptions {
   extension: LoadedExtension;
   workspace: string | null;
   helper: string;
@@ -77,7 +77,7 @@ export const DEFAULT_RESTART: RestartPolicy = {
   maxDelayMs: 30_000,
 };
 
-export class ExtensionHost {
+export class ExtensionRunner {
   private stateValue: ExtensionState = 'stopped';
   private child: ChildProcess | null = null;
   private peer: RpcPeer | null = null;
@@ -90,7 +90,7 @@ export class ExtensionHost {
   private lastExit = '';
   readonly id: string;
 
-  constructor(private readonly o: ExtensionHostOptions) {
+  constructor(private readonly o: ExtensionRunnerOptions) {
     this.id = o.extension.manifest.id;
   }
 
