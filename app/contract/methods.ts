@@ -86,6 +86,11 @@ export const methods = {
     z.strictObject({ source: packageSourceSchema }),
     stagedInstallSchema,
   ),
+  'extensions.choosePackage': method(
+    "Shows the desktop's own file dialog and stages the chosen package (null: the user cancelled). Only the desktop window has a dialog; a browser tab uploads the file with extensions.stage.",
+    none,
+    stagedInstallSchema.nullable(),
+  ),
   'extensions.install': method(
     "Installs a staged package: the user's click on Install is the consent.",
     z.strictObject({ token: stagedInstallSchema.shape.token, consent: z.literal(true) }),
