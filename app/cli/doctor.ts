@@ -1,29 +1,27 @@
 // `corral doctor`: which isolation layers this machine offers, the sandbox mode it allows, what
 // that mode gives up, and how to enable what is missing (contracts section 3, docs/platforms.md).
 import type { CliIO } from './io.ts';
-import { findHelper } from '../sandbox/helper-path.ts';
+import { ConfineError } from '../sandbox/confine.ts';
+import type { Services } from '../service/services.ts';
 import type { CapabilityVerdict, CheckReport } from '../sandbox/capabilities.ts';
-import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
+import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
 
-export async function doctorCommand(argv: string[], io: CliIO): Promise<number> {
+export async function doctorCommand(
+  argv: string[],
+  io: CliIO,
+  services: Services,
+): Promise<number> {
   const json = argv.includes('--json');
   const unknown = argv.find((a) => a !== '--json');
   if (unknown !== undefined) {
     io.stderr(`corral doctor: unknown argument "${unknown}"; usage: corral doctor [--json]\n`);
     return 2;
   }
-  const helper = findHelper();
-  if (!helper) {
-    io.stderr(
-      'corral doctor: the sandbox helper is not built; fix: run "npm install" in the Corral folder\n',
-    );
-    return 125;
-  }
   let detected;
   try {
-    detected = detectCapabilities(helper);
+    detected = services.sandbox().detect();
   } catch (e) {
-    if (!(e instanceof CapabilityCheckError)) throw e;
+    if (!(e instanceof CapabilityCheckError || e instanceof ConfineError)) throw e;
     io.stderr(`corral doctor: ${e.message}\n`);
     return 125;
   }

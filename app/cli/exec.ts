@@ -5,28 +5,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseExecArgs } from './exec-args.ts';
-import { formatPolicyError, parsePolicyDocument, type PolicyInput } from '../policy/manifest.ts';
+import { parsePolicyDocument, type PolicyInput } from '../policy/manifest.ts';
 import { formatPolicyErrors } from '../policy/errors.ts';
-import { compilePolicy, sandboxGrants } from '../policy/compile.ts';
 import { pathVariables } from '../platform/user-dirs.ts';
-import { realizePolicy } from '../platform/real-path.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
-import { buildPlan } from '../sandbox/build-plan.ts';
-import { compileDecider } from '../policy/decide.ts';
-import type { SandboxMode } from '../sandbox/plan.ts';
-import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
-import { findHelper } from '../sandbox/helper-path.ts';
+import { confine, ConfineError } from '../sandbox/confine.ts';
 import { corralDataDir } from '../platform/corral-dirs.ts';
-import { launchSandbox } from '../sandbox/launcher.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
-import { statusToAudit, limitMessage } from '../sandbox/status-audit.ts';
+import type { AuditEventInput } from '../audit-event/event.ts';
+import { limitMessage } from '../sandbox/status-audit.ts';
+import type { Services } from '../service/services.ts';
 
 /** The exit status for "the sandbox could not be set up; nothing was run". */
 export const SETUP_FAILED = 125;
 
 class SetupError extends Error {}
 
-export async function execCommand(argv: string[], io: CliIO): Promise<number> {
+export async function execCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
   const parsed = parseExecArgs(argv);
   if (!parsed.ok) {
     io.stderr(`corral exec: ${parsed.error}\n`);
@@ -44,16 +39,21 @@ export async function execCommand(argv: string[], io: CliIO): Promise<number> {
       return SETUP_FAILED;
     }
   }
+  const record = (event: AuditEventInput) => audit?.record(event);
   const cleanups: (() => void)[] = [];
   let ext = 'exec';
   try {
     const loaded = loadPolicy(args.policy, io.cwd);
     ext = loaded.ext;
-    return await runConfined(args.command, args.workspace, loaded, io, audit, cleanups);
+    return await runConfined(args.command, args.workspace, loaded, io, services, record, cleanups);
   } catch (e) {
+    if (e instanceof ConfineError) {
+      io.stderr(`corral exec: ${e.message}\n`); // the pipeline audited it
+      return SETUP_FAILED;
+    }
     if (!(e instanceof SetupError || e instanceof CommandError)) throw e;
     io.stderr(`corral exec: ${e.message}\n`);
-    audit?.record({
+    record({
       ext,
       layer: 'host',
       kind: 'lifecycle',
@@ -87,7 +87,9 @@ function loadPolicy(file: string | null, cwd: string): LoadedPolicy {
   }
   const doc = parsePolicyDocument(text, file);
   if (!doc.ok) throw new SetupError(formatPolicyErrors(file, doc.errors));
-  return { ext: doc.kind === 'manifest' ? doc.value.id : 'exec', policy: doc.policy };
+  // Nobody can be asked for an optional permission here, so none is ever granted.
+  const policy = { ...doc.policy, optionalPermissions: {} };
+  return { ext: doc.kind === 'manifest' ? doc.value.id : 'exec', policy };
 }
 
 async function runConfined(
@@ -95,15 +97,11 @@ async function runConfined(
   workspaceArg: string | null,
   loaded: LoadedPolicy,
   io: CliIO,
-  audit: AuditSink | null,
+  services: Services,
+  audit: (event: AuditEventInput) => void,
   cleanups: (() => void)[],
 ): Promise<number> {
-  const helper = findHelper();
-  if (!helper)
-    throw new SetupError(
-      'the sandbox helper is not built; fix: run "npm install" in the Corral folder',
-    );
-  const mode = sandboxMode(helper, io);
+  const sandbox = services.sandbox();
   const workspace = workspaceArg === null ? null : realFolder(workspaceArg, io.cwd, '--workspace');
   const runTmp = mkdtempSync(join(tmpdir(), 'corral-run-'));
   cleanups.push(() => rmSync(runTmp, { recursive: true, force: true }));
@@ -118,105 +116,56 @@ async function runConfined(
   });
   mkdirSync(vars.extensionData, { recursive: true, mode: 0o700 });
   mkdirSync(vars.tmp, { mode: 0o700 });
+  vars.tmp = realpathSync(vars.tmp);
 
-  const compiled = compilePolicy(loaded.policy.permissions, loaded.policy.limits, vars);
-  if (!compiled.ok) throw new SetupError(formatPolicyError('policy', compiled.errors[0]!));
-  const { policy, dropped } = await realizePolicy(compiled.policy);
   const target = command.join(' ');
-  for (const reason of dropped) {
-    audit?.record({
-      ext: loaded.ext,
-      layer: 'host',
-      kind: 'fs',
-      op: 'grant',
-      target,
-      decision: 'deny',
-      reason: `not bound: ${reason}`,
-    });
-  }
-  const resolved = resolveCommand(command[0]!, io.cwd);
-  // Granted hosts are reached through the allowlisting proxy (HTTP(S)_PROXY); full mode only, as
-  // the relay lives in the sandbox's own network namespace.
-  const decider = compileDecider(policy);
-  const proxy =
-    mode === 'full' && policy.net.length > 0
-      ? await (
-          await import('../runtime/sandbox-proxy.ts')
-        ) // loaded only when needed: exec starts lean
-          .startSandboxProxy({
-            ext: loaded.ext,
-            decider: () => decider,
-            audit: (e) => audit?.record(e),
-          })
-      : null;
-  if (proxy) cleanups.push(() => void proxy.close());
-  const plan = buildPlan({
-    mode,
-    ...(proxy ? { proxyRelay: proxy.relay } : {}),
-    grants: sandboxGrants(policy),
-    command: resolved,
-    cwd: io.cwd,
-    home: vars.home,
-    tmp: realpathSync(vars.tmp),
-    env: { ...(io.env.TERM ? { TERM: io.env.TERM } : {}), ...proxy?.env },
-  });
-
   const started = process.hrtime.bigint();
-  const launched = launchSandbox({
-    helper,
-    plan,
-    path: resolved.path,
+  const confined = await confine({
+    sandbox,
+    ext: loaded.ext,
+    target,
+    policy: loaded.policy,
+    policySource: 'policy',
+    vars,
+    command: resolveCommand(command[0]!, io.cwd),
     args: command.slice(1),
+    cwd: io.cwd,
+    env: io.env.TERM ? { TERM: io.env.TERM } : {},
     stdio: ['inherit', 'inherit', 'inherit'],
-    onStatus: (status) => {
+    audit,
+    onMode: (mode) => {
+      if (mode === 'reduced')
+        io.stderr(
+          'corral exec: reduced mode (this machine offers no user namespaces): Landlock, seccomp and limits confine the command without private file-system, process and network views; "corral doctor" lists what that gives up\n',
+        );
+    },
+    onStatus: (status, policy) => {
       const message = limitMessage(status, policy.limits);
       if (message) io.stderr(`corral exec: ${message}\n`);
-      const event = statusToAudit(status, { ext: loaded.ext, target });
-      if (event) audit?.record(event);
     },
+    // Loaded only when the policy names hosts: exec starts lean.
+    startProxy: async (o) => (await import('../net/sandbox-proxy.ts')).startSandboxProxy(o),
   });
   // The helper forwards these to the command; corral itself waits to report how it ended.
-  const forward = (signal: NodeJS.Signals) => () => launched.child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => () => confined.child.kill(signal);
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
-  const result = await launched.result;
+  const result = await confined.result;
   for (const [s, h] of handlers) process.off(s, h);
 
-  // The helper already said why on stderr; its `error` status line was audited above.
-  if (result.statuses.some((s) => s.type === 'error')) return SETUP_FAILED;
-  audit?.record({
+  // The helper already said why on stderr; its `error` status line was audited.
+  if (result.setupFailed) return SETUP_FAILED;
+  audit({
     ext: loaded.ext,
     layer: 'host',
     kind: 'lifecycle',
     op: 'exit',
     target,
     decision: 'allow',
-    reason:
-      result.exitStatus >= 128
-        ? `killed by signal ${result.exitStatus - 128}`
-        : `exit status ${result.exitStatus}`,
+    reason: result.how,
     durationUs: Number((process.hrtime.bigint() - started) / 1000n),
   });
   return result.exitStatus;
-}
-
-/** The mode this machine allows (chosen automatically); refused machines run nothing. */
-function sandboxMode(helper: string, io: CliIO): SandboxMode {
-  let verdict;
-  try {
-    verdict = detectCapabilities(helper).verdict;
-  } catch (e) {
-    if (e instanceof CapabilityCheckError) throw new SetupError(e.message);
-    throw e;
-  }
-  if (verdict.mode === 'refused')
-    throw new SetupError(`${verdict.summary} Fix: "corral doctor" says what to enable.`);
-  if (verdict.mode === 'reduced') {
-    io.stderr(
-      'corral exec: reduced mode (this machine offers no user namespaces): Landlock, seccomp and limits confine the command without private file-system, process and network views; "corral doctor" lists what that gives up\n',
-    );
-  }
-  return verdict.mode;
 }
 
 function realFolder(path: string, cwd: string, option: string): string {

@@ -10,6 +10,7 @@ import type { ConsentItem } from '../consent/summary.ts';
 import type { ExtensionManager, PreparedInstall } from '../manager/manager.ts';
 import { describeSignature } from '../manager/signature.ts';
 import type { CliIO } from './io.ts';
+import type { Services } from '../service/services.ts';
 import { askYesNo, takeFlags, usageError, withManager } from './manager-args.ts';
 
 const INSTALL_USAGE = 'corral install PKG [--yes]   (PKG: a folder, .tgz or .zip)';
@@ -18,12 +19,16 @@ const APPROVE_USAGE = 'corral approve ID [--yes | --reject]';
 /** Exit status of an update left waiting for consent. */
 export const EXIT_PENDING = 3;
 
-export async function installCommand(argv: string[], io: CliIO): Promise<number> {
+export async function installCommand(
+  argv: string[],
+  io: CliIO,
+  services: Services,
+): Promise<number> {
   const { flags, rest } = takeFlags(argv, ['yes']);
   const option = rest.find((a) => a.startsWith('-'));
   if (option) return usageError(io, 'install', `unknown option "${option}"`, INSTALL_USAGE);
   if (rest.length !== 1) return usageError(io, 'install', 'give one package', INSTALL_USAGE);
-  return withManager(io, 'install', async (manager) => {
+  return withManager(services, io, 'install', async (manager) => {
     const prepared = await manager.prepare(rest[0]!, io.cwd);
     try {
       return await decide(manager, prepared, flags.has('yes'), io);
@@ -96,14 +101,18 @@ async function decide(
   }
 }
 
-export async function approveCommand(argv: string[], io: CliIO): Promise<number> {
+export async function approveCommand(
+  argv: string[],
+  io: CliIO,
+  services: Services,
+): Promise<number> {
   const { flags, rest } = takeFlags(argv, ['yes', 'reject']);
   const option = rest.find((a) => a.startsWith('-'));
   if (option) return usageError(io, 'approve', `unknown option "${option}"`, APPROVE_USAGE);
   if (rest.length !== 1 || (flags.has('yes') && flags.has('reject')))
     return usageError(io, 'approve', 'give one extension id', APPROVE_USAGE);
   const id = rest[0]!;
-  return withManager(io, 'approve', async (manager) => {
+  return withManager(services, io, 'approve', async (manager) => {
     if (flags.has('reject')) {
       const before = manager.pendingReview(id).pending.version;
       manager.rejectPending(id);

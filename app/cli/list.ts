@@ -3,6 +3,7 @@
 import { policyRules } from '../consent/grants.ts';
 import type { ExtensionManager, ExtensionRecord } from '../manager/manager.ts';
 import type { CliIO } from './io.ts';
+import type { Services } from '../service/services.ts';
 import { takeFlags, usageError, withManager } from './manager-args.ts';
 
 const USAGE = 'corral list [--json]';
@@ -33,10 +34,10 @@ export function listEntry(manager: ExtensionManager, r: ExtensionRecord) {
   };
 }
 
-export async function listCommand(argv: string[], io: CliIO): Promise<number> {
+export async function listCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
   const { flags, rest } = takeFlags(argv, ['json']);
   if (rest.length > 0) return usageError(io, 'list', `unexpected "${rest[0]}"`, USAGE);
-  return withManager(io, 'list', (manager) => {
+  return withManager(services, io, 'list', (manager) => {
     const entries = manager.list().map((r) => listEntry(manager, r));
     if (flags.has('json')) {
       io.stdout(JSON.stringify(entries, null, 2) + '\n');

@@ -19,7 +19,8 @@ import {
   tableHeader,
   tableRow,
 } from '../audit-event/export-format.ts';
-import { AuditStoreError, openAuditStore, type AuditStore } from '../audit/store.ts';
+import type { AuditStore } from '../audit/store.ts';
+import { ServiceError, type Services } from '../service/services.ts';
 import { defaultAuditStore } from '../platform/corral-dirs.ts';
 
 const USAGE =
@@ -100,7 +101,7 @@ export function parseLogArgs(
   return { ok: true, value: { flags, filter, limit, output, file: o.file } };
 }
 
-export async function logCommand(argv: string[], io: CliIO): Promise<number> {
+export async function logCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
   const parsed = parseLogArgs(argv);
   if (!parsed.ok) {
     io.stderr(`corral log: ${parsed.error}\n`);
@@ -119,30 +120,27 @@ export async function logCommand(argv: string[], io: CliIO): Promise<number> {
   if (!isSqlite(file)) return logJsonLines(file, args, io);
   let store: AuditStore;
   try {
-    store = openAuditStore(file, { readonly: true });
+    store = services.auditReader(file);
   } catch (e) {
-    if (!(e instanceof AuditStoreError)) throw e;
+    if (!(e instanceof ServiceError)) throw e;
     io.stderr(`corral log: ${e.message}\n`);
     return 1;
   }
-  try {
-    if (args.flags.has('verify')) return verify(store, io);
-    const print = printer(args.output, io);
-    const backlog = args.limit ?? (args.flags.has('follow') ? FOLLOW_BACKLOG : undefined);
-    const head = store.headSeq();
-    const upto = { ...args.filter, beforeSeq: head + 1 };
-    if (backlog === undefined) {
-      if (args.output === 'csv') io.stdout(csvHeader());
-      for (const page of store.pages(upto)) print.events(page);
-    } else {
-      if (args.output === 'csv') io.stdout(csvHeader());
-      print.events(newest(store, upto, backlog).reverse());
-    }
-    if (args.flags.has('follow')) await follow(store, args.filter, head, print, io);
-    return 0;
-  } finally {
-    store.close();
+  // The services root, which opened the store, closes it.
+  if (args.flags.has('verify')) return verify(store, io);
+  const print = printer(args.output, io);
+  const backlog = args.limit ?? (args.flags.has('follow') ? FOLLOW_BACKLOG : undefined);
+  const head = store.headSeq();
+  const upto = { ...args.filter, beforeSeq: head + 1 };
+  if (backlog === undefined) {
+    if (args.output === 'csv') io.stdout(csvHeader());
+    for (const page of store.pages(upto)) print.events(page);
+  } else {
+    if (args.output === 'csv') io.stdout(csvHeader());
+    print.events(newest(store, upto, backlog).reverse());
   }
+  if (args.flags.has('follow')) await follow(store, args.filter, head, print, io);
+  return 0;
 }
 
 function verify(store: AuditStore, io: CliIO): number {

@@ -1,7 +1,9 @@
 // The `corral` command line: picks the subcommand and turns any failure into one clear line.
 import type { CliIO } from './io.ts';
+import { createServices, type Services } from '../service/services.ts';
 
-type Command = (args: string[], io: CliIO) => Promise<number>;
+/** A command: its arguments, the process it may touch, and the parts it may use (built lazily). */
+type Command = (args: string[], io: CliIO, services: Services) => Promise<number>;
 
 /** Subcommands, loaded on demand so that `corral exec` does not pay for the linter's start-up. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -103,5 +105,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     rest.shift();
   }
-  return (await command.load())(rest, io);
+  // One services root per invocation: each part is opened on first use and closed here, once.
+  const services = createServices({ env: io.env });
+  try {
+    return await (
+      await command.load()
+    )(rest, io, services);
+  } finally {
+    for (const error of services.close()) io.stderr(`corral ${name}: ${error}\n`);
+  }
 }

@@ -1,13 +1,12 @@
 // Shared by the extension-manager commands (install, list, uninstall, …): yes/no flags beside the
 // option parser, the manager opened with every refusal as one line, and the y/N question.
 import { createInterface } from 'node:readline';
-import { ExtensionManager, ManagerError } from '../manager/manager.ts';
+import type { ExtensionManager } from '../manager/manager.ts';
+import { ManagerError } from '../manager/manager.ts';
 import { StateError } from '../manager/state-db.ts';
 import { PackageError } from '../manager/staging-tree.ts';
 import type { CliIO } from './io.ts';
-import type { AuditEventInput } from '../audit-event/event.ts';
-import { openAuditStore, type AuditStore } from '../audit/store.ts';
-import { defaultAuditStore } from '../platform/corral-dirs.ts';
+import { ServiceError, type Services } from '../service/services.ts';
 
 /** Splits the yes/no flags named in `flags` ("--yes") out of `args`. */
 export function takeFlags(
@@ -24,32 +23,26 @@ export function takeFlags(
   return { flags: found, rest };
 }
 
-/** Opens the manager, runs `run`, and turns a refusal into one line on stderr and exit 1. */
+/** Runs `run` with the manager, and turns a refusal into one line on stderr and exit 1. */
 export async function withManager(
+  services: Services,
   io: CliIO,
   command: string,
   run: (manager: ExtensionManager) => Promise<number> | number,
 ): Promise<number> {
-  let manager: ExtensionManager | undefined;
-  // What the manager does (install, revoke, quarantine…) goes into the audit store, opened only
-  // when there is something to record so that `corral list` never touches it.
-  let store: AuditStore | undefined;
-  const audit = (event: AuditEventInput) => {
-    store ??= openAuditStore(defaultAuditStore(io.env));
-    store.record(event);
-  };
   try {
-    manager = ExtensionManager.open({ env: io.env, audit });
-    return await run(manager);
+    return await run(services.manager());
   } catch (e) {
-    if (e instanceof ManagerError || e instanceof StateError || e instanceof PackageError) {
+    if (
+      e instanceof ManagerError ||
+      e instanceof StateError ||
+      e instanceof PackageError ||
+      e instanceof ServiceError
+    ) {
       io.stderr(`corral ${command}: ${e.message}\n`);
       return 1;
     }
     throw e;
-  } finally {
-    manager?.close();
-    store?.close();
   }
 }
 

@@ -2,12 +2,17 @@
 // (corral run and the app watch the state), disables it, revokes its optional grants and every
 // "allow always", and flags it; its files stay where they are for inspection.
 import type { CliIO } from './io.ts';
+import type { Services } from '../service/services.ts';
 import { usageError, withManager } from './manager-args.ts';
 import { parseOptions } from './options.ts';
 
 const USAGE = 'corral quarantine ID [--reason TEXT]';
 
-export async function quarantineCommand(argv: string[], io: CliIO): Promise<number> {
+export async function quarantineCommand(
+  argv: string[],
+  io: CliIO,
+  services: Services,
+): Promise<number> {
   const parsed = parseOptions(argv, ['reason'] as const, USAGE);
   if (!parsed.ok) {
     io.stderr(`corral quarantine: ${parsed.error}\n`);
@@ -17,7 +22,7 @@ export async function quarantineCommand(argv: string[], io: CliIO): Promise<numb
     return usageError(io, 'quarantine', 'give one extension id', USAGE);
   const id = parsed.positional[0]!;
   const reason = parsed.options.reason ?? 'quarantined by the user';
-  return withManager(io, 'quarantine', (manager) => {
+  return withManager(services, io, 'quarantine', (manager) => {
     const record = manager.quarantine(id, reason);
     const dir = manager.dirOf(record.current);
     io.stdout(

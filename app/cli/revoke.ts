@@ -3,12 +3,17 @@
 // given as one argument or as several words. The next start's policy omits it, and a running copy
 // (corral run ID, the app) loses it on its next decision. --undo gives it back from the next start.
 import type { CliIO } from './io.ts';
+import type { Services } from '../service/services.ts';
 import { takeFlags, usageError, withManager } from './manager-args.ts';
 
 const USAGE =
   "corral revoke ID RULE [--undo]   (RULE e.g. 'read ${downloads}', 'connect api.github.com:443')";
 
-export async function revokeCommand(argv: string[], io: CliIO): Promise<number> {
+export async function revokeCommand(
+  argv: string[],
+  io: CliIO,
+  services: Services,
+): Promise<number> {
   const { flags, rest } = takeFlags(argv, ['undo']);
   const option = rest.find((a) => a.startsWith('--'));
   if (option) return usageError(io, 'revoke', `unknown option "${option}"`, USAGE);
@@ -16,7 +21,7 @@ export async function revokeCommand(argv: string[], io: CliIO): Promise<number> 
   if (!id || words.length === 0)
     return usageError(io, 'revoke', 'give an extension id and a rule', USAGE);
   const rule = words.join(' ');
-  return withManager(io, 'revoke', (manager) => {
+  return withManager(services, io, 'revoke', (manager) => {
     if (flags.has('undo')) {
       manager.unrevoke(id, rule);
       io.stdout(

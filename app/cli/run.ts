@@ -1,27 +1,25 @@
 // `corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]`: runs an unpacked
 // extension in its sandbox and, with --command, one of its commands (contracts section 3).
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseOptions } from './options.ts';
 import { terminalPrompts } from './terminal-prompt.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
-import { AuditStoreError, openAuditStore } from '../audit/store.ts';
 import { startMonitor, type Monitor } from '../metrics/monitor.ts';
-import { userDirectories } from '../platform/user-dirs.ts';
-import { findHelper } from '../sandbox/helper-path.ts';
+import { ConfineError } from '../sandbox/confine.ts';
 import { ExtensionError, loadExtension } from '../runtime/extension-package.ts';
-import { openInstalledRun, type InstalledRun } from '../manager/installed-extension.ts';
-import { ExtensionRunner } from '../runtime/extension-runner.ts';
-import { IpcBus } from '../runtime/ipc-bus.ts';
-import { runtimeSupport } from '../runtime/runtime-support.ts';
-import { createNetFetcher } from '../runtime/net-fetch.ts';
-import { corralDataDir, defaultAuditStore } from '../platform/corral-dirs.ts';
+import {
+  looksLikeInstalledId,
+  openInstalledRun,
+  type InstalledRun,
+} from '../manager/installed-extension.ts';
+import { ServiceError, type Services } from '../service/services.ts';
+import { wireRunner } from '../service/extension-runners.ts';
 
 const USAGE = 'corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]';
 
-export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+export async function runCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
   const parsed = parseOptions(argv, ['workspace', 'command', 'args', 'audit'] as const, USAGE);
   if (!parsed.ok) return fail(io, parsed.error, 2);
   const [dir, ...extra] = parsed.positional;
@@ -38,22 +36,18 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       return fail(io, `--args must be a JSON array, e.g. --args '["notes.md"]'`, 2);
     }
   }
-  const helper = findHelper();
-  if (!helper)
-    return fail(
-      io,
-      'the sandbox helper is not built; fix: run "npm install" in the Corral folder',
-      125,
-    );
-
   let extension;
   let installed: InstalledRun | null = null;
   try {
+    services.sandbox(); // a missing helper is said before anything else
     // DIR is an unpacked extension's folder, or the id of an installed one (corral install).
-    installed = await openInstalledRun(dir, io.cwd, io.env);
+    installed = looksLikeInstalledId(dir, io.cwd)
+      ? await openInstalledRun(services.manager(), dir)
+      : null;
     extension = installed?.extension ?? (await loadExtension(dir, io.cwd));
   } catch (e) {
-    if (e instanceof ExtensionError) return fail(io, e.message, 1);
+    if (e instanceof ConfineError) return fail(io, e.message, 125);
+    if (e instanceof ExtensionError || e instanceof ServiceError) return fail(io, e.message, 1);
     throw e;
   }
   let workspace: string | null = null;
@@ -83,15 +77,17 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
 
   // The audit store by default (queryable, hash-chained: corral log); --audit FILE appends JSON
   // lines instead, as corral exec does.
-  const logFile = auditFile ? resolve(io.cwd, auditFile) : defaultAuditStore(io.env);
   let audit: AuditSink;
   let monitor: Monitor | undefined;
+  let logFile: string;
   try {
     if (auditFile) {
+      logFile = resolve(io.cwd, auditFile);
       mkdirSync(join(logFile, '..'), { recursive: true, mode: 0o700 });
       audit = openJsonlSink(logFile);
     } else {
-      const store = openAuditStore(logFile);
+      const store = services.auditStore();
+      logFile = store.path;
       audit = store;
       // Resource use sampled from the sandbox and alert rules (denial bursts, first-seen access,
       // sustained CPU), recorded in the store and shown here.
@@ -102,26 +98,18 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     return fail(
       io,
-      e instanceof AuditStoreError
+      e instanceof ServiceError
         ? e.message
-        : `cannot open the audit log ${logFile} (${e instanceof Error ? e.message : String(e)}); fix: choose a writable file with --audit FILE`,
+        : `cannot open the audit log ${auditFile} (${e instanceof Error ? e.message : String(e)}); fix: choose a writable file with --audit FILE`,
       125,
     );
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'corral-ext-'));
   const name = extension.manifest.name;
-  const host = new ExtensionRunner({
+  const { runner: host, dispose } = wireRunner(services, {
     extension,
     workspace,
-    helper,
-    dataDir: join(corralDataDir(io.env), 'data', extension.manifest.id),
-    tmpDir: join(tmp, 'tmp'),
-    vars: userDirectories(io.env),
     audit: (event) => audit.record(event),
     prompts: terminalPrompts(process.stdin, process.stderr),
-    ipc: new IpcBus(),
-    net: createNetFetcher(),
-    runtimeSupport: runtimeSupport(extension.manifest.runtime),
     onAllowedAlways: installed?.onAllowedAlways,
     onLog: (level, message) => io.stderr(`[${name}] ${level}: ${message}\n`),
     onOutput: (stream, line) =>
@@ -162,14 +150,13 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return fail(io, e instanceof Error ? e.message : String(e), 1);
   } finally {
     installed?.close();
-    await host.stop();
+    await dispose();
     monitor?.close();
     try {
-      audit.close();
+      if (auditFile) audit.close();
     } catch (e) {
       io.stderr(`corral run: ${e instanceof Error ? e.message : String(e)}\n`);
     }
-    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

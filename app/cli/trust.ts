@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { signFolder } from '../manager/sign-folder.ts';
 import { SIGNATURE_FILE } from '../manager/tree-hash.ts';
 import type { CliIO } from './io.ts';
+import type { Services } from '../service/services.ts';
 import { takeFlags, usageError, withManager } from './manager-args.ts';
 import { parseOptions } from './options.ts';
 
@@ -24,7 +25,7 @@ function readKeyFile(file: string, io: CliIO): string | null {
   }
 }
 
-export async function trustCommand(argv: string[], io: CliIO): Promise<number> {
+export async function trustCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
   const [verb, ...args] = argv;
   switch (verb) {
     case 'add': {
@@ -41,7 +42,7 @@ export async function trustCommand(argv: string[], io: CliIO): Promise<number> {
         );
         return 1;
       }
-      return withManager(io, 'trust', (manager) => {
+      return withManager(services, io, 'trust', (manager) => {
         const key = manager.trustKey(pem, publisher);
         io.stdout(`trusted key ${key.keyId} for packages of publisher "${key.publisher}"\n`);
         return 0;
@@ -50,7 +51,7 @@ export async function trustCommand(argv: string[], io: CliIO): Promise<number> {
     case 'list': {
       const { flags, rest } = takeFlags(args, ['json']);
       if (rest.length) return usageError(io, 'trust', `unexpected "${rest[0]}"`, USAGE);
-      return withManager(io, 'trust', (manager) => {
+      return withManager(services, io, 'trust', (manager) => {
         const keys = manager.trustedKeys();
         const required = manager.requireSigned();
         if (flags.has('json')) {
@@ -68,7 +69,7 @@ export async function trustCommand(argv: string[], io: CliIO): Promise<number> {
     }
     case 'remove': {
       if (args.length !== 1) return usageError(io, 'trust', 'give one key id', USAGE);
-      return withManager(io, 'trust', (manager) => {
+      return withManager(services, io, 'trust', (manager) => {
         const key = manager.untrustKey(args[0]!);
         io.stdout(
           `no longer trusting key ${key.keyId} (publisher "${key.publisher}"); installed extensions keep running\n`,
@@ -79,7 +80,7 @@ export async function trustCommand(argv: string[], io: CliIO): Promise<number> {
     case 'require': {
       if (args.length !== 1 || !['on', 'off'].includes(args[0]!))
         return usageError(io, 'trust', 'say "on" or "off"', USAGE);
-      return withManager(io, 'trust', (manager) => {
+      return withManager(services, io, 'trust', (manager) => {
         manager.setRequireSigned(args[0] === 'on');
         io.stdout(
           `unsigned packages are now ${args[0] === 'on' ? 'refused' : 'accepted (shown as unsigned)'}\n`,

@@ -17,7 +17,8 @@ import {
   type LoadedExtension,
 } from '../runtime/extension-package.ts';
 import type { GrantState } from '../runtime/grant-state.ts';
-import { ExtensionManager, ManagerError, type ExtensionRecord } from './manager.ts';
+import type { ExtensionManager } from './manager.ts';
+import { ManagerError, type ExtensionRecord } from './manager.ts';
 import { StateError } from './state-db.ts';
 import { hashTree } from './tree-hash.ts';
 
@@ -158,44 +159,27 @@ export interface InstalledRun {
   close: () => void;
 }
 
-/** Opens `arg` as an installed extension id; null when it names a folder (`corral run DIR`). */
+/** Opens the installed extension `id` for one run (`corral run ID`), kept in step with the state. */
 export async function openInstalledRun(
-  arg: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<InstalledRun | null> {
-  if (!looksLikeInstalledId(arg, cwd)) return null;
-  let manager: ExtensionManager;
-  try {
-    manager = ExtensionManager.open({ env });
-  } catch (e) {
-    if (e instanceof StateError) throw new ExtensionError(e.message);
-    throw e;
-  }
-  try {
-    const { extension } = await loadInstalledExtension(manager, arg);
-    let watcher: { close(): void } | null = null;
-    return {
-      extension,
-      onAllowedAlways: (labels) =>
-        void manager.recordAllowedAlways(arg, allowedAlwaysIds(extension.policy, labels)),
-      watch: (host, stop, say) => {
-        watcher = watchInstalled(manager, arg, {
-          grants: () => host.grantState,
-          policy: extension.policy,
-          stop,
-          onRevoked: (rule, labels) =>
-            say(`revoked ${rule} (${labels.join(', ') || 'nothing left to revoke'})`),
-          onError: (message) => say(`cannot read the extension state: ${message}`),
-        });
-      },
-      close: () => {
-        watcher?.close();
-        manager.close();
-      },
-    };
-  } catch (e) {
-    manager.close();
-    throw e;
-  }
+  manager: ExtensionManager,
+  id: string,
+): Promise<InstalledRun> {
+  const { extension } = await loadInstalledExtension(manager, id);
+  let watcher: { close(): void } | null = null;
+  return {
+    extension,
+    onAllowedAlways: (labels) =>
+      void manager.recordAllowedAlways(id, allowedAlwaysIds(extension.policy, labels)),
+    watch: (host, stop, say) => {
+      watcher = watchInstalled(manager, id, {
+        grants: () => host.grantState,
+        policy: extension.policy,
+        stop,
+        onRevoked: (rule, labels) =>
+          say(`revoked ${rule} (${labels.join(', ') || 'nothing left to revoke'})`),
+        onError: (message) => say(`cannot read the extension state: ${message}`),
+      });
+    },
+    close: () => watcher?.close(),
+  };
 }

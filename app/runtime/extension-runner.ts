@@ -7,16 +7,10 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Duplex, Readable } from 'node:stream';
 import type { AuditEventInput } from '../audit-event/event.ts';
-import { compilePolicy, sandboxGrants } from '../policy/compile.ts';
-import { formatPolicyError } from '../policy/manifest.ts';
 import type { PathVariables } from '../policy/variables.ts';
-import { realizePolicy } from '../platform/real-path.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
-import { buildPlan } from '../sandbox/build-plan.ts';
-import { startSandboxProxy } from './sandbox-proxy.ts';
-import { detectCapabilities } from '../sandbox/detect-capabilities.ts';
-import { launchSandbox } from '../sandbox/launcher.ts';
-import { statusToAudit } from '../sandbox/status-audit.ts';
+import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
+import { startSandboxProxy } from '../net/sandbox-proxy.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../protocol/methods.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
@@ -42,7 +36,8 @@ export interface RestartPolicy {
 export interface ExtensionRunnerOptions {
   extension: LoadedExtension;
   workspace: string | null;
-  helper: string;
+  /** The helper and its layers (app/service/services.ts builds it once per process). */
+  sandbox: SandboxRuntime;
   /** ${extensionData}: created if missing. */
   dataDir: string;
   /** A private folder for ${tmp} (created, and emptied by the caller when done). */
@@ -129,7 +124,9 @@ export class ExtensionRunner {
       );
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
-      this.lifecycle('start', 'deny', `not ready: ${why}`, started);
+      // A sandbox that could not be set up is audited once, by the pipeline that refused it.
+      if (!(e instanceof ConfineError))
+        this.lifecycle('start', 'deny', `not ready: ${why}`, started);
       await this.kill();
       this.setState('crashed', why);
       throw new Error(`${this.id} did not start: ${why}`);
@@ -222,83 +219,38 @@ export class ExtensionRunner {
       extensionData: realpathSync(this.o.dataDir),
       tmp: realpathSync(this.o.tmpDir),
     };
-    const compiled = compilePolicy(
-      ext.policy.permissions,
-      ext.policy.limits,
-      vars,
-      ext.policy.optionalPermissions,
-    );
-    if (!compiled.ok)
-      throw new Error(formatPolicyError(join(ext.dir, 'corral.json'), compiled.errors[0]!));
-    const { policy, dropped } = await realizePolicy(compiled.policy);
-    for (const reason of dropped) {
-      this.o.audit({
-        ext: this.id,
-        layer: 'host',
-        kind: 'fs',
-        op: 'grant',
-        target: ext.dir,
-        decision: 'deny',
-        reason: `not bound: ${reason}`,
-      });
-    }
-    // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
-    this.grants ??= new GrantState(policy);
-    this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
     const command = runtimeCommand(ext);
-    const grants = sandboxGrants(this.grants.policy);
-    // The mode this machine allows, chosen once per process (docs/platforms.md).
-    const { verdict } = detectCapabilities(this.o.helper);
-    if (verdict.mode === 'refused') throw new Error(verdict.summary);
-    // Tools that honour HTTP(S)_PROXY reach the granted hosts through the proxy (full mode: the
-    // relay needs the sandbox's own network namespace; reduced mode has net/fetch only).
-    const wantsNet =
-      this.grants.policy.net.length > 0 || this.grants.policy.optional.net.length > 0;
-    const proxy =
-      verdict.mode === 'full' && wantsNet
-        ? await startSandboxProxy({
-            ext: this.id,
-            decider: () => this.grants!.decider(),
-            audit: this.o.audit,
-          })
-        : null;
-    let plan;
-    try {
-      plan = buildPlan({
-        mode: verdict.mode,
-        ...(proxy ? { proxyRelay: proxy.relay } : {}),
-        grants: { ...grants, limits: { ...grants.limits, timeoutMs: EXTENSION_LIFETIME_MS } },
-        command: command.resolved,
-        cwd: this.o.workspace ?? ext.dir,
-        home: this.o.vars.home,
-        tmp: vars.tmp,
-        runtimeReadOnly: [ext.dir, ...(this.o.runtimeSupport?.readOnly ?? [])],
-        keepFds: [3],
-        env: {
-          CORRAL_FD: '3',
-          CORRAL_EXTENSION_ID: this.id,
-          // ${extensionData} is always granted, but its path is the host's choice: say where it is.
-          CORRAL_EXTENSION_DATA: vars.extensionData,
-          ...command.env,
-          ...this.o.runtimeSupport?.env,
-          ...proxy?.env,
-        },
-      });
-    } catch (e) {
-      await proxy?.close();
-      throw e;
-    }
-
-    const launched = launchSandbox({
-      helper: this.o.helper,
-      plan,
-      path: command.resolved.path,
-      args: command.args,
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      onStatus: (status) => {
-        const event = statusToAudit(status, { ext: this.id, target: ext.dir });
-        if (event) this.o.audit(event);
+    const launched = await confine({
+      sandbox: this.o.sandbox,
+      ext: this.id,
+      target: ext.dir,
+      policy: ext.policy,
+      policySource: join(ext.dir, 'corral.json'),
+      vars,
+      // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
+      live: (realized) => {
+        this.grants ??= new GrantState(realized);
+        this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
+        const grants = this.grants;
+        return { policy: grants.policy, decider: () => grants.decider() };
       },
+      command: command.resolved,
+      args: command.args,
+      cwd: this.o.workspace ?? ext.dir,
+      runtimeReadOnly: [ext.dir, ...(this.o.runtimeSupport?.readOnly ?? [])],
+      keepFds: [3],
+      env: {
+        CORRAL_FD: '3',
+        CORRAL_EXTENSION_ID: this.id,
+        // ${extensionData} is always granted, but its path is the host's choice: say where it is.
+        CORRAL_EXTENSION_DATA: vars.extensionData,
+        ...command.env,
+        ...this.o.runtimeSupport?.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      lifetimeMs: EXTENSION_LIFETIME_MS,
+      audit: this.o.audit,
+      startProxy: startSandboxProxy,
     });
     this.child = launched.child;
     for (const name of ['stdout', 'stderr'] as const) {
@@ -307,7 +259,7 @@ export class ExtensionRunner {
     }
     const broker = createBroker({
       ext: { id: this.id, name: ext.manifest.name },
-      grants: this.grants,
+      grants: this.grants!, // set by confine's `live` before the launch
       vars,
       audit: this.o.audit,
       prompts: this.o.prompts,
@@ -333,20 +285,17 @@ export class ExtensionRunner {
       onClose: () => {},
     });
     const peer = this.peer;
-    this.exited = launched.result.then(async (result) => {
-      await proxy?.close();
+    this.exited = launched.result.then((result) => {
       clearInterval(flushTimer);
       broker.flush();
       peer.close();
       this.o.ipc.unsubscribeAll(this.id);
-      this.onExit(result.exitStatus);
+      this.onExit(result.how);
     });
   }
 
-  private onExit(exitStatus: number): void {
+  private onExit(how: string): void {
     this.child = null;
-    const how =
-      exitStatus >= 128 ? `killed by signal ${exitStatus - 128}` : `exit status ${exitStatus}`;
     this.lastExit = how;
     if (this.stopping || this.stateValue === 'stopped') return;
     const now = Date.now();

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { build } from 'esbuild';
 import { openJsonlSink } from '../../app/audit/jsonl-sink.ts';
-import { findHelper } from '../../app/sandbox/helper-path.ts';
-import { ExtensionRunner } from '../../app/runtime/extension-runner.ts';
+import type { ExtensionRunner } from '../../app/runtime/extension-runner.ts';
 import { loadExtension, type LoadedExtension } from '../../app/runtime/extension-package.ts';
 import { IpcBus } from '../../app/runtime/ipc-bus.ts';
-import { createNetFetcher } from '../../app/runtime/net-fetch.ts';
+import { createServices } from '../../app/service/services.ts';
+import { wireRunner } from '../../app/service/extension-runners.ts';
 import { denyAllPrompts } from '../../app/runtime/prompts.ts';
 import { RpcPeer } from '../../app/runtime/rpc-peer.ts';
 import { median, type BenchTable } from './table.ts';
@@ -55,11 +55,12 @@ async function setUp(): Promise<Setup> {
   };
 }
 
+const benchServices = createServices({ env: { HOME: '/nonexistent' } });
+
 function host(s: Setup, n = 0): ExtensionRunner {
-  return new ExtensionRunner({
+  return wireRunner(benchServices, {
     extension: s.ext,
     workspace: s.workspace,
-    helper: findHelper()!,
     dataDir: join(s.root, 'data', String(n)),
     tmpDir: join(s.root, 'tmp', String(n)),
     vars: {
@@ -70,10 +71,9 @@ function host(s: Setup, n = 0): ExtensionRunner {
     audit: (e) => s.audit.record(e),
     prompts: denyAllPrompts,
     ipc: s.ipc,
-    net: createNetFetcher(),
     // The benchmark measures the broker, not the flood guard: lift the rate limit above what it sends.
     rate: { perSecond: 1_000_000, burst: 100_000 },
-  });
+  }).runner;
 }
 
 /** Spawns the same extension without any sandbox and completes the initialize handshake. */

@@ -15,9 +15,11 @@ import {
   revokeLive,
   watchInstalled,
 } from '../../app/manager/installed-extension.ts';
-import { ExtensionRunner } from '../../app/runtime/extension-runner.ts';
-import { IpcBus } from '../../app/runtime/ipc-bus.ts';
-import { createNetFetcher } from '../../app/runtime/net-fetch.ts';
+import type { ExtensionRunner } from '../../app/runtime/extension-runner.ts';
+import { createServices } from '../../app/service/services.ts';
+import { wireRunner } from '../../app/service/extension-runners.ts';
+import { detectCapabilities } from '../../app/sandbox/detect-capabilities.ts';
+import { launchSandbox } from '../../app/sandbox/launcher.ts';
 import { denyAllPrompts } from '../../app/runtime/prompts.ts';
 import { RpcFailure } from '../../app/runtime/rpc-peer.ts';
 import type { LoadedExtension } from '../../app/runtime/extension-package.ts';
@@ -116,10 +118,13 @@ let runs = 0;
 async function start(extension: LoadedExtension): Promise<ExtensionRunner> {
   const run = runs++;
   const audit = memorySink();
-  const host = new ExtensionRunner({
+  const services = createServices({
+    env,
+    sandbox: { helper, detect: () => detectCapabilities(helper), launch: launchSandbox },
+  });
+  const host = wireRunner(services, {
     extension,
     workspace: ws,
-    helper,
     dataDir: stage.dir(`run${run}/data`, { writable: true }),
     tmpDir: stage.dir(`run${run}/tmp`, { writable: true }),
     vars: {
@@ -129,11 +134,9 @@ async function start(extension: LoadedExtension): Promise<ExtensionRunner> {
     },
     audit: (event) => audit.record(event),
     prompts: denyAllPrompts,
-    ipc: new IpcBus(),
-    net: createNetFetcher(),
     startupTimeoutMs: 15_000,
     shutdownGraceMs: 1000,
-  });
+  }).runner;
   await host.start();
   return host;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { Decider } from '../policy/decide.ts';
-import { startProxy } from '../net/proxy.ts';
+import { startProxy } from './proxy.ts';
 
 /** The port tools inside the sandbox reach the proxy on (the conventional proxy port). */
 export const PROXY_PORT = 3128;
