@@ -28,6 +28,8 @@ export const auditFilterSchema = z
     afterSeq: z.number().int().min(-1).optional(),
     /** Events with a smaller seq (paging back, newest first). */
     beforeSeq: z.number().int().nonnegative().optional(),
+    /** Text found in op, target or reason, ignoring case (the Access log's search box). */
+    text: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -65,6 +67,13 @@ export function whereClause(
   if (f.kind !== undefined) terms.push(`kind = '${auditKindSchema.parse(f.kind)}'`);
   if (f.decision !== undefined)
     terms.push(f.decision === 'deny' ? "decision = 'deny'" : "decision = 'allow'");
+  if (f.text !== undefined) {
+    // instr on lower-cased text: no LIKE wildcards to escape. SQLite lowers ASCII letters only,
+    // so matchesFilter below does the same for logs read into memory.
+    terms.push('(instr(lower(op), ?) OR instr(lower(target), ?) OR instr(lower(reason), ?))');
+    const needle = asciiLower(f.text);
+    params.push(needle, needle, needle);
+  }
   if (f.afterSeq !== undefined) {
     terms.push('seq > ?');
     params.push(f.afterSeq);
@@ -94,8 +103,15 @@ export function matchesFilter(e: AuditEvent, f: ParsedFilter): boolean {
     (f.since === undefined || e.ts >= f.since) &&
     (f.until === undefined || e.ts < f.until) &&
     (f.afterSeq === undefined || e.seq > f.afterSeq) &&
-    (f.beforeSeq === undefined || e.seq < f.beforeSeq)
+    (f.beforeSeq === undefined || e.seq < f.beforeSeq) &&
+    (f.text === undefined ||
+      [e.op, e.target, e.reason].some((s) => asciiLower(s).includes(asciiLower(f.text!))))
   );
+}
+
+/** Lower-cases A–Z only, as SQLite's lower() does. */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 const DURATION = /^(\d+)(s|m|h|d|w)$/;

@@ -518,6 +518,20 @@ export class AuditStore implements AuditSink {
     return (ext === undefined ? stmt.all() : stmt.all(ext)) as AccessKind[];
   }
 
+  /**
+   * Denials per extension per minute since `since` (ISO), for the dashboard's chart: one indexed
+   * range read, grouped in SQL (ts is ISO, so its first 16 characters name the minute).
+   */
+  denialsPerMinute(since: string): { ext: string; minute: string; denials: number }[] {
+    const first = this.firstSeqAtOrAfter(new Date(since).toISOString());
+    if (first === null) return [];
+    return this.statement(
+      this.reader,
+      `SELECT ext, substr(ts, 1, 16) AS minute, count(*) AS denials FROM events
+       WHERE seq >= ? AND decision = 'deny' GROUP BY ext, minute ORDER BY ext, minute`,
+    ).all(first) as { ext: string; minute: string; denials: number }[];
+  }
+
   /** The newest committed seq (the anchor's when retention emptied the log; -1 when empty). */
   headSeq(): number {
     const max = this.statement(this.reader, 'SELECT max(seq) FROM events').pluck().get() as

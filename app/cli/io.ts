@@ -6,4 +6,6 @@ export interface CliIO {
   stderr: (s: string) => void;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Resolves when the person asks the command to stop (Ctrl-C, SIGTERM, the terminal closing). */
+  untilSignal: () => Promise<NodeJS.Signals>;
 }

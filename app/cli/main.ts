@@ -76,6 +76,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       'trust add KEYFILE --publisher NAME | list | remove KEYID | require on|off   publisher keys',
     load: async () => (await import('./trust.ts')).trustCommand,
   },
+  serve: {
+    summary:
+      'serve [--port N] [--no-open] [--workspace DIR]   the window in a browser tab, on 127.0.0.1',
+    load: async () => (await import('./serve.ts')).serveCommand,
+  },
   sign: {
     summary: 'sign DIR --key KEYFILE   write DIR/corral.sig (for publishers)',
     load: async () => (await import('./trust.ts')).signCommand,

@@ -9,6 +9,18 @@ export function runCli(args: string[]): void {
     stderr: (s) => void process.stderr.write(s),
     cwd: process.cwd(),
     env: process.env,
+    untilSignal: () =>
+      new Promise((resolve) => {
+        const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+        const handlers = signals.map((signal) => {
+          const handler = () => {
+            for (const [s, h] of handlers) process.off(s, h);
+            resolve(signal);
+          };
+          return [signal, handler] as const;
+        });
+        for (const [s, h] of handlers) process.once(s, h);
+      }),
   };
   main(args, io).then(
     (code) => {

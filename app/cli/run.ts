@@ -125,14 +125,17 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
   });
   try {
     await host.start();
-    installed?.watch(
-      host,
-      (why) => {
-        io.stderr(`corral run: ${name} stopped: ${why}\n`);
-        void host.stop();
-        process.emit('SIGTERM');
-      },
-      (line) => io.stderr(`corral run: ${name}: ${line}\n`),
+    // Disabled, quarantined or uninstalled meanwhile (by the app, another corral): it ends here.
+    const stoppedElsewhere = new Promise<void>((done) =>
+      installed?.watch(
+        host,
+        (why) => {
+          io.stderr(`corral run: ${name} stopped: ${why}\n`);
+          void host.stop();
+          done();
+        },
+        (line) => io.stderr(`corral run: ${name}: ${line}\n`),
+      ),
     );
     if (command !== undefined) {
       const result = await host.execute(command, args);
@@ -142,9 +145,7 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
     io.stderr(
       `corral run: ${name} ${extension.manifest.version} is running; Ctrl-C stops it (audit log: ${logFile})\n`,
     );
-    await new Promise<void>((done) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done());
-    });
+    await Promise.race([io.untilSignal(), stoppedElsewhere]);
     return 0;
   } catch (e) {
     return fail(io, e instanceof Error ? e.message : String(e), 1);

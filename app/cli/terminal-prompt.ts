@@ -1,8 +1,9 @@
 // Permission questions on the terminal for `corral run`: allow once, allow always, or deny. One
-// question at a time; with no terminal to ask on, every question is answered deny.
+// question at a time, each denied after PROMPT_TIMEOUT_MS without an answer; with no terminal to
+// ask on, every question is answered deny.
 import { createInterface } from 'node:readline';
 import type { PermissionPrompt, PromptAnswer, PromptService } from '../runtime/prompts.ts';
-import { denyAllPrompts } from '../runtime/prompts.ts';
+import { denyAllPrompts, withTimeout } from '../runtime/prompts.ts';
 
 const ANSWERS: Record<string, PromptAnswer> = {
   o: 'allow-once',
@@ -17,13 +18,13 @@ export function terminalPrompts(
 ): PromptService {
   if (!input.isTTY) return denyAllPrompts;
   let queue: Promise<unknown> = Promise.resolve();
-  return {
+  return withTimeout({
     ask(prompt: PermissionPrompt, signal: AbortSignal): Promise<PromptAnswer> {
       const asked = queue.then(() => askOnce(prompt, signal, input, output));
       queue = asked.catch(() => {});
       return asked;
     },
-  };
+  });
 }
 
 function askOnce(

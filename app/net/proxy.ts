@@ -4,6 +4,7 @@
 // (vetted-connect.ts), every attempt audited. Bad input gets an HTTP error and a closed socket;
 // it never throws, and per-connection timers and a connection cap keep one client from stalling
 // the others.
+import { logEntry } from '../platform/log.ts';
 import net from 'node:net';
 import { chmod } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
@@ -120,10 +121,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const onError =
     options.onError ??
     ((error: unknown, context: string) =>
-      process.stderr.write(
-        JSON.stringify({ level: 'error', component: 'net-proxy', context, error: String(error) }) +
-          '\n',
-      ));
+      logEntry({ level: 'error', component: 'net-proxy', context, error }));
   const sockets = new Set<net.Socket>();
   let active = 0;
   let self: { host: string; port: number } | null = null;

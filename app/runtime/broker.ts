@@ -24,7 +24,7 @@ import {
 } from './fs-access.ts';
 import type { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
-import { askWithTimeout, type PromptService } from './prompts.ts';
+import { allows, askUser, type PermissionPrompt, type PromptService } from './prompts.ts';
 import { RpcFailure } from './rpc-peer.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
@@ -66,6 +66,8 @@ export interface Broker {
   onDropped(method: string): void;
   /** Flushes counted events (rate-limit refusals, dropped messages) into the audit log. */
   flush(): void;
+  /** The extension's run ended: withdraws its open questions. */
+  close(): void;
 }
 
 type Kind = AuditEventInput['kind'];
@@ -100,6 +102,11 @@ export function createBroker(o: BrokerOptions): Broker {
       reason: message,
     });
 
+  // Withdraws every question still open when this run of the extension ends.
+  const run = new AbortController();
+  const ask = (q: Pick<PermissionPrompt, 'question' | 'target' | 'grants'>) =>
+    askUser(o.prompts, { ext: o.ext.id, extName: o.ext.name, ...q }, run.signal);
+
   /** Settles a `prompt` decision with the user; audits the question and the answer. */
   async function settlePrompt(
     d: Decision,
@@ -110,26 +117,21 @@ export function createBroker(o: BrokerOptions): Broker {
   ): Promise<Decision> {
     if (d.decision !== 'prompt') return d;
     const label = d.reason.replace(/^optional /, '');
-    const { answer, why } = await askWithTimeout(o.prompts, {
-      ext: o.ext.id,
-      extName: o.ext.name,
-      question,
-      grants: [label],
-    });
+    const { answer, why } = await ask({ question, target, grants: [label] });
     audit(
       'permission',
       'prompt',
       `${kind} ${op} ${target}`,
-      answer === 'deny' ? 'deny' : 'allow',
+      allows(answer) ? 'allow' : 'deny',
       `${d.reason}: ${why}`,
     );
     if (answer === 'allow-always') {
       o.grants.promote([label]);
       o.onAllowedAlways?.([label]);
     }
-    return answer === 'deny'
-      ? { decision: 'deny', reason: `${d.reason} refused: ${why}` }
-      : { decision: 'allow', reason: `${d.reason} (${why})` };
+    return allows(answer)
+      ? { decision: 'allow', reason: `${d.reason} (${why})` }
+      : { decision: 'deny', reason: `${d.reason} refused: ${why}` };
   }
 
   const fsCheck: FsGrantCheck = {
@@ -289,13 +291,12 @@ export function createBroker(o: BrokerOptions): Broker {
         audit('permission', 'request', target, 'allow', 'already granted', started);
         return { granted: true };
       }
-      const { answer, why } = await askWithTimeout(o.prompts, {
-        ext: o.ext.id,
-        extName: o.ext.name,
+      const { answer, why } = await ask({
         question: `${o.ext.name} asks for more access: ${target}.`,
+        target,
         grants: match.labels,
       });
-      const granted = answer !== 'deny';
+      const granted = allows(answer);
       if (granted) o.grants.promote(match.labels, answer === 'allow-always' ? 'always' : 'once');
       if (answer === 'allow-always') o.onAllowedAlways?.(match.labels);
       audit(
@@ -348,6 +349,7 @@ export function createBroker(o: BrokerOptions): Broker {
       count(`${method} dropped: the extension does not read its socket`);
     },
     flush: flushCounted,
+    close: () => run.abort(),
   };
 
   function count(reason: string): void {

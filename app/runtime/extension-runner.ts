@@ -287,6 +287,7 @@ export class ExtensionRunner {
     const peer = this.peer;
     this.exited = launched.result.then((result) => {
       clearInterval(flushTimer);
+      broker.close();
       broker.flush();
       peer.close();
       this.o.ipc.unsubscribeAll(this.id);

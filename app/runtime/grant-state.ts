@@ -23,6 +23,11 @@ export class GrantState {
     return this.currentDecider;
   }
 
+  /** The optional grants allowed for this run only ("allow once"), by label. */
+  allowedOnce(): string[] {
+    return [...this.once];
+  }
+
   /**
    * Moves the optional grants with these labels (e.g. "fs[0]") into the required ones; with
    * `once`, only until endRun() (the user allowed them once, not always).

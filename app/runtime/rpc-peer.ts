@@ -1,6 +1,7 @@
 // One JSON-RPC 2.0 channel with an extension over its socket: frames in and out, calls the host
 // makes (with timeouts), and backpressure both ways. A peer in a sandbox is untrusted, so nothing
 // it sends can throw here, and a peer that floods only slows itself down.
+import { logEntry } from '../platform/log.ts';
 import type { Duplex } from 'node:stream';
 import { createFrameDecoder, type DecodedFrame } from '../protocol/frame-decoder.ts';
 import {
@@ -195,10 +196,7 @@ export class RpcPeer {
 
 /** A host-side bug, logged as one structured line for whoever debugs it (never sent to the peer). */
 function logInternalError(context: string, e: unknown): void {
-  const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-  process.stderr.write(
-    JSON.stringify({ level: 'error', component: 'rpc-peer', context, error }) + '\n',
-  );
+  logEntry({ level: 'error', component: 'rpc-peer', context, error: e });
 }
 
 function toErrorObject(err: unknown): RpcErrorObject {

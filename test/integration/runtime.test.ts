@@ -308,6 +308,7 @@ describe(`[${runAs}] notes-sync: writes under its grants, asks before reading Do
         ext: 'corral-examples.notes-sync',
         extName: 'Notes Sync',
         question: 'q',
+        target: '${downloads}',
         grants: ['fs[0]'],
       },
       200,

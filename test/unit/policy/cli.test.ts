@@ -31,6 +31,7 @@ async function run(command: typeof lintCommand, args: string[]) {
     stderr: (s) => void (stderr += s),
     cwd: dir,
     env: {},
+    untilSignal: () => new Promise(() => {}),
   };
   const code = await command(args, io);
   return { code, stdout, stderr };

@@ -103,7 +103,13 @@ interface Outcome {
 
 async function viaExec(f: ReturnType<typeof fixture>, rec: Recorder): Promise<Outcome> {
   const audit = join(f.root, 'exec-audit.jsonl');
-  const io: CliIO = { stdout: () => {}, stderr: () => {}, cwd: f.root, env: f.env };
+  const io: CliIO = {
+    stdout: () => {},
+    stderr: () => {},
+    cwd: f.root,
+    env: f.env,
+    untilSignal: () => new Promise(() => {}),
+  };
   const services = createServices({ env: f.env, sandbox: rec.runtime });
   await execCommand(
     ['--policy', join(f.dir, 'corral.json'), '--audit', audit, '--', join(f.dir, 'run.sh')],

@@ -1,0 +1,94 @@
+// `corral serve [--port N] [--no-open] [--workspace DIR]`: the desktop window's UI in a browser
+// tab, for headless machines and tests (contracts section 3). Listens on 127.0.0.1 only, prints
+// one URL carrying this launch's token, and on Ctrl-C stops every extension cleanly and flushes
+// the audit log before it exits.
+import { spawn } from 'node:child_process';
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CliIO } from './io.ts';
+import { takeFlags, usageError } from './manager-args.ts';
+import { parseOptions } from './options.ts';
+import { createHostService } from '../service/host.ts';
+import { findRendererDir } from '../service/renderer-path.ts';
+import { startServing } from '../service/serve.ts';
+import { ServiceError, type Services } from '../service/services.ts';
+import { StateError } from '../manager/state-db.ts';
+
+const USAGE = 'corral serve [--port N] [--no-open] [--workspace DIR]';
+
+export async function serveCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
+  const { flags, rest } = takeFlags(argv, ['no-open']);
+  const parsed = parseOptions(rest, ['port', 'workspace'] as const, USAGE);
+  if (!parsed.ok) return usageError(io, 'serve', parsed.error, USAGE);
+  if (parsed.positional.length > 0)
+    return usageError(io, 'serve', `unexpected "${parsed.positional[0]}"`, USAGE);
+  const port = parsed.options.port === undefined ? 0 : Number(parsed.options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return usageError(io, 'serve', '--port takes a port number, 1 to 65535', USAGE);
+  let workspace: string | null = null;
+  if (parsed.options.workspace !== undefined) {
+    try {
+      workspace = realpathSync(resolve(io.cwd, parsed.options.workspace));
+      if (!statSync(workspace).isDirectory()) throw new Error('not a folder');
+    } catch {
+      io.stderr(
+        `corral serve: --workspace ${parsed.options.workspace} is not an existing folder; fix: give the folder extensions should see as \${workspace}\n`,
+      );
+      return 2;
+    }
+  }
+  const rendererDir = findRendererDir();
+  if (!rendererDir) {
+    io.stderr(
+      'corral serve: the window is not built; fix: run "npm run build" in the Corral folder\n',
+    );
+    return 1;
+  }
+
+  let host;
+  try {
+    host = await createHostService({ env: io.env, shell: 'serve', services, workspace });
+  } catch (e) {
+    if (e instanceof ServiceError || e instanceof StateError) {
+      io.stderr(`corral serve: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  let serving;
+  try {
+    serving = await startServing({
+      host,
+      rendererDir,
+      port,
+      audit: (event) => services.audit(event),
+    });
+  } catch (e) {
+    await host.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    io.stderr(
+      code === 'EADDRINUSE'
+        ? `corral serve: port ${port} is in use; fix: give another --port, or leave it out to pick a free one\n`
+        : `corral serve: cannot listen on 127.0.0.1:${port} (${code ?? (e as Error).message})\n`,
+    );
+    return 1;
+  }
+  io.stdout(`Corral is serving its window at:\n\n    ${serving.url}\n\n`);
+  io.stderr('corral serve: open that address in a browser on this machine; Ctrl-C stops Corral\n');
+  if (!flags.has('no-open')) openBrowser(serving.url, io);
+
+  await io.untilSignal();
+  io.stderr('corral serve: stopping the extensions and closing the audit log…\n');
+  await serving.close();
+  await host.close();
+  return 0;
+}
+
+/** Asks the desktop to open `url`; without one (a headless machine), says how to open it. */
+function openBrowser(url: string, io: CliIO): void {
+  const child = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
+  child.on('error', () =>
+    io.stderr('corral serve: no desktop browser to open here; open the address above yourself\n'),
+  );
+  child.unref();
+}

@@ -1,0 +1,240 @@
+// The installed extensions the host runs: each starts on demand (a command from a UI), stops after
+// a while without work, and is kept in step with the extension state that any process may change
+// (a revocation felt at once; disable, quarantine or uninstall stop it). A crash, a hang, a flood
+// or garbage from one extension changes its state and is audited; it never reaches the host.
+import type { ExtensionLogLine } from '../contract/index.ts';
+import type { ExtensionManager } from '../manager/manager.ts';
+import {
+  allowedAlwaysIds,
+  loadInstalledExtension,
+  revokeLive,
+  watchInstalled,
+} from '../manager/installed-extension.ts';
+import type { Monitor } from '../metrics/monitor.ts';
+import type { LoadedExtension } from '../runtime/extension-package.ts';
+import type { ExtensionRunner, ExtensionState } from '../runtime/extension-runner.ts';
+import type { IpcBus } from '../runtime/ipc-bus.ts';
+import type { PromptService } from '../runtime/prompts.ts';
+import { wireRunner, type WiredRunner } from './extension-runners.ts';
+import type { Services } from './services.ts';
+
+/** Lines of each extension's own output and log kept for its details view. */
+export const LOG_LINES_KEPT = 200;
+/** An extension with nothing to do for this long is stopped (it starts again on demand). */
+export const IDLE_STOP_MS = 5 * 60_000;
+
+export interface FleetOptions {
+  services: Services;
+  prompts: PromptService & { withdraw(ext: string, message: string): void };
+  ipc: IpcBus;
+  monitor: Monitor | null;
+  /** The folder extensions see as ${workspace} (null: none open). */
+  workspace: () => string | null;
+  /** An extension's state changed (the UI's onExtensionState). */
+  onChange: (id: string) => void;
+  onLog: (id: string, lines: ExtensionLogLine[]) => void;
+  idleStopMs?: number;
+}
+
+interface Running {
+  wired: WiredRunner;
+  extension: LoadedExtension;
+  /** Why it is in its state, in a few words. */
+  why: string;
+  starting: Promise<ExtensionRunner> | null;
+  watcher: { check(): void; close(): void } | null;
+  busy: number;
+  idle: NodeJS.Timeout | null;
+}
+
+/** The running (or starting, or crashed and restarting) installed extensions of one host. */
+export class ExtensionFleet {
+  private readonly running = new Map<string, Running>();
+  private readonly logs = new Map<string, ExtensionLogLine[]>();
+  private closing = false;
+
+  constructor(private readonly o: FleetOptions) {}
+
+  private get manager(): ExtensionManager {
+    return this.o.services.manager();
+  }
+
+  /** The runner's state, or null when it is not running. */
+  state(id: string): { state: ExtensionState; why: string; pid: number | undefined } | null {
+    const r = this.running.get(id);
+    if (!r) return null;
+    return { state: r.wired.runner.state, why: r.why, pid: r.wired.runner.pid };
+  }
+
+  /** The live grants of a running extension (for its details view). */
+  runner(id: string): ExtensionRunner | null {
+    return this.running.get(id)?.wired.runner ?? null;
+  }
+
+  /** The policy a running extension started with (for the questions it asks). */
+  policyOf(id: string): LoadedExtension['policy'] | null {
+    return this.running.get(id)?.extension.policy ?? null;
+  }
+
+  recentLog(id: string): ExtensionLogLine[] {
+    return this.logs.get(id) ?? [];
+  }
+
+  /** Starts `id` unless it runs; resolves once it answered initialize. Errors are one line. */
+  async ensureRunning(id: string): Promise<ExtensionRunner> {
+    if (this.closing) throw new Error('Corral is shutting down');
+    let r = this.running.get(id);
+    if (r?.starting) return r.starting;
+    if (r && r.wired.runner.state === 'ready') return r.wired.runner;
+    if (r && r.wired.runner.state === 'starting') return this.whenReady(r);
+    if (r) await this.stop(id, 'starting again'); // crashed or disabled: a fresh start
+    const { extension } = await loadInstalledExtension(this.manager, id);
+    r = this.wire(id, extension);
+    this.running.set(id, r);
+    const run = r;
+    run.starting = run.wired.runner
+      .start()
+      .then(() => {
+        run.watcher = watchInstalled(this.manager, id, {
+          grants: () => run.wired.runner.grantState,
+          policy: extension.policy,
+          stop: (why) => void this.stop(id, why),
+          onRevoked: () => this.o.onChange(id),
+        });
+        return run.wired.runner;
+      })
+      .finally(() => {
+        run.starting = null;
+      });
+    try {
+      return await run.starting;
+    } catch (e) {
+      // It could not start: nothing is left running; its state says why until the next try.
+      await this.stop(id, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+  }
+
+  /** Runs one command, starting the extension if needed; the idle timer restarts afterwards. */
+  async execute(id: string, command: string, args: unknown[]): Promise<unknown> {
+    const runner = await this.ensureRunning(id);
+    const r = this.running.get(id)!;
+    r.busy++;
+    if (r.idle) clearTimeout(r.idle);
+    try {
+      return await runner.execute(command, args);
+    } finally {
+      r.busy--;
+      this.armIdle(id, r);
+    }
+  }
+
+  /** Applies a revocation the user made here to the running copy at once. */
+  revokeLive(id: string, rule: string): void {
+    const r = this.running.get(id);
+    const grants = r?.wired.runner.grantState;
+    if (r && grants) revokeLive(grants, r.extension.policy, rule);
+    r?.watcher?.check();
+  }
+
+  /** Stops `id` (shutdown, then kill) and withdraws its questions; `why` is shown in its state. */
+  async stop(id: string, why: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    this.running.delete(id);
+    if (r.idle) clearTimeout(r.idle);
+    r.watcher?.close();
+    this.o.prompts.withdraw(id, `${r.extension.manifest.name} stopped: the question is withdrawn.`);
+    this.o.monitor?.unwatchProcess(id);
+    await r.wired.dispose();
+    this.stopped.set(id, why);
+    this.o.onChange(id);
+  }
+
+  /** Why a stopped extension stopped (shown until it starts again). */
+  readonly stopped = new Map<string, string>();
+
+  /** Stops every extension (the host is shutting down). */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'Corral stopped')));
+  }
+
+  private wire(id: string, extension: LoadedExtension): Running {
+    const name = extension.manifest.name;
+    const run: Running = {
+      extension,
+      why: 'starting',
+      starting: null,
+      watcher: null,
+      busy: 0,
+      idle: null,
+      wired: wireRunner(this.o.services, {
+        extension,
+        workspace: this.o.workspace(),
+        prompts: this.o.prompts,
+        ipc: this.o.ipc,
+        onAllowedAlways: (labels) =>
+          void this.manager.recordAllowedAlways(id, allowedAlwaysIds(extension.policy, labels)),
+        onLog: (level, message) =>
+          this.log(id, {
+            stream: 'log',
+            level: level as ExtensionLogLine['level'],
+            text: message,
+          }),
+        onOutput: (stream, line) => this.log(id, { stream, text: line }),
+        onState: (state, why) => {
+          run.why = why;
+          this.stopped.delete(id);
+          const pid = run.wired.runner.pid;
+          if (state === 'ready' && pid !== undefined) this.o.monitor?.watchProcess(id, pid);
+          if (state !== 'ready') this.o.monitor?.unwatchProcess(id);
+          if (state === 'ready') this.armIdle(id, run);
+          if (state === 'crashed' || state === 'disabled')
+            this.o.prompts.withdraw(id, `${name} stopped unexpectedly: the question is withdrawn.`);
+          this.o.onChange(id);
+        },
+      }),
+    };
+    return run;
+  }
+
+  private whenReady(r: Running): Promise<ExtensionRunner> {
+    return new Promise((resolve, reject) => {
+      const check = setInterval(() => {
+        const state = r.wired.runner.state;
+        if (state === 'ready') {
+          clearInterval(check);
+          resolve(r.wired.runner);
+        } else if (state !== 'starting') {
+          clearInterval(check);
+          reject(new Error(`${r.extension.manifest.id} did not start (${r.why})`));
+        }
+      }, 50);
+    });
+  }
+
+  private armIdle(id: string, r: Running): void {
+    if (r.idle) clearTimeout(r.idle);
+    if (r.busy > 0) return;
+    r.idle = setTimeout(
+      () => void this.stop(id, 'stopped after a while without work; it starts again when needed'),
+      this.o.idleStopMs ?? IDLE_STOP_MS,
+    );
+    r.idle.unref();
+  }
+
+  private log(id: string, line: Omit<ExtensionLogLine, 'ts'>): void {
+    const full: ExtensionLogLine = {
+      ts: new Date().toISOString(),
+      ...line,
+      text: line.text.slice(0, 4096),
+    };
+    if (full.level === undefined) delete full.level;
+    const kept = this.logs.get(id) ?? [];
+    kept.push(full);
+    if (kept.length > LOG_LINES_KEPT) kept.splice(0, kept.length - LOG_LINES_KEPT);
+    this.logs.set(id, kept);
+    this.o.onLog(id, [full]);
+  }
+}

@@ -1,0 +1,287 @@
+// The long-lived host: built once from the services root, it runs the installed extensions, asks
+// their questions in whichever UIs are connected, streams the audit log and resource use to them,
+// and answers every contract call. `corral serve` and Electron main create it; every UI connected
+// to it sees the same state.
+import { grantLines } from '../consent/grants.ts';
+import { maxRisk, summarizePermissions, type Risk } from '../consent/summary.ts';
+import {
+  isMethodName,
+  methods,
+  fail,
+  ok,
+  type ContractResult,
+  type DoctorReportView,
+  type ExtensionSummary,
+  type MethodName,
+  type ResourceUse,
+  type Settings,
+} from '../contract/index.ts';
+import { ExtensionError } from '../runtime/extension-package.ts';
+import { RpcFailure } from '../runtime/rpc-peer.ts';
+import { ManagerError } from '../manager/manager.ts';
+import { StateError } from '../manager/state-db.ts';
+import { PackageError } from '../manager/staging-tree.ts';
+import { startMonitor, type Monitor } from '../metrics/monitor.ts';
+import { isAlert } from '../metrics/alert-rules.ts';
+import { IpcBus } from '../runtime/ipc-bus.ts';
+import { logEntry } from '../platform/log.ts';
+import { ConfineError } from '../sandbox/confine.ts';
+import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
+import { ContractFailure, contractHandlers, type Handlers } from './contract-handlers.ts';
+import { deniedAlwaysFile, type DeniedAlwaysList } from './denied-always.ts';
+import { EventHub } from './event-hub.ts';
+import { ExtensionFleet } from './extension-fleet.ts';
+import { extensionSummary, runState } from './extension-views.ts';
+import type { HostParts } from './host-parts.ts';
+import type { EventSink, HostService, UiSession } from './host-service.ts';
+import { PromptCenter, PromptNotFound } from './prompt-center.ts';
+import { createServices, ServiceError, type Services } from './services.ts';
+import { openSettings, SettingsError } from './settings.ts';
+
+export interface HostOptions {
+  env: NodeJS.ProcessEnv;
+  shell: 'serve' | 'electron';
+  /** The services root (default: this user's, built here). */
+  services?: Services;
+  /** The folder extensions see as ${workspace} (`corral serve --workspace`). */
+  workspace?: string | null;
+  /** Corral's version, as the UI shows it. */
+  hostVersion?: string;
+  /** Where the "Deny always" answers live (default: beside the extension state). */
+  deniedAlways?: DeniedAlwaysList;
+  /** How often resource use is pushed (default 1 s). */
+  metricsIntervalMs?: number;
+  idleStopMs?: number;
+}
+
+/** How often the retention setting is applied while the host runs. */
+const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
+
+/** Builds the host; the audit store and the extension state are opened now (errors are one line). */
+export async function createHostService(o: HostOptions): Promise<HostService> {
+  const services = o.services ?? createServices({ env: o.env });
+  const store = services.auditStore();
+  services.manager();
+  const deniedAlways = o.deniedAlways ?? deniedAlwaysFile(o.env);
+  const settings = openSettings(o.env, () => services.manager());
+  let current = settings.get();
+  const hub = new EventHub();
+  const closers: (() => void)[] = [];
+  const monitor: Monitor = startMonitor(store, {});
+
+  const prompts = new PromptCenter({
+    timeoutMs: () => current.promptTimeoutSeconds * 1000,
+    describe: (ext, labels) => describeGrants(fleet, ext, labels),
+    deniedAlways,
+    onPrompt: (p) => hub.publish('onPrompt', p),
+    onPromptClosed: (c) => hub.publish('onPromptClosed', c),
+    audit: (e) => store.record(e),
+  });
+  const fleet: ExtensionFleet = new ExtensionFleet({
+    services,
+    prompts,
+    ipc: new IpcBus(),
+    monitor,
+    workspace: () => o.workspace ?? null,
+    onChange: (id) => changed(id),
+    onLog: (id, lines) => hub.extensionLog(id, lines),
+    ...(o.idleStopMs !== undefined ? { idleStopMs: o.idleStopMs } : {}),
+  });
+
+  const resourcesOf = (): Map<string, ResourceUse> =>
+    new Map(
+      monitor
+        .metrics()
+        .filter((m) => m.resources && fleet.state(m.ext)?.state === 'ready')
+        .map((m) => [
+          m.ext,
+          {
+            cpuPercent: Math.round(m.resources!.cpuPercent * 10) / 10,
+            rssBytes: m.resources!.rssBytes,
+            processes: m.resources!.processes,
+            openFds: m.resources!.openFds,
+          },
+        ]),
+    );
+  const summary = (id: string): ExtensionSummary => {
+    const record = services.manager().get(id);
+    if (!record) throw new ContractFailure('not-found', `${id} is not installed`);
+    const run = runState(record, fleet.state(id), fleet.stopped.get(id));
+    return extensionSummary(record, run, resourcesOf().get(id) ?? null);
+  };
+  const changed = (id: string) => {
+    if (!services.manager().get(id)) return;
+    hub.publish('onExtensionState', { extension: summary(id) });
+  };
+  const applyRetention = () => {
+    if (current.auditRetentionDays > 0)
+      store.applyRetention({ maxAgeDays: current.auditRetentionDays });
+  };
+
+  const parts: HostParts = {
+    services,
+    fleet,
+    prompts,
+    deniedAlways,
+    settings,
+    hub,
+    shell: o.shell,
+    hostVersion: o.hostVersion ?? '0.1.0',
+    summary,
+    changed,
+    resources: () => [...resourcesOf()].map(([id, use]) => ({ id, use })),
+    doctor: () => doctorReport(services),
+    settingsChanged: (next: Settings) => {
+      current = next;
+      applyRetention();
+    },
+    onClose: (fn) => closers.push(fn),
+  };
+  const handlers = contractHandlers(parts);
+
+  // The live audit stream: every committed event, in seq order, to every UI; alerts also as alerts.
+  const feed = store.subscribe(
+    {},
+    (batch) => {
+      hub.auditEvents(batch.events);
+      for (const e of batch.events)
+        if (isAlert(e))
+          hub.publish('onAlert', {
+            seq: e.seq,
+            ts: e.ts,
+            ext: e.ext.slice(0, 256),
+            rule: e.reason.split(':')[0]!.slice(0, 256),
+            message: e.reason.slice(0, 4096),
+          });
+    },
+    { afterSeq: store.headSeq(), maxDelayMs: 50 },
+  );
+  const metrics = setInterval(() => {
+    if (hub.size === 0) return;
+    const resources = parts.resources();
+    if (resources.length > 0) hub.publish('onMetrics', { ts: new Date().toISOString(), resources });
+  }, o.metricsIntervalMs ?? 1000);
+  metrics.unref();
+  applyRetention();
+  const retention = setInterval(applyRetention, RETENTION_INTERVAL_MS);
+  retention.unref();
+
+  let closed: Promise<void> | null = null;
+  return {
+    call: (session, method, input) => dispatch(handlers, session, method, input),
+    connect: (session: UiSession, sink: EventSink) => hub.connect(session, sink),
+    close() {
+      closed ??= (async () => {
+        clearInterval(metrics);
+        clearInterval(retention);
+        prompts.closeAll();
+        await fleet.close();
+        for (const fn of closers) fn();
+        feed.close();
+        monitor.close();
+        hub.close();
+        store.flush();
+        for (const error of services.close())
+          logEntry({ level: 'error', component: 'host-service', context: 'close', error });
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Checks the method and its input, runs the handler, checks its output; never throws. */
+async function dispatch(
+  handlers: Handlers,
+  session: UiSession,
+  method: string,
+  input: unknown,
+): Promise<ContractResult<unknown>> {
+  if (typeof method !== 'string' || !isMethodName(method))
+    return fail(
+      'unknown-method',
+      `Corral has no "${String(method).slice(0, 64)}"; this window may be newer than Corral: reload it or update Corral`,
+    );
+  const spec = methods[method];
+  const parsed = spec.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the input';
+    return fail('invalid-input', `${method}: ${where}: ${issue?.message ?? 'does not fit'}`);
+  }
+  try {
+    const handler = handlers[method] as (i: unknown, s: UiSession) => unknown;
+    const value = await handler(parsed.data, session);
+    const out = spec.output.safeParse(value);
+    if (!out.success) {
+      logEntry({
+        level: 'error',
+        component: 'host-service',
+        context: `the answer to ${method} does not fit the contract`,
+        error: JSON.stringify(out.error.issues.slice(0, 3)),
+      });
+      return fail('internal', `Corral could not answer ${method}; its log has the detail`);
+    }
+    return ok(out.data);
+  } catch (e) {
+    return failure(method as MethodName, e);
+  }
+}
+
+/** A thrown error as the UI shows it: known refusals keep their sentence; bugs are logged. */
+function failure(method: MethodName, e: unknown): ContractResult<never> {
+  if (e instanceof ContractFailure) return fail(e.code, e.message);
+  if (e instanceof PromptNotFound) return fail('not-found', e.message);
+  if (e instanceof ManagerError)
+    return fail(/ is not installed/.test(e.message) ? 'not-found' : 'refused', e.message);
+  if (e instanceof PackageError || e instanceof ExtensionError) return fail('refused', e.message);
+  if (e instanceof ConfineError || e instanceof CapabilityCheckError || e instanceof RpcFailure)
+    return fail('extension-failed', e.message);
+  if (e instanceof StateError || e instanceof ServiceError || e instanceof SettingsError)
+    return fail('internal', e.message);
+  logEntry({ level: 'error', component: 'host-service', context: method, error: e });
+  return fail(
+    'internal',
+    `Corral hit an internal error answering ${method}; its log has the detail`,
+  );
+}
+
+/** The rules an "always" answer records and their risk, from the running extension's policy. */
+function describeGrants(
+  fleet: ExtensionFleet,
+  ext: string,
+  labels: string[],
+): { rules: string[]; risk: Risk } {
+  const policy = fleet.policyOf(ext);
+  if (!policy) return { rules: [], risk: 'medium' };
+  const lines = grantLines(policy).filter(
+    (l) => l.section === 'optionalPermissions' && labels.includes(l.label),
+  );
+  const wanted = new Set(lines.map((l) => `optional ${l.label}`));
+  const risk = summarizePermissions(policy)
+    .filter((i) => wanted.has(i.grant))
+    .reduce<Risk>((r, i) => maxRisk(r, i.risk), 'low');
+  return { rules: lines.flatMap((l) => l.rules), risk };
+}
+
+/** `corral doctor` as the UI shows it; a machine with no helper is "refused", with the fix. */
+function doctorReport(services: Services): DoctorReportView {
+  try {
+    const { verdict } = services.sandbox().detect();
+    return {
+      mode: verdict.mode,
+      summary: verdict.summary,
+      layers: verdict.layers.map((l) => ({
+        layer: l.layer,
+        ok: l.ok,
+        role: l.role,
+        detail: l.detail,
+        ...(l.hint ? { hint: l.hint } : {}),
+      })),
+      degradations: verdict.degradations,
+      remedies: verdict.remedies,
+    };
+  } catch (e) {
+    if (!(e instanceof ConfineError || e instanceof CapabilityCheckError)) throw e;
+    return { mode: 'refused', summary: e.message, layers: [], degradations: [], remedies: [] };
+  }
+}

@@ -1,0 +1,4 @@
+// The host service, as the shells (corral serve, Electron main) take it.
+export { createHostService, type HostOptions } from './host.ts';
+export type { EventSink, HostService, UiSession } from './host-service.ts';
+export { createServices, type Services } from './services.ts';
