@@ -1,0 +1,274 @@
+// nobody-pass: not needed (the host's own logic; the runtime suites drive the helper as nobody)
+// The host service through the UI contract, with the real examples in real sandboxes and two UIs
+// connected: install with consent, run a command, a question answered in one UI closes in the
+// other, allow once / deny / deny always, a revocation felt at once, quarantine, the live log.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, EventPayload } from '../../app/contract/index.ts';
+import { createHostService } from '../../app/service/host.ts';
+import type { HostService, UiSession } from '../../app/service/host-service.ts';
+import { createServices } from '../../app/service/services.ts';
+
+const repo = new URL('../..', import.meta.url).pathname;
+let root: string;
+let host: HostService;
+let workspace: string;
+let downloads: string;
+
+interface Ui {
+  session: UiSession;
+  events: { name: EventName; payload: unknown }[];
+  /** Resolves with the next event `name` that satisfies `match`. */
+  next<E extends EventName>(
+    name: E,
+    match?: (p: EventPayload<E>) => boolean,
+    ms?: number,
+  ): Promise<EventPayload<E>>;
+  call(method: string, input?: unknown): Promise<unknown>;
+  disconnect(): void;
+}
+
+function ui(label: string): Ui {
+  const session: UiSession = { id: `test-${label}`, shell: 'serve', label };
+  const events: Ui['events'] = [];
+  const waiters = new Set<{
+    name: EventName;
+    match: (p: never) => boolean;
+    done: (p: never) => void;
+  }>();
+  const disconnect = host.connect(session, (name, payload) => {
+    events.push({ name, payload });
+    for (const w of waiters)
+      if (w.name === name && w.match(payload as never)) {
+        waiters.delete(w);
+        w.done(payload as never);
+      }
+  });
+  return {
+    session,
+    events,
+    next: (name, match = () => true, ms = 20_000) =>
+      new Promise((resolve, reject) => {
+        const w = {
+          name,
+          match: match as (p: never) => boolean,
+          done: resolve as (p: never) => void,
+        };
+        waiters.add(w);
+        setTimeout(() => {
+          if (waiters.delete(w)) reject(new Error(`${label}: no ${name} within ${ms} ms`));
+        }, ms).unref();
+      }),
+    async call(method, input = {}) {
+      const r = await host.call(session, method, input);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+      return r.value;
+    },
+    disconnect,
+  };
+}
+
+let a: Ui;
+let b: Ui;
+
+async function install(example: string): Promise<void> {
+  const staged = (await a.call('extensions.stage', {
+    source: { kind: 'path', path: join(repo, 'examples', example) },
+  })) as { token: string; needsConsent: boolean; summary: { sentence: string }[] };
+  assert.equal(staged.needsConsent, true);
+  assert.ok(staged.summary.length > 0, 'the consent sheet says what it may touch');
+  await a.call('extensions.install', { token: staged.token, consent: true });
+}
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'corral-host-'));
+  chmodSync(root, 0o755);
+  workspace = join(root, 'workspace');
+  mkdirSync(join(workspace, 'notes'), { recursive: true });
+  writeFileSync(join(workspace, 'a.md'), 'one two three\n');
+  const home = join(root, 'home');
+  downloads = join(home, 'Downloads');
+  mkdirSync(downloads, { recursive: true });
+  writeFileSync(join(downloads, 'ideas.md'), '# Ideas\n');
+  const env = {
+    HOME: home,
+    XDG_DATA_HOME: join(root, 'data'),
+    XDG_STATE_HOME: join(root, 'state'),
+    XDG_DOWNLOAD_DIR: downloads,
+  };
+  host = await createHostService({
+    env,
+    shell: 'serve',
+    services: createServices({ env }),
+    workspace,
+  });
+  a = ui('first tab');
+  b = ui('second tab');
+  for (const example of ['word-count', 'notes-sync', 'mischief']) await install(example);
+});
+
+after(async () => {
+  await host.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the host service through the contract', { timeout: 180_000 }, () => {
+  it('installs only with consent, and every UI hears of it', async () => {
+    const list = (await b.call('extensions.list')) as { id: string; state: string }[];
+    assert.deepEqual(list.map((e) => [e.id, e.state]).sort(), [
+      ['corral-examples.mischief', 'stopped'],
+      ['corral-examples.notes-sync', 'stopped'],
+      ['corral-examples.word-count', 'stopped'],
+    ]);
+    const staged = (await a.call('extensions.stage', {
+      source: { kind: 'path', path: join(repo, 'examples', 'github-stars') },
+    })) as { token: string };
+    await a.call('extensions.cancelInstall', { token: staged.token });
+    const after = (await a.call('extensions.list')) as { id: string }[];
+    assert.ok(
+      !after.some((e) => e.id === 'corral-examples.github-stars'),
+      'cancel installs nothing',
+    );
+  });
+
+  it('runs a command, starting the extension on demand; its accesses stream live', async () => {
+    const live = a.next('onAuditEvents', (p) =>
+      p.events.some((e) => e.op === 'read' && e.target.endsWith('a.md')),
+    );
+    const r = (await a.call('commands.run', {
+      extensionId: 'corral-examples.word-count',
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    })) as { result: { total: number } };
+    assert.equal(r.result.total, 3);
+    await live;
+    const state = (await b.call('extensions.get', { id: 'corral-examples.word-count' })) as {
+      summary: { state: string };
+    };
+    assert.equal(state.summary.state, 'running');
+  });
+
+  it('a question answered Allow once in one UI closes in the other; the call succeeds', async () => {
+    const asked = b.next('onPrompt');
+    const run = a.call('commands.run', {
+      extensionId: 'corral-examples.notes-sync',
+      command: 'notes.import',
+      args: [join(downloads, 'ideas.md')],
+    });
+    const prompt = await asked;
+    assert.match(prompt.question, /Notes Sync asks for more access/);
+    assert.deepEqual(prompt.rules, ['read ${downloads}']);
+    const closedInA = a.next('onPromptClosed', (c) => c.id === prompt.id);
+    await b.call('prompts.answer', { id: prompt.id, answer: 'allow-once' });
+    const closed = await closedInA;
+    assert.equal(closed.why, 'answered');
+    assert.match(closed.message, /second tab: Allow once/);
+    const result = (await run) as { result: { imported: string } };
+    assert.equal(result.result.imported, join(downloads, 'ideas.md'));
+    assert.deepEqual(await a.call('prompts.list'), []);
+  });
+
+  it('Deny fails the call; Deny always is not asked again', async () => {
+    await a.call('extensions.restart', { id: 'corral-examples.notes-sync' }); // "once" is over
+    const importIdeas = () =>
+      a.call('commands.run', {
+        extensionId: 'corral-examples.notes-sync',
+        command: 'notes.import',
+        args: [join(downloads, 'ideas.md')],
+      });
+    let prompt = b.next('onPrompt');
+    let run = importIdeas();
+    await a.call('prompts.answer', { id: (await prompt).id, answer: 'deny' });
+    await assert.rejects(run, /reading Downloads was not allowed/);
+
+    prompt = b.next('onPrompt');
+    run = importIdeas();
+    await a.call('prompts.answer', { id: (await prompt).id, answer: 'deny-always' });
+    await assert.rejects(run, /not allowed/);
+    const before = b.events.filter((e) => e.name === 'onPrompt').length;
+    await assert.rejects(importIdeas(), /not allowed/);
+    assert.equal(
+      b.events.filter((e) => e.name === 'onPrompt').length,
+      before,
+      'no second question',
+    );
+    const denied = (await a.call('grants.listDeniedAlways')) as { rule: string }[];
+    assert.deepEqual(
+      denied.map((d) => d.rule),
+      ['read ${downloads}'],
+    );
+    const details = (await a.call('extensions.get', { id: 'corral-examples.notes-sync' })) as {
+      grants: { rule: string; state: string }[];
+    };
+    assert.equal(
+      details.grants.find((g) => g.rule === 'optional read ${downloads}')?.state,
+      'denied-always',
+    );
+    await a.call('grants.resetDeniedAlways', {
+      ext: 'corral-examples.notes-sync',
+      rule: 'read ${downloads}',
+    });
+    prompt = b.next('onPrompt');
+    run = importIdeas();
+    await a.call('prompts.answer', { id: (await prompt).id, answer: 'deny' });
+    await assert.rejects(run, /not allowed/);
+  });
+
+  it('a revoked grant is felt at once by the running extension', async () => {
+    const file = join(workspace, 'a.md');
+    await a.call('commands.run', {
+      extensionId: 'corral-examples.mischief',
+      command: 'mischief.readFile',
+      args: [file],
+    });
+    await a.call('grants.revoke', { id: 'corral-examples.mischief', rule: 'read ${workspace}' });
+    await assert.rejects(
+      a.call('commands.run', {
+        extensionId: 'corral-examples.mischief',
+        command: 'mischief.readFile',
+        args: [file],
+      }),
+      /permission denied/,
+    );
+  });
+
+  it('quarantine stops the extension and keeps it from running', async () => {
+    const changed = b.next(
+      'onExtensionState',
+      (p) => 'extension' in p && p.extension.state === 'quarantined',
+    );
+    await a.call('extensions.quarantine', {
+      id: 'corral-examples.mischief',
+      reason: 'read files it should not',
+    });
+    await changed;
+    await assert.rejects(
+      a.call('commands.run', {
+        extensionId: 'corral-examples.mischief',
+        command: 'mischief.ping',
+        args: [],
+      }),
+      /quarantined/,
+    );
+  });
+
+  it('a filter and an export of the log', async () => {
+    const page = (await a.call('audit.query', {
+      ext: 'corral-examples.word-count',
+      text: 'A.MD',
+      limit: 50,
+    })) as { events: { op: string; target: string; reason: string }[] };
+    assert.ok(page.events.length > 0, 'the file was read');
+    for (const e of page.events) assert.match(`${e.op} ${e.target} ${e.reason}`, /a\.md/i);
+    const exported = (await a.call('audit.export', {
+      filter: { decision: 'deny' },
+      format: 'jsonl',
+    })) as { content: string; events: number };
+    const lines = exported.content.trim().split('\n');
+    assert.equal(lines.length, exported.events);
+    assert.ok(lines.every((l) => (JSON.parse(l) as { decision: string }).decision === 'deny'));
+  });
+});
