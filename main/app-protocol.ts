@@ -3,7 +3,7 @@
 // file outside it, with the CSP and no-sniff headers on every answer.
 import type { CustomScheme } from 'electron';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
+import { setContentSecurityPolicy } from './content-security-policy.ts';
 import { APP_HOST, APP_SCHEME } from './window-options.ts';
 
 /**
@@ -43,15 +43,14 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** The headers of every answer, including errors. */
 export function appHeaders(contentType: string): Record<string, string> {
-  return {
+  return setContentSecurityPolicy({
     'Content-Type': contentType,
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': 'no-store',
-  };
+  });
 }
 
 export type AppFile =

@@ -37,7 +37,7 @@ import { blockedShortcut, packagedMenuTemplate } from './packaged-lockdown.ts';
 import { installPermissionRefusals } from './permissions.ts';
 import { createTray, type CorralTray } from './tray.ts';
 import { WaitingPrompts, promptNotification, shouldNotify } from './waiting-prompts.ts';
-import { APP_ENTRY_URL, APP_SCHEME, mainWindowOptions } from './window-options.ts';
+import { APP_ENTRY_URL, APP_SCHEME, createMainWindow } from './window-options.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Beside this bundle: dist/electron/preload.cjs, and the renderer build in dist/renderer/. */
@@ -109,8 +109,9 @@ class Desktop {
       existing.focus();
       return;
     }
-    const window = new BrowserWindow({
-      ...mainWindowOptions({ preload: PRELOAD, packaged: this.packaged }),
+    const window = createMainWindow(BrowserWindow, {
+      preload: PRELOAD,
+      packaged: this.packaged,
       icon: nativeImage.createFromBuffer(iconPng(256, false)),
     });
     this.window = window;
@@ -199,7 +200,9 @@ class Desktop {
     void dialog
       .showMessageBox(window, externalLinkQuestion(href))
       .then(async ({ response }) => {
-        if (response === OPEN_EXTERNAL_BUTTON) await shell.openExternal(href);
+        // Reviewed: href is an https URL without credentials (externalLinkTarget), opened only
+        // after the user chose "Open in browser" in a question that showed it in full.
+        if (response === OPEN_EXTERNAL_BUTTON) await shell.openExternal(href); // eng-disable OPEN_EXTERNAL_JS_CHECK
         log('external-link', { href, opened: response === OPEN_EXTERNAL_BUTTON });
       })
       .catch((error: unknown) => log('external-link-failed', { href, error: String(error) }))

@@ -1,7 +1,8 @@
-// The options of Corral's one window: every webPreference the Electron security checklist names,
-// set explicitly (never left to a default that a future Electron could change), so that a test can
-// fail on any weakening. docs/security.md walks through them point by point.
-import type { BrowserWindowConstructorOptions } from 'electron';
+// Corral's one window: every webPreference the Electron security checklist names, set explicitly
+// (never left to a default that a future Electron could change), written as one literal at the
+// `new BrowserWindow` call so that electronegativity reads them and a test (with a stand-in
+// BrowserWindow) fails on any weakening. docs/security.md walks through them point by point.
+import type { BrowserWindowConstructorOptions, NativeImage } from 'electron';
 
 /** Where the window's page comes from: the renderer, served by main's app:// protocol. */
 export const APP_SCHEME = 'app';
@@ -14,11 +15,18 @@ export interface WindowOptionsInput {
   preload: string;
   /** app.isPackaged: devtools exist only in a development checkout. */
   packaged: boolean;
+  icon?: NativeImage;
 }
 
-/** The BrowserWindow options main passes for the Corral window. */
-export function mainWindowOptions(input: WindowOptionsInput): BrowserWindowConstructorOptions {
-  return {
+/** Electron's BrowserWindow constructor, or a stand-in that records its options. */
+export type BrowserWindowClass<W> = new (options: BrowserWindowConstructorOptions) => W;
+
+/** Creates the Corral window (not yet shown) with the reviewed options. */
+export function createMainWindow<W>(
+  BrowserWindow: BrowserWindowClass<W>,
+  input: WindowOptionsInput,
+): W {
+  return new BrowserWindow({
     title: 'Corral',
     width: 1200,
     height: 800,
@@ -26,8 +34,11 @@ export function mainWindowOptions(input: WindowOptionsInput): BrowserWindowConst
     minHeight: 480,
     // Shown on ready-to-show, so the user never sees an empty frame.
     show: false,
+    icon: input.icon,
     webPreferences: {
-      preload: input.preload,
+      // Reviewed: it exposes one function per contract entry through contextBridge and nothing
+      // else (test/unit/main/preload-surface.test.ts fixes that surface).
+      preload: input.preload, // eng-disable PRELOAD_JS_CHECK
       // The renderer process runs in Chromium's OS sandbox (app.enableSandbox() also forces it).
       sandbox: true,
       // The preload's world is apart from the page's: the page sees only what contextBridge gives.
@@ -50,7 +61,9 @@ export function mainWindowOptions(input: WindowOptionsInput): BrowserWindowConst
       // The renderer never uses alert/confirm/prompt; a page that tries gets nothing.
       disableDialogs: true,
       safeDialogs: true,
+      // A middle click would ask for a new window (refused anyway, by setWindowOpenHandler).
+      disableBlinkFeatures: 'Auxclick',
       devTools: !input.packaged,
     },
-  };
+  });
 }

@@ -1,8 +1,21 @@
-// The window's options, read as main passes them to BrowserWindow: the whole webPreferences object
-// is pinned, so any weakening (or any new option) fails here and shows up in review.
+// The window's options, read as main passes them to BrowserWindow (a stand-in records them): the
+// whole webPreferences object is pinned, so any weakening (or any new option) fails here and shows
+// up in review.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mainWindowOptions } from '../../../main/window-options.ts';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { createMainWindow } from '../../../main/window-options.ts';
+
+/** The options main passes to BrowserWindow, recorded by a stand-in class. */
+function mainWindowOptions(input: {
+  preload: string;
+  packaged: boolean;
+}): BrowserWindowConstructorOptions {
+  class RecordingWindow {
+    constructor(readonly options: BrowserWindowConstructorOptions) {}
+  }
+  return createMainWindow(RecordingWindow, input).options;
+}
 
 const PRELOAD = '/opt/Corral/resources/app.asar/dist/electron/preload.cjs';
 
@@ -25,6 +38,7 @@ const REVIEWED = {
   webgl: false,
   disableDialogs: true,
   safeDialogs: true,
+  disableBlinkFeatures: 'Auxclick',
 };
 
 test('a packaged window has exactly the reviewed webPreferences, devtools off', () => {
