@@ -96,6 +96,9 @@ class Desktop {
     if (prompts?.success) {
       this.prompts.reset(prompts.data);
       this.tray.setWaiting(this.prompts.count);
+    } else {
+      // The badge then counts from the next event on; the window still shows every question.
+      log('prompts-list-failed', { error: listed.ok ? 'malformed answer' : listed.error.message });
     }
     this.open();
   }
