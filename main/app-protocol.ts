@@ -3,7 +3,7 @@
 // file outside it, with the CSP and no-sniff headers on every answer.
 import type { CustomScheme } from 'electron';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { setContentSecurityPolicy } from './content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../app/service/serve-guard.ts';
 import { APP_HOST, APP_SCHEME } from './window-options.ts';
 
 /**
@@ -43,14 +43,16 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** The headers of every answer, including errors. */
 export function appHeaders(contentType: string): Record<string, string> {
-  return setContentSecurityPolicy({
+  return {
     'Content-Type': contentType,
+    // The same policy as corral serve sends: one text for both shells.
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': 'no-store',
-  });
+  };
 }
 
 export type AppFile =

@@ -275,7 +275,11 @@ function main(): void {
         const template = packagedMenuTemplate(process.platform);
         Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
       }
-      const host = await createHostService({ env: process.env, shell: 'electron' });
+      const host = await createHostService({
+        env: process.env,
+        shell: 'electron',
+        hostVersion: app.getVersion(),
+      });
       hostToClose = host;
       desktop = new Desktop(host, packaged);
       await desktop.start();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import fc from 'fast-check';
 import { APP_SCHEME_PRIVILEGES, appResponse, resolveAppFile } from '../../../main/app-protocol.ts';
-import { CONTENT_SECURITY_POLICY } from '../../../main/content-security-policy.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../app/service/serve-guard.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'corral-app-protocol-'));
 const root = join(base, 'renderer');
@@ -17,7 +17,7 @@ writeFileSync(join(root, 'index.html'), '<!doctype html><title>Corral</title>');
 writeFileSync(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
 writeFileSync(join(base, 'secret.txt'), 'outside the renderer');
 
-test('the CSP is exactly the reviewed policy', () => {
+test('the CSP is exactly the reviewed policy, the one corral serve sends too', () => {
   assert.equal(
     CONTENT_SECURITY_POLICY,
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'",
