@@ -54,7 +54,8 @@ const layers = [
   // The Electron side: main adapts the host service to the window; the preload and the renderer
   // know only the contract (the renderer reaches the host through window.corral).
   { type: 'main', pattern: 'main', uses: ['contract', 'service', 'platform', 'policy'] },
-  { type: 'preload', pattern: 'preload', uses: ['contract'] },
+  // A sandboxed preload has no Node modules to import: pure, like the renderer.
+  { type: 'preload', pattern: 'preload', pure: true, uses: ['contract'] },
   { type: 'renderer', pattern: 'renderer', pure: true, uses: ['contract'] },
   // The Node SDK shares the protocol's schemas (one source of truth for both ends).
   { type: 'sdk', pattern: 'sdk/node', uses: ['protocol', 'policy'] },

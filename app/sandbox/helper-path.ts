@@ -1,22 +1,25 @@
-// Finds the corral-sandbox binary: beside the bundled CLI (dist/), or the build output in a checkout.
+// Finds the corral-sandbox binary: in the packaged app's resources folder, beside the bundled CLI
+// (dist/), or the build output in a checkout.
 import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { currentLayout, type AppLayout } from '../platform/app-layout.ts';
 
-/** Path of the helper, or null when it has not been built. */
-export function findHelper(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // Started from the snapshot, import.meta.url is where the snapshot was built; the blob's own
-  // location is the truth.
-  const blobAt = process.execArgv.indexOf('--snapshot-blob');
-  const blob = blobAt === -1 ? undefined : process.execArgv[blobAt + 1];
-  const candidates = [
-    ...(blob ? [join(dirname(blob), 'corral-sandbox')] : []),
+/** Where the helper may be, most specific first. */
+export function helperCandidates(layout: AppLayout): string[] {
+  const here = layout.moduleDir;
+  return [
+    // The packaged desktop app: resources/corral-sandbox, outside app.asar (it must be executable).
+    ...(layout.resourcesDir ? [join(layout.resourcesDir, 'corral-sandbox')] : []),
+    ...(layout.snapshotBlob ? [join(dirname(layout.snapshotBlob), 'corral-sandbox')] : []),
     join(here, 'corral-sandbox'), // dist/corral.cjs and dist/corral-sandbox side by side
     join(here, '..', '..', 'dist', 'corral-sandbox'), // running from source (app/sandbox/)
     join(here, '..', '..', 'sandbox-helper', 'build', 'corral-sandbox'),
   ];
-  for (const candidate of candidates) {
+}
+
+/** Path of the helper, or null when it has not been built. */
+export function findHelper(layout: AppLayout = currentLayout(import.meta.url)): string | null {
+  for (const candidate of helperCandidates(layout)) {
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
