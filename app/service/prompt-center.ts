@@ -195,10 +195,12 @@ export class PromptCenter implements PromptService {
     const now = this.now();
     const recent = (this.shownAt.get(ext) ?? []).filter((t) => now - t < rate.windowMs);
     this.shownAt.set(ext, recent);
-    const tooMany = recent.length + queue.length >= rate.max;
+    // Shown within the window (the open one among them) and waiting to be shown.
+    const asked = recent.length + queue.filter((q) => !q.shown).length;
+    const tooMany = asked >= rate.max;
     const tooLong = queue.length > (this.o.maxQueued ?? PROMPT_MAX_QUEUED);
     if (!tooMany && !tooLong) return null;
-    const why = `asked too often (${recent.length + queue.length} questions within ${rate.windowMs / 1000} s): denied without asking`;
+    const why = `asked too often (${asked} questions within ${rate.windowMs / 1000} s): denied without asking`;
     this.flag(ext, why);
     return why;
   }
