@@ -4,13 +4,9 @@
 import { once, type EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import {
-  auditEventInputSchema,
-  isAuditEventInput,
-  type AuditEvent,
-  type AuditEventInput,
-} from '../audit-event/event.ts';
+import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
 import type { AuditSink } from './jsonl-sink.ts';
+import { cleanInput } from './clean-input.ts';
 import { chainHash, GENESIS_HASH, walkChain } from './chain.ts';
 import { AuditStoreError, openDatabase, storeError, type SqliteDatabase } from './sqlite.ts';
 import {
@@ -36,7 +32,7 @@ export { AuditStoreError } from './sqlite.ts';
 export const STORE_EXT = 'corral';
 
 /** Longest text kept per field: paths and URLs fit; a runaway string cannot bloat every page. */
-export const MAX_FIELD_CHARS = 8192;
+export { MAX_FIELD_CHARS } from './clean-input.ts';
 
 export interface RetentionPolicy {
   /** Delete events older than this many days. */
@@ -193,7 +189,7 @@ export class AuditStore implements AuditSink {
   record(input: AuditEventInput): void {
     if (!this.writer) throw new AuditStoreError(`the audit store ${this.path} is open read-only`);
     if (this.closed) throw new AuditStoreError(`the audit store ${this.path} is closed`);
-    const event = cleanInput(input);
+    const event = cleanInput(input, AuditStoreError);
     const ts = this.now().toISOString();
     if (this.queue.length >= this.o.maxQueue) {
       const lost = this.lost.get(event.ext);
@@ -830,43 +826,6 @@ function rowToEvent(r: Row): AuditEvent {
   return e;
 }
 
-/** The input checked against the schema, its strings well-formed and capped. */
-function cleanInput(input: AuditEventInput): AuditEventInput {
-  let i = input;
-  if (!isAuditEventInput(input)) {
-    const parsed = auditEventInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new AuditStoreError(
-        `audit event refused: ${issue.path.join('.') || 'event'}: ${issue.message}`,
-      );
-    }
-    i = parsed.data;
-  }
-  const e: AuditEventInput = {
-    ext: text(i.ext),
-    layer: i.layer,
-    kind: i.kind,
-    op: text(i.op),
-    target: text(i.target),
-    decision: i.decision,
-    reason: text(i.reason),
-  };
-  if (i.durationUs !== undefined) e.durationUs = i.durationUs;
-  return e;
-}
-
-/**
- * A lone UTF-16 surrogate cannot be stored as UTF-8 (SQLite would keep U+FFFD and the hash would
- * no longer match), so it becomes U+FFFD before hashing; overlong text is cut, saying so.
- */
-function text(s: string): string {
-  const cut =
-    s.length <= MAX_FIELD_CHARS
-      ? s
-      : `${s.slice(0, MAX_FIELD_CHARS)}… (${s.length - MAX_FIELD_CHARS} more characters cut)`;
-  return (cut as unknown as { toWellFormed(): string }).toWellFormed();
-}
 
 function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
   for (const item of items) yield f(item);
