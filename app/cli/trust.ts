@@ -14,14 +14,32 @@ const USAGE =
   'corral trust add KEYFILE --publisher NAME | trust list [--json] | trust remove KEYID | trust require on|off';
 const SIGN_USAGE = 'corral sign DIR --key PRIVATE_KEY_FILE';
 
+/** The most bytes a key file may hold: an ed25519 PEM is under 200. */
+const KEY_FILE_MAX = 16 * 1024;
+
 /** A small key file (PEM) as text, or the one-line reason it cannot be read. */
-function readKeyFile(file: string, io: CliIO): string | null {
+function readKeyFile(
+  file: string,
+  io: CliIO,
+): { ok: true; pem: string } | { ok: false; why: string } {
   try {
     const text = readFileSync(resolve(io.cwd, file), 'utf8');
-    if (text.length > 16 * 1024) throw new Error('too large');
-    return text;
-  } catch {
-    return null;
+    if (text.length > KEY_FILE_MAX)
+      return { ok: false, why: `it is ${text.length} bytes, more than a key file holds` };
+    return { ok: true, pem: text };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      ok: false,
+      why:
+        code === 'ENOENT'
+          ? 'it does not exist'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a folder'
+              : (code ?? (e as Error).message),
+    };
   }
 }
 
@@ -35,13 +53,14 @@ export async function trustCommand(argv: string[], io: CliIO, services: Services
       const publisher = parsed.options.publisher;
       if (!file || extra.length || !publisher)
         return usageError(io, 'trust', 'give a public key file and --publisher NAME', USAGE);
-      const pem = readKeyFile(file, io);
-      if (pem === null) {
+      const read = readKeyFile(file, io);
+      if (!read.ok) {
         io.stderr(
-          `corral trust: ${file} cannot be read; fix: give the publisher's public key file (PEM)\n`,
+          `corral trust: ${file} cannot be read (${read.why}); fix: give the publisher's public key file (PEM)\n`,
         );
         return 1;
       }
+      const pem = read.pem;
       return withManager(services, io, 'trust', (manager) => {
         const key = manager.trustKey(pem, publisher);
         io.stdout(`trusted key ${key.keyId} for packages of publisher "${key.publisher}"\n`);
@@ -100,13 +119,14 @@ export async function signCommand(argv: string[], io: CliIO): Promise<number> {
   const keyFile = parsed.options.key;
   if (!dir || extra.length || !keyFile)
     return usageError(io, 'sign', 'give an extension folder and --key', SIGN_USAGE);
-  const pem = readKeyFile(keyFile, io);
-  if (pem === null) {
+  const read = readKeyFile(keyFile, io);
+  if (!read.ok) {
     io.stderr(
-      `corral sign: ${keyFile} cannot be read; fix: give your ed25519 private key file (PEM)\n`,
+      `corral sign: ${keyFile} cannot be read (${read.why}); fix: give your ed25519 private key file (PEM)\n`,
     );
     return 1;
   }
+  const pem = read.pem;
   let signed;
   try {
     signed = await signFolder(dir, io.cwd, pem);

@@ -318,7 +318,11 @@ class Connection {
     const upstream = r.socket;
     this.upstream = upstream;
     this.ctx.track(upstream);
-    upstream.on('error', () => this.closeBoth());
+    upstream.on('error', (err) => {
+      // Kept for whoever debugs it: the client only sees its connection end.
+      this.ctx.onError(err, `upstream ${target.host.host}:${target.port}`);
+      this.closeBoth();
+    });
     upstream.on('close', (hadError) => {
       if (this.phase === 'hello')
         this.denyTunnel(request, 'the server closed the connection first');

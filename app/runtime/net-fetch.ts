@@ -169,13 +169,15 @@ function parsePin(value: string): Pin {
   return { address, family: family as 4 | 6, ...(port === undefined ? {} : { port }) };
 }
 
+/** The error the extension gets; the original stays attached as its cause for the host's log. */
 function failure(e: Error & { code?: string }, host: string): RpcFailure {
-  if (e.code === 'ECORRALVET')
-    return new RpcFailure(ErrorCode.PermissionDenied, `permission denied: ${e.message}`);
-  if (e.code === 'ETIMEDOUT') return new RpcFailure(ErrorCode.LimitExceeded, e.message);
-  if (e.code === 'ENOTFOUND') return new RpcFailure(ErrorCode.NotFound, `${host} was not found`);
-  return new RpcFailure(
-    ErrorCode.InternalError,
-    `fetch from ${host} failed: ${e.code ?? e.message}`,
-  );
+  const f =
+    e.code === 'ECORRALVET'
+      ? new RpcFailure(ErrorCode.PermissionDenied, `permission denied: ${e.message}`)
+      : e.code === 'ETIMEDOUT'
+        ? new RpcFailure(ErrorCode.LimitExceeded, e.message)
+        : e.code === 'ENOTFOUND'
+          ? new RpcFailure(ErrorCode.NotFound, `${host} was not found`)
+          : new RpcFailure(ErrorCode.InternalError, `fetch from ${host} failed: ${e.message}`);
+  return Object.assign(f, { cause: e });
 }
