@@ -179,6 +179,7 @@ test('--file reads a JSON-lines log written by --audit (filters apply; --verify 
 });
 
 test('--follow prints the last events, then new ones as they commit, until Ctrl-C (exit 0)', async () => {
+  record({ ...base, ext: 'acme.live', target: '/live/0' });
   const child = spawn(process.execPath, [cli, 'log', '--follow', '--ext', 'acme.live', '--json'], {
     cwd: home,
     env: env(),
@@ -190,7 +191,11 @@ test('--follow prints the last events, then new ones as they commit, until Ctrl-
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   try {
-    await new Promise((done) => setTimeout(done, 800)); // started and subscribed
+    // The backlog is printed before the subscription starts: once a line is out, it follows.
+    for (let t = 0; t < 300 && out === ''; t++) await new Promise((done) => setTimeout(done, 50));
+    assert.match(out, /"\/live\/0"/, `no backlog printed: ${err}`);
+    for (let t = 0; t < 20 && !out.endsWith('\n'); t++) await new Promise((d) => setTimeout(d, 50));
+    out = '';
     record(
       { ...base, ext: 'acme.live', target: '/live/1' },
       { ...base, ext: 'acme.other', target: '/not/shown' },

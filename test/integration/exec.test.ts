@@ -155,31 +155,48 @@ test(`[${runAs}] --audit appends valid events: set-up, refused system calls, lim
 });
 
 test(`[${runAs}] killing corral exec takes the whole sandbox with it`, async () => {
-  const marker = join(stage.dir('alive', { writable: true }), 'still-here');
-  const script = `sleep 1.5; echo alive > ${marker}`;
+  const dir = stage.dir('alive', { writable: true });
   const p = policy('alive', {
-    permissions: {
-      fs: [{ path: join(stage.root, 'alive'), access: 'write' }],
-      process: { spawn: true },
-    },
+    permissions: { fs: [{ path: dir, access: 'write' }], process: { spawn: true } },
   });
-  const [file, argv] = asRunUser(process.execPath, [
-    cli,
-    'exec',
-    '--policy',
-    p,
-    '--',
-    '/bin/sh',
-    '-c',
-    script,
-  ]);
-  const child = spawn(file, argv, { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
-  await new Promise((r) => setTimeout(r, 700));
-  // SIGKILL the CLI itself (through setpriv, the node process is its child: kill the whole group).
-  spawnSync('pkill', ['-KILL', '-f', `${cli} exec --policy ${p}`]);
+  /** Starts `corral exec` running a script that says it started, then writes `name` 1.5 s later. */
+  const start = (name: string) => {
+    const script = `echo > ${dir}/${name}.started; sleep 1.5; echo alive > ${dir}/${name}`;
+    const [file, argv] = asRunUser(process.execPath, [
+      cli,
+      'exec',
+      '--policy',
+      p,
+      '--',
+      '/bin/sh',
+      '-c',
+      script,
+    ]);
+    // setpriv execs node: the pid is corral exec's own, the only process this test kills.
+    return spawn(file, argv, { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
+  };
+  const until = async (what: string, ok: () => boolean) => {
+    for (let t = 0; !ok(); t += 50) {
+      if (t > 15_000) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  // The control: left alone, the script writes its file.
+  const control = start('control');
+  await new Promise((r) => control.once('exit', r));
+  assert.equal(existsSync(join(dir, 'control')), true, 'the script writes when not killed');
+
+  const child = start('killed');
+  await until('the script to start', () => existsSync(join(dir, 'killed.started')));
   child.kill('SIGKILL');
-  await new Promise((r) => setTimeout(r, 2500));
-  assert.equal(existsSync(marker), false, 'a process of the sandbox outlived corral exec');
+  await new Promise((r) => child.once('exit', r));
+  await new Promise((r) => setTimeout(r, 2500)); // past the script's 1.5 s
+  assert.equal(
+    existsSync(join(dir, 'killed')),
+    false,
+    'a process of the sandbox outlived corral exec',
+  );
 });
 
 test(`[${runAs}] a limit hit never harms the host: fork bomb and memory bomb end, the host goes on`, () => {
