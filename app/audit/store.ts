@@ -826,7 +826,6 @@ function rowToEvent(r: Row): AuditEvent {
   return e;
 }
 
-
 function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
   for (const item of items) yield f(item);
 }

@@ -10,7 +10,11 @@ import {
   type CanonicalHost,
   type HostPattern,
 } from '../policy/host-names.ts';
-import { classifyAddress, type AddressClass, type ClassifiedAddress } from './address-class.ts';
+import {
+  classifyAddress,
+  type AddressClass,
+  type ClassifiedAddress,
+} from '../policy/address-class.ts';
 
 export type VetCode =
   | 'denied'

@@ -10,7 +10,7 @@ import { chmod } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { Decider } from '../policy/decide.ts';
-import { classifyAddress } from './address-class.ts';
+import { classifyAddress } from '../policy/address-class.ts';
 import { parseLocalGrants, type VetCode } from './address-policy.ts';
 import { ChunkedBodyScanner } from './chunked-body.ts';
 import {

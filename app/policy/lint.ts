@@ -1,6 +1,7 @@
 // `corral lint`: what a security reviewer would flag in a manifest's or rules file's grants.
 // Works on the symbolic grants (${home}/…), not on this machine's paths, so CI gets the same
 // answer everywhere. Each rule has an id, a severity and a fix; docs/policy.md shows an example.
+import { classifyAddress, type AddressClass } from './address-class.ts';
 import { lineOf, toPointer, type PolicyError } from './errors.ts';
 import { formatHostPattern, parseHostPattern, type HostPattern } from './host-names.ts';
 import type { PolicyInput, Permissions } from './manifest.ts';
@@ -500,6 +501,19 @@ function sharedSuffix(host: string): boolean {
   return SHARED_SUFFIXES.has(host) || host.endsWith('.amazonaws.com');
 }
 
+/** Where an address of this class leads, for the lint message (public ones lead nowhere local). */
+const LOCAL_PLACES: Partial<Record<AddressClass, string>> = {
+  loopback: 'this machine',
+  unspecified: 'this machine',
+  reserved: 'this machine or a reserved range',
+  'cloud-metadata': 'the cloud metadata service, which hands out credentials',
+  'link-local': 'the link-local network, where cloud metadata services hand out credentials',
+  private: 'the local network',
+  'carrier-grade-nat': 'the local network',
+  multicast: 'the local network (multicast)',
+};
+
+/** The local place a grant's host reaches, or null for a public one (the proxy's own classes). */
 function localAddress(p: HostPattern): string | null {
   if (p.kind === 'name')
     return p.host === 'localhost' || p.host.endsWith('.localhost')
@@ -507,22 +521,8 @@ function localAddress(p: HostPattern): string | null {
       : p.host.endsWith('.local')
         ? 'the local network (mDNS)'
         : null;
-  if (p.kind === 'ipv6') {
-    if (p.host === '::1' || p.host === '::') return 'this machine';
-    return /^f[cd]|^fe[89ab]/.test(p.host) ? 'the local network' : null;
-  }
-  const [a, b] = p.host.split('.').map(Number) as [number, number];
-  if (a === 127 || a === 0) return 'this machine';
-  if (a === 169 && b === 254)
-    return 'the link-local network, where cloud metadata services hand out credentials';
-  if (
-    a === 10 ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  )
-    return 'the local network';
-  return null;
+  const c = classifyAddress(p.host);
+  return c === null ? null : (LOCAL_PLACES[c.class] ?? null);
 }
 
 function lintNet(p: Permissions, section: string, add: Add): void {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isUtf8 } from 'node:buffer';
 import { isIP, type LookupFunction } from 'node:net';
-import { classifyAddress } from '../net/address-class.ts';
+import { classifyAddress } from '../policy/address-class.ts';
 import { vetAddresses } from '../net/address-policy.ts';
 import { canonicalHost } from '../policy/host-names.ts';
 import type { FetchTarget } from './broker.ts';

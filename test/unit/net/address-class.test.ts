@@ -6,7 +6,7 @@ import {
   classifyAddress,
   isPublicAddress,
   type AddressClass,
-} from '../../../app/net/address-class.ts';
+} from '../../../app/policy/address-class.ts';
 
 const TABLE: [string, AddressClass][] = [
   // unspecified and "this network"

@@ -1,7 +1,7 @@
 // Which part of the address space an IP address belongs to (public, loopback, private, cloud
 // metadata, …), so the proxy can refuse a name that resolves onto the host's own or local network.
 // Pure: no node:* imports, so it can be table-tested and fuzzed in isolation.
-import { canonicalHost } from '../policy/host-names.ts';
+import { canonicalHost } from './host-names.ts';
 
 export type AddressClass =
   | 'public'
