@@ -154,6 +154,38 @@ export class ExtensionFleet {
   /** Why a stopped extension stopped (shown until it starts again). */
   readonly stopped = new Map<string, string>();
 
+  /**
+   * The installed, enabled extensions that are not running and may receive on `channel` (a
+   * required subscribe grant, after revocations): each is started, so that a message published
+   * to it is not lost while it sleeps. Returns their ids; the bus keeps the message for them.
+   */
+  wakeFor(channel: string, from: string): string[] {
+    if (this.closing) return [];
+    const manager = this.manager;
+    const woken: string[] = [];
+    for (const record of manager.list()) {
+      if (record.id === from || !record.enabled || record.quarantine) continue;
+      if (this.running.has(record.id)) continue;
+      const receives = (manager.policyFor(record).permissions.ipc ?? []).some(
+        (g) => g.channel === channel && g.access !== 'publish',
+      );
+      if (!receives) continue;
+      woken.push(record.id);
+      this.ensureRunning(record.id).catch((e: unknown) =>
+        this.o.services.audit({
+          ext: record.id,
+          layer: 'host',
+          kind: 'lifecycle',
+          op: 'start',
+          target: channel,
+          decision: 'deny',
+          reason: `started to receive a message on ${channel}, it did not start: ${e instanceof Error ? e.message : String(e)}`,
+        }),
+      );
+    }
+    return woken;
+  }
+
   /** Stops every extension (the host is shutting down). */
   async close(): Promise<void> {
     this.closing = true;

@@ -80,7 +80,19 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
   const fleet: ExtensionFleet = new ExtensionFleet({
     services,
     prompts,
-    ipc: new IpcBus(),
+    ipc: new IpcBus({
+      wake: (channel, from) => fleet.wakeFor(channel, from),
+      onUndelivered: (id, channel, count, why) =>
+        store.record({
+          ext: id,
+          layer: 'host',
+          kind: 'ipc',
+          op: 'deliver',
+          target: channel,
+          decision: 'deny',
+          reason: `${count} messages were not delivered: ${why}`,
+        }),
+    }),
     monitor,
     workspace: () => o.workspace ?? null,
     onChange: (id) => changed(id),
