@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the CLI into one self-contained file (fast start, easy to stage for other users), a
 // start-up snapshot of it, and puts the sandbox helper and the Python SDK beside them, where the
-// CLI looks for them; then bundles each example extension into the `main` its manifest names.
+// CLI looks for them; then bundles each example extension into the `main` its manifest names, and
+// the renderer (vite.config.ts) into dist/renderer/.
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
@@ -66,3 +68,6 @@ try {
     `build: no start-up snapshot (${String(e.stderr ?? e.message).split('\n')[0]}); corral will start from the bundle\n`,
   );
 }
+
+// The renderer: index.html and hashed assets, loaded by the desktop window and corral serve alike.
+await viteBuild({ configFile: `${root}vite.config.ts`, logLevel: 'warn' });

@@ -1,0 +1,190 @@
+// The Access log's rows, newest first, virtualised (only the rows in view exist in the page), so
+// 100,000 events scroll smoothly. A grid: arrow keys, Page Up/Down, Home and End move through the
+// rows, Enter opens one in the detail panel. While the user reads further down, new events arrive
+// above without moving what they read; at the top the view follows the live stream.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import { useCorral } from '../../store/store-context.tsx';
+import type { AuditEventView } from '../../store/audit-window.ts';
+import { DecisionBadge } from '../common/Badges.tsx';
+import { ExtensionText } from '../common/ExtensionText.tsx';
+import { formatClock } from '../common/format.ts';
+
+/** Heights in pixels, the same as in access-log.css. */
+export const ROW_HEIGHT = 30;
+const HEADER_HEIGHT = 32;
+/** Rows from the end at which the next older page is read. */
+const READ_AHEAD = 40;
+
+/** The position of the first row with a seq above `seq` (rows ascending by seq). */
+function firstAfter(rows: readonly AuditEventView[], seq: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function AccessLogTable() {
+  const rows = useCorral((s) => s.auditRows);
+  const loaded = useCorral((s) => s.auditLoaded);
+  const selected = useCorral((s) => s.auditSelected);
+  const select = useCorral((s) => s.selectAuditEvent);
+  const older = useCorral((s) => s.auditOlder);
+  const busy = useCorral((s) => s.auditBusy);
+  const loadOlder = useCorral((s) => s.loadOlderAudit);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [activeSeq, setActiveSeq] = useState<number | null>(null);
+  const count = rows.length;
+  const eventAt = (index: number) => rows[count - 1 - index]!;
+
+  // The React Compiler is not used here; the virtualizer re-renders through its own state.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => rows[count - 1 - index]!.seq,
+    overscan: 12,
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
+    initialRect: { width: 1200, height: 600 },
+  });
+  const items = virtualizer.getVirtualItems();
+
+  // New events above: keep the rows the user is reading where they are, unless at the top.
+  const newest = rows.at(-1)?.seq ?? -1;
+  const previousNewest = useRef(newest);
+  useLayoutEffect(() => {
+    const before = previousNewest.current;
+    previousNewest.current = newest;
+    const el = scroller.current;
+    if (!el || before < 0 || newest <= before || el.scrollTop <= 0) return;
+    el.scrollTop += (count - firstAfter(rows, before)) * ROW_HEIGHT;
+  }, [newest, count, rows]);
+
+  const lastShown = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (older && !busy && count > 0 && lastShown >= count - READ_AHEAD) void loadOlder();
+  }, [older, busy, count, lastShown, loadOlder]);
+
+  const activePos = activeSeq === null ? -1 : firstAfter(rows, activeSeq) - 1;
+  const activeIndex =
+    activePos >= 0 && rows[activePos]!.seq === activeSeq ? count - 1 - activePos : -1;
+  const activeShown = items.some((item) => item.index === activeIndex);
+
+  const moveTo = (index: number) => {
+    if (count === 0) return;
+    const i = Math.min(count - 1, Math.max(0, index));
+    setActiveSeq(eventAt(i).seq);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+  const pageRows = Math.max(
+    1,
+    Math.floor(((scroller.current?.clientHeight ?? 600) - HEADER_HEIGHT) / ROW_HEIGHT) - 1,
+  );
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const from = activeIndex < 0 ? -1 : activeIndex;
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => moveTo(from + 1),
+      ArrowUp: () => moveTo(from - 1),
+      PageDown: () => moveTo(from + pageRows),
+      PageUp: () => moveTo(from - pageRows),
+      Home: () => moveTo(0),
+      End: () => moveTo(count - 1),
+      Enter: () => activeIndex >= 0 && select(eventAt(activeIndex)),
+      ' ': () => activeIndex >= 0 && select(eventAt(activeIndex)),
+      Escape: () => select(null),
+    };
+    const action = keys[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  };
+
+  if (loaded && count === 0)
+    return (
+      <div className="panel empty-panel log-empty">
+        <p>No event matches. Accesses and denials appear here as they happen.</p>
+      </div>
+    );
+
+  return (
+    <div
+      ref={scroller}
+      className="log-grid"
+      role="grid"
+      aria-label="Access log events, newest first"
+      aria-rowcount={count + 1}
+      aria-colcount={COLUMNS.length}
+      aria-activedescendant={activeShown ? `audit-row-${activeSeq}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="log-head">
+        <div role="row" aria-rowindex={1} className="log-row">
+          {COLUMNS.map((c) => (
+            <div key={c.header} role="columnheader" className="log-cell">
+              {c.header}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" className="log-body" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const e = eventAt(item.index);
+          const classes = ['log-row', `log-${e.decision}`];
+          if (item.index === activeIndex) classes.push('is-active');
+          if (selected?.seq === e.seq) classes.push('is-selected');
+          return (
+            <div
+              key={item.key}
+              id={`audit-row-${e.seq}`}
+              role="row"
+              aria-rowindex={item.index + 2}
+              aria-selected={selected?.seq === e.seq}
+              className={classes.join(' ')}
+              style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
+              onClick={() => {
+                setActiveSeq(e.seq);
+                select(e);
+              }}
+            >
+              {COLUMNS.map((c) => (
+                <div key={c.header} role="gridcell" className={c.className}>
+                  {c.cell(e)}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** The columns: a header and what each row shows under it. */
+const COLUMNS: { header: string; className: string; cell: (e: AuditEventView) => ReactNode }[] = [
+  { header: 'Time', className: 'log-cell nowrap', cell: (e) => formatClock(e.ts) },
+  { header: 'Extension', className: 'log-cell', cell: (e) => <ExtensionText text={e.ext} /> },
+  { header: 'Layer', className: 'log-cell', cell: (e) => e.layer },
+  { header: 'Kind', className: 'log-cell', cell: (e) => e.kind },
+  { header: 'Operation', className: 'log-cell mono', cell: (e) => <ExtensionText text={e.op} /> },
+  { header: 'Target', className: 'log-cell mono', cell: (e) => <ExtensionText text={e.target} /> },
+  {
+    header: 'Decision',
+    className: 'log-cell',
+    cell: (e) => <DecisionBadge decision={e.decision} />,
+  },
+  { header: 'Reason', className: 'log-cell', cell: (e) => <ExtensionText text={e.reason} /> },
+];

@@ -1,0 +1,34 @@
+// The renderer's start: the way to the host (the desktop window's preload bridge, or corral serve's
+// WebSocket on this page's own origin), one store for this window, and the app.
+import { createRoot } from 'react-dom/client';
+import { createCorralClient, type CorralBridge } from '../../app/contract/index.ts';
+import { App } from './components/shell/App.tsx';
+import { bridgeConnection, type HostConnection } from './transport/host-connection.ts';
+import { hostSocketUrl, webSocketConnection } from './transport/websocket-transport.ts';
+import { connectStore, createCorralStore } from './store/store.ts';
+import { StoreProvider } from './store/store-context.tsx';
+import './styles/index.css';
+
+declare global {
+  interface Window {
+    /** The Electron preload's bridge; absent in a browser tab. */
+    corral?: CorralBridge;
+  }
+}
+
+const report = (problem: string) => console.error(`corral: ${problem}`);
+
+const connection: HostConnection = window.corral
+  ? bridgeConnection(window.corral)
+  : webSocketConnection({ url: hostSocketUrl(window.location), onProblem: report });
+const client = createCorralClient(connection.transport, (event, issue) =>
+  report(`an ${event} event that does not fit the contract was dropped (${issue})`),
+);
+const store = createCorralStore(client);
+connectStore(store, client, connection);
+
+createRoot(document.getElementById('root')!).render(
+  <StoreProvider store={store}>
+    <App />
+  </StoreProvider>,
+);
