@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test suite with node's own test runner. The sandbox suites run twice when we are
 // root: once as root and once as the unprivileged user `nobody`, because "setuid-free" has to be
-// proven, not assumed (CORRAL_TEST_AS tells the suites which user to drive the helper as).
+// proven, not assumed (CORRAL_TEST_AS tells the suites which user to drive the helper as). The
+// renderer's component tests (test/unit/renderer/) need a DOM: vitest runs them, with the unit layer.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,9 @@ import { spawnSync } from 'node:child_process';
 const root = new URL('..', import.meta.url).pathname;
 const layers = ['unit', 'fuzz', 'sandbox', 'integration', 'e2e'];
 const only = process.argv.slice(2);
+
+/** The renderer's tests, which vitest runs (vitest.config.ts). */
+const rendererTests = join(root, 'test', 'unit', 'renderer');
 
 function testFiles(dir) {
   let out = [];
@@ -20,6 +24,7 @@ function testFiles(dir) {
   }
   for (const name of names.sort()) {
     const full = join(dir, name);
+    if (full === rendererTests) continue;
     if (statSync(full).isDirectory()) out = out.concat(testFiles(full));
     else if (name.endsWith('.test.ts')) out.push(relative(root, full));
   }
@@ -39,6 +44,15 @@ function run(files, env) {
 const selected = layers.filter((l) => only.length === 0 || only.includes(l));
 const files = selected.flatMap((l) => testFiles(join(root, 'test', l)));
 let status = run(files, { CORRAL_TEST_AS: 'self' });
+if (selected.includes('unit')) {
+  console.log('\n== the renderer, in vitest (test/unit/renderer) ==\n');
+  const vitest = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  status = (vitest.status ?? 1) || status;
+}
 // A suite that does not depend on the sandbox user says so in its first lines
 // ("// nobody-pass: not needed") and runs once, instead of being skipped in the second pass.
 const sandboxFiles = files.filter(

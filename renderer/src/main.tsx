@@ -3,8 +3,7 @@
 import { createRoot } from 'react-dom/client';
 import { createCorralClient, type CorralBridge } from '../../app/contract/index.ts';
 import { App } from './components/shell/App.tsx';
-import { bridgeConnection, type HostConnection } from './transport/host-connection.ts';
-import { hostSocketUrl, webSocketConnection } from './transport/websocket-transport.ts';
+import { chooseConnection } from './transport/choose-connection.ts';
 import { connectStore, createCorralStore } from './store/store.ts';
 import { StoreProvider } from './store/store-context.tsx';
 import './styles/index.css';
@@ -18,9 +17,7 @@ declare global {
 
 const report = (problem: string) => console.error(`corral: ${problem}`);
 
-const connection: HostConnection = window.corral
-  ? bridgeConnection(window.corral)
-  : webSocketConnection({ url: hostSocketUrl(window.location), onProblem: report });
+const connection = chooseConnection(window, report);
 const client = createCorralClient(connection.transport, (event, issue) =>
   report(`an ${event} event that does not fit the contract was dropped (${issue})`),
 );

@@ -45,9 +45,11 @@ const LOST = fail(
   'The connection to the Corral host was lost before it answered; try again once it reconnects.',
 );
 
-function frameBytes(text: string): number {
-  // Most frames are ASCII; count exactly only when the length alone cannot settle it.
-  return text.length * 3 <= FRAME_MAX_BYTES ? text.length : new TextEncoder().encode(text).length;
+/** Whether `text` is over the frame cap in UTF-8, counting bytes only when its length cannot tell. */
+function overFrameCap(text: string): boolean {
+  if (text.length > FRAME_MAX_BYTES) return true;
+  if (text.length * 3 <= FRAME_MAX_BYTES) return false;
+  return new TextEncoder().encode(text).length > FRAME_MAX_BYTES;
 }
 
 /** A connection to `corral serve` over its WebSocket, reconnecting until closed. */
@@ -132,7 +134,7 @@ export function webSocketConnection(options: WebSocketConnectionOptions): HostCo
       const id = nextId++;
       const frame: ClientFrame = { t: 'call', id, method, input };
       const text = JSON.stringify(frame);
-      if (frameBytes(text) > FRAME_MAX_BYTES)
+      if (overFrameCap(text))
         return Promise.resolve(
           fail(
             'bad-frame',

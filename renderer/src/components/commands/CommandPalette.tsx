@@ -80,6 +80,7 @@ function ChooseCommand({
         className="palette-search"
         role="combobox"
         aria-label="Search commands"
+        autoFocus
         aria-expanded="true"
         aria-controls={`${id}-list`}
         aria-autocomplete="list"

@@ -11,20 +11,24 @@ export interface AlignedDenials {
   totals: number[];
 }
 
-/** The last `minutes` minutes up to `now`, each series' denials per minute (0 where none). */
+/**
+ * The minutes of the last `minutes` minutes up to `now`, each series' denials per minute (0 where
+ * none): `minutes + 1` points, since the window starts and ends inside a minute.
+ */
 export function alignDenials(
   series: readonly DenialSeries[],
   now: number,
   minutes: number,
 ): AlignedDenials {
   const last = Math.floor(now / MINUTE) * MINUTE;
-  const first = last - (minutes - 1) * MINUTE;
-  const x = Array.from({ length: minutes }, (_, i) => (first + i * MINUTE) / 1000);
+  const first = last - minutes * MINUTE;
+  const points = minutes + 1;
+  const x = Array.from({ length: points }, (_, i) => (first + i * MINUTE) / 1000);
   const ys = series.map((s) => {
-    const y = new Array<number>(minutes).fill(0);
+    const y = new Array<number>(points).fill(0);
     for (const p of s.points) {
       const i = Math.round((Math.floor(Date.parse(p.t) / MINUTE) * MINUTE - first) / MINUTE);
-      if (i >= 0 && i < minutes) y[i]! += p.denials;
+      if (i >= 0 && i < points) y[i]! += p.denials;
     }
     return y;
   });

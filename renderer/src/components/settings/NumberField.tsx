@@ -19,11 +19,13 @@ export function NumberField({
   help: string;
   onChange: (value: string) => void;
 }) {
-  const helpId = useId();
+  const id = useId();
+  const helpId = `${id}-help`;
   return (
-    <label className="field">
-      <span>{label}</span>
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
       <input
+        id={id}
         type="number"
         min={min}
         max={max}
@@ -35,7 +37,7 @@ export function NumberField({
       <small id={helpId}>
         {inRange(value, min, max) ? help : `A whole number of ${unit} from ${min} to ${max}.`}
       </small>
-    </label>
+    </div>
   );
 }
 

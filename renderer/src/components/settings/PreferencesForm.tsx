@@ -7,28 +7,37 @@ import { ErrorLine } from '../common/ErrorLine.tsx';
 import { useHostAction } from '../common/use-host-action.ts';
 import { NumberField, inRange } from './NumberField.tsx';
 
-export function PreferencesForm({ settings }: { settings: Settings }) {
+export function PreferencesForm({
+  settings,
+  saved,
+  onSaved,
+}: {
+  settings: Settings;
+  /** The last save worked and nothing was changed since. */
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}) {
   const save = useHostAction(useCorral((s) => s.saveSettings));
   const shell = useCorral((s) => s.hello?.shell);
   const [draft, setDraft] = useState(settings);
   const [timeout, setTimeoutText] = useState(String(settings.promptTimeoutSeconds));
   const [retention, setRetention] = useState(String(settings.auditRetentionDays));
-  const [saved, setSaved] = useState(false);
   const timeoutOk = inRange(timeout, 10, 600);
   const retentionOk = inRange(retention, 0, 3650);
   const submit = async () => {
-    setSaved(false);
+    onSaved(false);
     const failure = await save.run({
       ...draft,
       promptTimeoutSeconds: Number(timeout),
       auditRetentionDays: Number(retention),
     });
-    setSaved(failure === null);
+    onSaved(failure === null);
   };
   return (
     <form
       className="panel card"
       aria-labelledby="preferences-title"
+      onChange={() => onSaved(false)}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
