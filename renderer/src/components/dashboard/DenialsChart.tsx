@@ -36,6 +36,15 @@ export function DenialsChart({ series }: { series: readonly DenialSeries[] }) {
       grid: { stroke: grid, width: 1 },
       ticks: { stroke: grid, width: 1 },
     };
+    // Times of day as the rest of the UI writes them (24-hour, the user's locale).
+    const clock = (_u: uPlot, splits: number[]) =>
+      splits.map((t) =>
+        new Date(t * 1000).toLocaleTimeString(undefined, {
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: false,
+        }),
+      );
     const chart = new uPlot(
       {
         width: el.clientWidth || 600,
@@ -43,7 +52,10 @@ export function DenialsChart({ series }: { series: readonly DenialSeries[] }) {
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
-        axes: [axis, { ...axis, size: 44 }],
+        axes: [
+          { ...axis, values: clock },
+          { ...axis, size: 44 },
+        ],
         series: [
           {},
           ...names.split('\n').map((ext, i) => ({

@@ -50,7 +50,7 @@ export function ExtensionDetailsPanel({ id }: { id: string }) {
             <>
               {' '}
               · CPU {formatPercent(resources.cpuPercent)} · memory {formatBytes(resources.rssBytes)}{' '}
-              · {resources.processes} processes
+              · {resources.processes} {resources.processes === 1 ? 'process' : 'processes'}
             </>
           )}
         </p>
