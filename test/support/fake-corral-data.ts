@@ -565,20 +565,26 @@ const SHAPES: EventShape[] = [
   },
 ];
 
-/** `count` events with seqs from `firstSeq`, spread evenly over the `spanMs` before `endMs`. */
+/**
+ * `count` events with seqs from `firstSeq`, spread evenly over the `spanMs` before `endMs`. With
+ * `distinct`, every target is a string of its own (as in a real log), not shared between events.
+ */
 export function generateAuditEvents(
   firstSeq: number,
   count: number,
   endMs: number,
   spanMs: number,
   seed = 7,
+  distinct = false,
 ): AuditEvent[] {
   const next = random(seed + firstSeq);
   const out: AuditEvent[] = [];
   for (let i = 0; i < count; i++) {
     const shape = SHAPES[Math.floor(next() * SHAPES.length)]!;
     const ts = new Date(endMs - spanMs + Math.floor(((i + 1) * spanMs) / count)).toISOString();
-    out.push({ seq: firstSeq + i, ts, ...shape });
+    const event = { seq: firstSeq + i, ts, ...shape };
+    if (distinct) event.target = `${shape.target}?n=${firstSeq + i}`;
+    out.push(event);
   }
   return out;
 }

@@ -164,9 +164,22 @@ export class FakeCorralHost {
     for (const listener of this.listeners) listener(name, payload);
   }
 
-  /** Appends `count` new audit events (now) and pushes them in contract-sized batches. */
-  addAuditEvents(count: number, options: { push?: boolean } = {}): AuditEvent[] {
-    const fresh = generateAuditEvents(this.headSeq() + 1, count, this.now(), 1000, 11);
+  /**
+   * Appends `count` new audit events (now) and pushes them in contract-sized batches (unless
+   * `push` is false: a gap for the UI to find); `distinct` gives each its own target string.
+   */
+  addAuditEvents(
+    count: number,
+    options: { push?: boolean; distinct?: boolean } = {},
+  ): AuditEvent[] {
+    const fresh = generateAuditEvents(
+      this.headSeq() + 1,
+      count,
+      this.now(),
+      1000,
+      11,
+      options.distinct,
+    );
     this.audit.push(...fresh);
     if (options.push !== false)
       for (let i = 0; i < fresh.length; i += 2000)
