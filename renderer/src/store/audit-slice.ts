@@ -145,8 +145,9 @@ export const createAuditSlice: SliceFactory<AuditSlice> = ({ set, get, client })
 
   /** Reads what the rows miss up to the head, then the buffered live events. */
   const catchUp = async (): Promise<ActionError> => {
-    const { auditViewSeq, auditFilter, auditLoaded } = get();
-    if (!auditLoaded) return null;
+    const { auditViewSeq, auditFilter, auditLoaded, auditPaused } = get();
+    // Paused, the view stays as it is: Resume catches up.
+    if (!auditLoaded || auditPaused) return null;
     set({ auditBusy: true });
     const missed = await readRange(auditFilter, auditViewSeq);
     set({ auditBusy: false });

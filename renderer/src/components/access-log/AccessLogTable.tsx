@@ -43,6 +43,7 @@ export function AccessLogTable() {
   const older = useCorral((s) => s.auditOlder);
   const busy = useCorral((s) => s.auditBusy);
   const loadOlder = useCorral((s) => s.loadOlderAudit);
+  const filter = useCorral((s) => s.auditFilter);
   const scroller = useRef<HTMLDivElement>(null);
   const [activeSeq, setActiveSeq] = useState<number | null>(null);
   const count = rows.length;
@@ -62,16 +63,22 @@ export function AccessLogTable() {
   });
   const items = virtualizer.getVirtualItems();
 
-  // New events above: keep the rows the user is reading where they are, unless at the top.
+  // New events above: keep the rows the user is reading where they are, unless at the top. A new
+  // filter is a new list: it starts at the top.
   const newest = rows.at(-1)?.seq ?? -1;
-  const previousNewest = useRef(newest);
+  const previous = useRef({ newest, filter });
   useLayoutEffect(() => {
-    const before = previousNewest.current;
-    previousNewest.current = newest;
+    const before = previous.current;
+    previous.current = { newest, filter };
     const el = scroller.current;
-    if (!el || before < 0 || newest <= before || el.scrollTop <= 0) return;
-    el.scrollTop += (count - firstAfter(rows, before)) * ROW_HEIGHT;
-  }, [newest, count, rows]);
+    if (!el) return;
+    if (before.filter !== filter) {
+      el.scrollTop = 0;
+      return;
+    }
+    if (before.newest < 0 || newest <= before.newest || el.scrollTop <= 0) return;
+    el.scrollTop += (count - firstAfter(rows, before.newest)) * ROW_HEIGHT;
+  }, [newest, count, rows, filter]);
 
   const lastShown = items.at(-1)?.index ?? -1;
   useEffect(() => {

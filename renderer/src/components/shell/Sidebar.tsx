@@ -16,8 +16,13 @@ export function Sidebar({ current }: { current: Route['view'] }) {
         <span className="brand-name">Corral</span>
       </div>
       <NavBar current={current} />
-      <button type="button" className="button command-button" onClick={openPalette}>
-        Commands <kbd>Ctrl K</kbd>
+      <button
+        type="button"
+        className="button command-button"
+        aria-keyshortcuts="Control+K"
+        onClick={openPalette}
+      >
+        Commands <kbd aria-hidden="true">Ctrl K</kbd>
       </button>
       <div className="sidebar-foot">
         {waiting > 0 && (

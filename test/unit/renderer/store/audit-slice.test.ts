@@ -143,3 +143,16 @@ test('a failed gap read keeps the events, says so, and succeeds on the next batc
   expect(store.getState().auditError).toBeNull();
   expect(seqs(store.getState().auditRows)).toEqual(range(0, 11));
 });
+
+test('a reconnect while paused leaves the view alone; Resume then catches up', async () => {
+  const { store, host, setStatus } = await startedStore({ auditEvents: 10 });
+  store.getState().pauseAudit();
+  setStatus({ state: 'reconnecting', attempts: 1 });
+  host.addAuditEvents(6, { push: false });
+  setStatus({ state: 'open', attempts: 0 });
+  for (let i = 0; i < 5; i++) await settle();
+  expect(callsOf(host, 'session.hello')).toHaveLength(2);
+  expect(seqs(store.getState().auditRows)).toEqual(range(0, 9));
+  expect(await store.getState().resumeAudit()).toBeNull();
+  expect(seqs(store.getState().auditRows)).toEqual(range(0, 15));
+});
