@@ -4,7 +4,9 @@
 // serious or critical violation, and the page's strict CSP is never violated.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { CONTENT_SECURITY_POLICY } from '../../app/service/serve-guard.ts';
 import { launchChromium } from './fixtures/chromium.ts';
 import { startFakeHost, type FakeServe } from './fixtures/fake-host.ts';
 import {
@@ -144,6 +146,15 @@ test('axe reports a violation planted in the page (the positive control)', async
   } finally {
     await view.close();
   }
+});
+
+test('the page repeats the served CSP in a meta tag (all but frame-ancestors, which needs a header)', () => {
+  const html = readFileSync(new URL('../../dist/renderer/index.html', import.meta.url), 'utf8');
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+  const served = CONTENT_SECURITY_POLICY.split('; ').filter(
+    (d) => !d.startsWith('frame-ancestors'),
+  );
+  assert.deepEqual(meta?.split('; '), served);
 });
 
 test('the page runs under its CSP: an inline script is refused and reported', async () => {
