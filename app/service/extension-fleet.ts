@@ -18,6 +18,9 @@ import type { PromptService } from '../runtime/prompts.ts';
 import { wireRunner, type WiredRunner } from './extension-runners.ts';
 import type { Services } from './services.ts';
 
+/** An extension that could not start or answer; the message says why in one line. */
+export class ExtensionStartError extends Error {}
+
 /** Lines of each extension's own output and log kept for its details view. */
 export const LOG_LINES_KEPT = 200;
 /** An extension with nothing to do for this long is stopped (it starts again on demand). */
@@ -110,8 +113,9 @@ export class ExtensionFleet {
       return await run.starting;
     } catch (e) {
       // It could not start: nothing is left running; its state says why until the next try.
-      await this.stop(id, e instanceof Error ? e.message : String(e));
-      throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      await this.stop(id, why);
+      throw new ExtensionStartError(why);
     }
   }
 

@@ -30,7 +30,7 @@ import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
 import { ContractFailure, contractHandlers, type Handlers } from './contract-handlers.ts';
 import { deniedAlwaysFile, type DeniedAlwaysList } from './denied-always.ts';
 import { EventHub } from './event-hub.ts';
-import { ExtensionFleet } from './extension-fleet.ts';
+import { ExtensionFleet, ExtensionStartError } from './extension-fleet.ts';
 import { extensionSummary, runState } from './extension-views.ts';
 import type { HostParts } from './host-parts.ts';
 import type { EventSink, HostService, UiSession } from './host-service.ts';
@@ -246,7 +246,12 @@ function failure(method: MethodName, e: unknown): ContractResult<never> {
   if (e instanceof ManagerError)
     return fail(/ is not installed/.test(e.message) ? 'not-found' : 'refused', e.message);
   if (e instanceof PackageError || e instanceof ExtensionError) return fail('refused', e.message);
-  if (e instanceof ConfineError || e instanceof CapabilityCheckError || e instanceof RpcFailure)
+  if (
+    e instanceof ConfineError ||
+    e instanceof CapabilityCheckError ||
+    e instanceof RpcFailure ||
+    e instanceof ExtensionStartError
+  )
     return fail('extension-failed', e.message);
   if (e instanceof StateError || e instanceof ServiceError || e instanceof SettingsError)
     return fail('internal', e.message);
