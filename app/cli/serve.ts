@@ -78,10 +78,21 @@ export async function serveCommand(argv: string[], io: CliIO, services: Services
   if (!flags.has('no-open')) openBrowser(serving.url, io);
 
   await io.untilSignal();
-  io.stderr('corral serve: stopping the extensions and closing the audit log…\n');
-  await serving.close();
-  await host.close();
-  return 0;
+  io.stderr(
+    'corral serve: stopping the extensions and closing the audit log… (Ctrl-C again stops at once)\n',
+  );
+  const stopped = (async () => {
+    await serving.close();
+    await host.close();
+    return 0;
+  })();
+  // A second Ctrl-C does not wait for extensions that take their time: the sandboxes die with
+  // their helpers, and the audit store is still flushed and closed by the services root.
+  const forced = io.untilSignal().then(() => {
+    io.stderr('corral serve: stopping at once\n');
+    return 130;
+  });
+  return Promise.race([stopped, forced]);
 }
 
 /** Asks the desktop to open `url`; without one (a headless machine), says how to open it. */

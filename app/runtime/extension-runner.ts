@@ -298,7 +298,18 @@ export class ExtensionRunner {
   private onExit(how: string): void {
     this.child = null;
     this.lastExit = how;
-    if (this.stopping || this.stateValue === 'stopped') return;
+    if (this.stopping || this.stateValue === 'stopped') {
+      this.o.audit({
+        ext: this.id,
+        layer: 'host',
+        kind: 'lifecycle',
+        op: 'stop',
+        target: this.o.extension.dir,
+        decision: 'allow',
+        reason: `stopped as asked (${how})`,
+      });
+      return;
+    }
     const now = Date.now();
     const policy = this.o.restart ?? DEFAULT_RESTART;
     this.crashes = [...this.crashes.filter((t) => now - t < policy.windowMs), now];

@@ -85,11 +85,21 @@ export class ExtensionFleet {
 
   /** Starts `id` unless it runs; resolves once it answered initialize. Errors are one line. */
   async ensureRunning(id: string): Promise<ExtensionRunner> {
-    if (this.closing) throw new Error('Corral is shutting down');
+    return (await this.ensure(id)).wired.runner;
+  }
+
+  private async ensure(id: string): Promise<Running> {
+    if (this.closing) throw new ExtensionStartError('Corral is shutting down');
     let r = this.running.get(id);
-    if (r?.starting) return r.starting;
-    if (r && r.wired.runner.state === 'ready') return r.wired.runner;
-    if (r && r.wired.runner.state === 'starting') return this.whenReady(r);
+    if (r?.starting) {
+      await r.starting;
+      return r;
+    }
+    if (r && r.wired.runner.state === 'ready') return r;
+    if (r && r.wired.runner.state === 'starting') {
+      await this.whenReady(r);
+      return r;
+    }
     if (r) await this.stop(id, 'starting again'); // crashed or disabled: a fresh start
     const { extension } = await loadInstalledExtension(this.manager, id);
     r = this.wire(id, extension);
@@ -110,7 +120,8 @@ export class ExtensionFleet {
         run.starting = null;
       });
     try {
-      return await run.starting;
+      await run.starting;
+      return run;
     } catch (e) {
       // It could not start: nothing is left running; its state says why until the next try.
       const why = e instanceof Error ? e.message : String(e);
@@ -121,12 +132,11 @@ export class ExtensionFleet {
 
   /** Runs one command, starting the extension if needed; the idle timer restarts afterwards. */
   async execute(id: string, command: string, args: unknown[]): Promise<unknown> {
-    const runner = await this.ensureRunning(id);
-    const r = this.running.get(id)!;
+    const r = await this.ensure(id);
     r.busy++;
     if (r.idle) clearTimeout(r.idle);
     try {
-      return await runner.execute(command, args);
+      return await r.wired.runner.execute(command, args);
     } finally {
       r.busy--;
       this.armIdle(id, r);

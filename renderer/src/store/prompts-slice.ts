@@ -79,6 +79,8 @@ export const createPromptsSlice: SliceFactory<PromptsSlice> = ({ set, get, clien
     closePrompt(closed) {
       const answered = answeredHere.has(closed.id);
       forget(closed.id);
+      // A "Deny always" answer, given in any window, is a new line in Settings.
+      if (closed.answer === 'deny-always') void get().loadSettings();
       if (!get().prompts.some((p) => p.id === closed.id)) return;
       if (answered) return removePrompt(closed.id);
       set({ promptClosures: { ...get().promptClosures, [closed.id]: closed } });

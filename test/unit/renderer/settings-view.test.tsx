@@ -79,3 +79,17 @@ test('each "Deny always" answer can be reset', async () => {
     { ext: 'acme.notes-sync', rule: 'connect upload.tracker.example:443' },
   ]);
 });
+
+test('a "Deny always" answer given in another window appears without a reload', async () => {
+  const { host } = await openSettings();
+  const denied = screen.getByRole('region', { name: 'Denied always' });
+  const prompt = host.ask();
+  host.deniedAlways.push({
+    ext: prompt.ext,
+    rule: 'read ${downloads}',
+    sentence: prompt.question,
+    at: new Date().toISOString(),
+  });
+  host.closePrompt(prompt.id, 'answered', 'Answered in another window: Deny always', 'deny-always');
+  expect(await within(denied).findByText('read ${downloads}')).toBeTruthy();
+});
