@@ -1,7 +1,10 @@
-// Screenshots of every view of the renderer, light and dark, into docs/images/ui-*.png.
-//   node --import tsx scripts/screenshots.ts              the fake host (test/e2e/fixtures)
+// Screenshots of every view of the renderer, light and dark, into docs/images/.
+//   node --import tsx scripts/screenshots.ts              the fake host (test/e2e/fixtures): ui-*.png
 //   node --import tsx scripts/screenshots.ts --url URL    a running corral serve (its printed URL)
+//   node --import tsx scripts/screenshots.ts --e2e        the end-to-end run against corral serve
+//                                                         with the real examples: app-*.png
 // Against the fake host it also shows a permission prompt, the consent sheet and the palette.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/fixtures/chromium.ts';
@@ -9,6 +12,14 @@ import { startFakeHost, type FakeServe } from '../test/e2e/fixtures/fake-host.ts
 
 const out = new URL('../docs/images/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
+if (process.argv.includes('--e2e')) {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', new URL('../test/e2e/app.test.ts', import.meta.url).pathname],
+    { stdio: 'inherit', env: { ...process.env, CORRAL_E2E_SCREENSHOTS: out } },
+  );
+  process.exit(run.status ?? 1);
+}
 const urlAt = process.argv.indexOf('--url');
 const given = urlAt < 0 ? null : process.argv[urlAt + 1];
 if (urlAt >= 0 && !given) throw new Error('--url needs the address corral serve printed');

@@ -81,9 +81,15 @@ export async function serveCommand(argv: string[], io: CliIO, services: Services
   io.stderr(
     'corral serve: stopping the extensions and closing the audit log… (Ctrl-C again stops at once)\n',
   );
+  const slow = setTimeout(
+    () => io.stderr('corral serve: still stopping extensions; Ctrl-C again stops at once\n'),
+    10_000,
+  );
+  slow.unref();
   const stopped = (async () => {
     await serving.close();
     await host.close();
+    clearTimeout(slow);
     return 0;
   })();
   // A second Ctrl-C does not wait for extensions that take their time: the sandboxes die with
