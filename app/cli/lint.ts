@@ -6,10 +6,8 @@ import { parseJsonSource } from '../policy/json-source.ts';
 import { lintPolicy, type LintFinding } from '../policy/lint.ts';
 import { policyOf, validatePolicyValue, type PolicyInput } from '../policy/manifest.ts';
 import { compileRules } from '../policy/rules.ts';
-import type { CliIO } from './io.ts';
-
-const USAGE =
-  'usage: corral lint FILE [--json]   (FILE: corral.json, a policy file or a rules file)\n';
+import { command } from './command.ts';
+import { lintSpec } from './specs.ts';
 
 export type LintedKind = 'manifest' | 'policy' | 'rules';
 
@@ -50,21 +48,9 @@ export function lintText(
 }
 
 /** Runs `corral lint`; see the file comment for the exit codes. */
-export async function lintCommand(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const json = args.includes('--json');
-  const rest = args.filter((a) => a !== '--json');
-  const option = rest.find((a) => a.startsWith('-'));
-  if (option || rest.length !== 1) {
-    io.stderr(
-      `corral lint: ${option ? `unknown option ${option}` : 'expected exactly one FILE'}; fix: run "corral lint FILE [--json]"\n`,
-    );
-    return 2;
-  }
-  const file = rest[0]!;
+export const lintCommand = command(lintSpec, async ({ positionals, options }, io) => {
+  const json = options.json;
+  const file = positionals.path;
   const read = await readPolicyText(file, io.cwd);
   if (!read.ok) {
     if (json) io.stdout(JSON.stringify({ file, ok: false, error: read.error }) + '\n');
@@ -84,7 +70,7 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(findings.length ? `${file}: ${parts.join(', ')}\n` : `${file}: no problems found\n`);
   }
   return summary.errors > 0 ? 1 : 0;
-}
+});
 
 /** One line: `file:line: /pointer: severity rule-id: message; fix: …`. */
 export function formatFinding(file: string, f: LintFinding): string {

@@ -3,7 +3,8 @@
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
-import { parseOptions } from './options.ts';
+import { command as cliCommand } from './command.ts';
+import { runSpec } from './specs.ts';
 import { terminalPrompts } from './terminal-prompt.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import { startMonitor, type Monitor } from '../metrics/monitor.ts';
@@ -14,28 +15,13 @@ import {
   openInstalledRun,
   type InstalledRun,
 } from '../manager/installed-extension.ts';
-import { ServiceError, type Services } from '../service/services.ts';
+import { ServiceError } from '../service/services.ts';
 import { wireRunner } from '../service/extension-runners.ts';
 
-const USAGE = 'corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]';
-
-export async function runCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
-  const parsed = parseOptions(argv, ['workspace', 'command', 'args', 'audit'] as const, USAGE);
-  if (!parsed.ok) return fail(io, parsed.error, 2);
-  const [dir, ...extra] = parsed.positional;
-  if (!dir || extra.length > 0)
-    return fail(io, `give exactly one extension folder; usage: ${USAGE}`, 2);
-  const { workspace: workspaceArg, command, args: argsJson, audit: auditFile } = parsed.options;
-  let args: unknown[] = [];
-  if (argsJson !== undefined) {
-    try {
-      const value: unknown = JSON.parse(argsJson);
-      if (!Array.isArray(value)) throw new Error('not an array');
-      args = value;
-    } catch {
-      return fail(io, `--args must be a JSON array, e.g. --args '["notes.md"]'`, 2);
-    }
-  }
+export const runCommand = cliCommand(runSpec, async ({ options, positionals }, io, services) => {
+  const dir = positionals.target;
+  const { workspace: workspaceArg, command, audit: auditFile } = options;
+  const args = options.args ?? [];
   let extension;
   let installed: InstalledRun | null = null;
   try {
@@ -109,7 +95,7 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
     extension,
     workspace,
     audit: (event) => audit.record(event),
-    prompts: terminalPrompts(process.stdin, process.stderr),
+    prompts: terminalPrompts(io.stdin, io.stderr),
     onAllowedAlways: installed?.onAllowedAlways,
     onLog: (level, message) => io.stderr(`[${name}] ${level}: ${message}\n`),
     onOutput: (stream, line) =>
@@ -159,7 +145,7 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
       io.stderr(`corral run: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }
-}
+});
 
 function fail(io: CliIO, message: string, code: number): number {
   io.stderr(`corral run: ${message}\n`);
