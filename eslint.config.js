@@ -124,6 +124,34 @@ export default tseslint.config(
     },
   },
   {
+    // A command touches the process only through the CliIO it is passed (issue 15), so that
+    // tests drive it in-process; run-cli.ts is the one place that wires the real process in.
+    files: ['app/cli/**/*.ts'],
+    ignores: ['app/cli/run-cli.ts', 'app/cli/entry.ts', 'app/cli/snapshot-entry.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...[
+          'stdin',
+          'stdout',
+          'stderr',
+          'on',
+          'once',
+          'off',
+          'emit',
+          'exit',
+          'exitCode',
+          'cwd',
+          'env',
+        ].map((property) => ({
+          object: 'process',
+          property,
+          message: 'use the CliIO the command is passed (io.stdin, io.onSignal, io.env…).',
+        })),
+      ],
+    },
+  },
+  {
     // Electron is main/'s and preload/'s business only.
     files: ['app/**/*.ts', 'renderer/**/*.{ts,tsx}', 'sdk/**/*.ts'],
     rules: {
