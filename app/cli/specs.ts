@@ -112,7 +112,8 @@ export const lintSpec = defineCommand({
     },
   ],
   options: {
-    json: { help: 'one JSON object per linted file, for CI' },
+    json: { help: 'one JSON object (per run with --watch), for CI' },
+    watch: { help: 'lint again whenever the files change, until Ctrl-C' },
   },
   details: [
     'Every problem is reported in one pass: schema errors, risky grants, a missing main.',

@@ -111,7 +111,7 @@ test('lint: usage errors and unreadable files exit 2 with one line on stderr', a
   assert.deepEqual(await run(lintCommand, []), {
     code: 2,
     stdout: '',
-    stderr: 'corral lint: give the PATH; usage: corral lint PATH [--json]\n',
+    stderr: 'corral lint: give the PATH; usage: corral lint PATH [--json] [--watch]\n',
   });
   assert.equal((await run(lintCommand, ['a.json', 'b.json'])).code, 2);
   assert.equal(
