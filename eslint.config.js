@@ -49,6 +49,12 @@ const layers = [
     pattern: 'app/manager',
     uses: ['package', 'policy', 'consent', 'platform', 'audit-event', 'audit', 'runtime'],
   },
+  // The extension author's tools: scaffolding, reproducible packages, signatures, keys.
+  {
+    type: 'author',
+    pattern: 'app/author',
+    uses: ['package', 'policy', 'platform', 'manager', 'runtime', 'protocol'],
+  },
   // The long-lived host service and the command line compose everything beneath them.
   { type: 'service', pattern: 'app/service', uses: 'below' },
   { type: 'cli', pattern: 'app/cli', uses: 'below' },

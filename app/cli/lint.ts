@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { LintFinding } from '../policy/lint.ts';
 import { command } from './command.ts';
-import { untilSignal, type CliIO } from './io.ts';
+import type { CliIO } from './io.ts';
 import { lintPath, watchedFiles, type FileReport } from './lint-folder.ts';
 import { lintSpec } from './specs.ts';
 
@@ -91,7 +91,7 @@ async function watchAndLint(
     })();
   }, POLL_MS);
   io.stderr(`corral lint: watching ${path}; Ctrl-C stops\n`);
-  await untilSignal(io);
+  await io.untilSignal();
   clearInterval(timer);
   return status;
 }

@@ -28,7 +28,9 @@ const COMMANDS: Record<string, () => Promise<CommandMain>> = {
   'trust remove': async () => (await import('./trust.ts')).trustRemoveCommand,
   'trust require': async () => (await import('./trust.ts')).trustRequireCommand,
   serve: async () => (await import('./serve.ts')).serveCommand,
-  sign: async () => (await import('./trust.ts')).signCommand,
+  sign: async () => (await import('./pack.ts')).signCommand,
+  pack: async () => (await import('./pack.ts')).packCommand,
+  keygen: async () => (await import('./keygen.ts')).keygenCommand,
 };
 
 /** Commands with verbs: `corral trust add`, `corral policy compile`. */

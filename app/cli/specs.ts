@@ -291,11 +291,43 @@ export const serveSpec = defineCommand({
   details: ['It runs until Ctrl-C, then stops every extension and closes the audit log.'],
 });
 
+export const packSpec = defineCommand({
+  name: 'pack',
+  summary: 'make a reproducible .tgz of an extension folder, signed with --key',
+  positionals: [{ name: 'DIR', help: 'the extension folder (.corralignore applies)' }],
+  options: {
+    key: { metavar: 'KEYFILE', help: 'sign it with your ed25519 private key (corral keygen)' },
+    out: { metavar: 'FILE', help: 'where to write it (default ./ID-VERSION.tgz)' },
+  },
+  details: [
+    'The same files give the same bytes: entries sorted, times, owners and modes fixed.',
+    'exit status: 0 written; 1 refused (a bad manifest, a missing main, a private key inside); 2 usage error.',
+  ],
+});
+
+export const keygenSpec = defineCommand({
+  name: 'keygen',
+  summary: 'make an ed25519 key pair for signing your extensions',
+  positionals: [],
+  options: {
+    out: {
+      metavar: 'FILE',
+      help: 'the private key file (default ~/.config/corral/keys/signing-key.pem); FILE.pub beside it',
+    },
+  },
+  details: [
+    'The private key never goes inside an extension folder or a git repository; corral keygen refuses a folder that holds corral.json.',
+    'exit status: 0 written; 1 refused (the file exists, an extension folder); 2 usage error.',
+  ],
+});
+
 /** What `corral --help` lists, in this order; groups have verbs ("trust add"). */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   lintSpec,
   runSpec,
   execSpec,
+  packSpec,
+  keygenSpec,
   signSpec,
   installSpec,
   approveSpec,

@@ -48,3 +48,8 @@ export function fakeIO(cwd: string, env: NodeJS.ProcessEnv = {}): FakeIO {
     listening: () => handlers.size,
   };
 }
+
+/** A command's last two arguments for `fake`: its io and its services. */
+export function ioOf(fake: FakeIO): [CliIO, Services] {
+  return [fake.io, fake.services];
+}

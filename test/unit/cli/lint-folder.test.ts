@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintCommand } from '../../../app/cli/lint.ts';
-import { fakeIO } from './fake-io.ts';
+import { fakeIO, ioOf } from './fake-io.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'corral-lint-dir-'));
 
@@ -38,7 +38,7 @@ function folder(name: string, files: Record<string, string | object>): string {
 
 async function lint(...args: string[]) {
   const fake = fakeIO(root);
-  const code = await lintCommand(args, fake.io);
+  const code = await lintCommand(args, ...ioOf(fake));
   return { code, stdout: fake.stdout(), stderr: fake.stderr() };
 }
 
@@ -148,7 +148,7 @@ test('--json for a folder: one object, each finding naming its file; a folder wi
 test('--watch lints again when a file changes, until Ctrl-C, and ends with the last status', async () => {
   const dir = folder('watched', { 'corral.json': { ...good, main: 'dist/index.js' } });
   const fake = fakeIO(root);
-  const done = lintCommand([dir, '--watch'], fake.io);
+  const done = lintCommand([dir, '--watch'], ...ioOf(fake));
   await until(() => fake.stderr().includes('watching'));
   assert.match(fake.stdout(), /error main-missing/, 'the first lint ran and found the problem');
   mkdirSync(join(root, dir, 'dist'));
