@@ -89,6 +89,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'examples/*/dist/',
+      'sdk/node/dist/',
       'node_modules/',
       'sandbox-helper/build/',
       'renderer/dist/',
