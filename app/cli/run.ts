@@ -1,6 +1,7 @@
 // `corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]`: runs an unpacked
 // extension in its sandbox and, with --command, one of its commands (contracts section 3).
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { command as cliCommand } from './command.ts';
@@ -17,6 +18,10 @@ import {
 } from '../manager/installed-extension.ts';
 import { ServiceError } from '../service/services.ts';
 import { wireRunner } from '../service/extension-runners.ts';
+import { exitWitness } from '../runtime/exit-diagnosis.ts';
+import { extensionDataDir } from '../platform/corral-dirs.ts';
+import { userDirectories } from '../platform/user-dirs.ts';
+import { failureText } from './extension-failure.ts';
 
 export const runCommand = cliCommand(runSpec, async ({ options, positionals }, io, services) => {
   const dir = positionals.target;
@@ -91,15 +96,28 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
     );
   }
   const name = extension.manifest.name;
+  // What the extension said last and what the sandbox reported: why it went away, if it does.
+  // (Set-up errors name grants by their real path; the run's own ${tmp} is never one of them.)
+  const witness = exitWitness(extension.manifest, extension.policy, {
+    ...userDirectories(io.env),
+    workspace,
+    extensionData: extensionDataDir(io.env, extension.manifest.id),
+    tmp: tmpdir(),
+  });
   const { runner: host, dispose } = wireRunner(services, {
     extension,
     workspace,
-    audit: (event) => audit.record(event),
+    audit: (event) => {
+      witness.audit(event);
+      audit.record(event);
+    },
     prompts: terminalPrompts(io.stdin, io.stderr),
     onAllowedAlways: installed?.onAllowedAlways,
     onLog: (level, message) => io.stderr(`[${name}] ${level}: ${message}\n`),
-    onOutput: (stream, line) =>
-      io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`),
+    onOutput: (stream, line) => {
+      witness.output(stream, line);
+      io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`);
+    },
     onState: (state, why) => {
       if (state === 'ready' && host.pid !== undefined)
         monitor?.watchProcess(extension.manifest.id, host.pid);
@@ -134,7 +152,7 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
     await Promise.race([io.untilSignal(), stoppedElsewhere]);
     return 0;
   } catch (e) {
-    return fail(io, e instanceof Error ? e.message : String(e), 1);
+    return fail(io, failureText(e, witness), 1);
   } finally {
     installed?.close();
     await dispose();
