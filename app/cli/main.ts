@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<CommandMain>> = {
   serve: async () => (await import('./serve.ts')).serveCommand,
   sign: async () => (await import('./pack.ts')).signCommand,
   pack: async () => (await import('./pack.ts')).packCommand,
+  new: async () => (await import('./new.ts')).newCommand,
   keygen: async () => (await import('./keygen.ts')).keygenCommand,
 };
 

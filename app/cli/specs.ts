@@ -291,6 +291,34 @@ export const serveSpec = defineCommand({
   details: ['It runs until Ctrl-C, then stops every extension and closes the audit log.'],
 });
 
+export const newSpec = defineCommand({
+  name: 'new',
+  summary: 'create a working extension from a template',
+  positionals: [
+    {
+      name: 'NAME',
+      help: 'the extension\'s name, or "publisher.name"; the folder ./name is created',
+    },
+  ],
+  options: {
+    template: {
+      metavar: 'node|typescript|python|shell',
+      required: true,
+      help: 'the language of the extension',
+      parse: oneOf(['node', 'typescript', 'python', 'shell']),
+    },
+    publisher: {
+      metavar: 'NAME',
+      help: 'the publisher part of its id (default: the one in NAME, else your user name)',
+    },
+    dir: { metavar: 'DIR', help: 'the folder to create (default ./name)' },
+  },
+  details: [
+    'The folder holds corral.json, a rules file, the source, tests that pass, a README and .corralignore.',
+    'exit status: 0 created; 1 refused (the folder exists, a bad name); 2 usage error.',
+  ],
+});
+
 export const packSpec = defineCommand({
   name: 'pack',
   summary: 'make a reproducible .tgz of an extension folder, signed with --key',
@@ -323,6 +351,7 @@ export const keygenSpec = defineCommand({
 
 /** What `corral --help` lists, in this order; groups have verbs ("trust add"). */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
+  newSpec,
   lintSpec,
   runSpec,
   execSpec,
