@@ -49,6 +49,12 @@ const layers = [
     pattern: 'app/manager',
     uses: ['package', 'policy', 'consent', 'platform', 'audit-event', 'audit', 'runtime'],
   },
+  // The extension author's tools: scaffolding, reproducible packages, signatures, keys.
+  {
+    type: 'author',
+    pattern: 'app/author',
+    uses: ['package', 'policy', 'platform', 'manager', 'runtime', 'protocol'],
+  },
   // The long-lived host service and the command line compose everything beneath them.
   { type: 'service', pattern: 'app/service', uses: 'below' },
   { type: 'cli', pattern: 'app/cli', uses: 'below' },
@@ -83,6 +89,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'examples/*/dist/',
+      'sdk/node/dist/',
       'node_modules/',
       'sandbox-helper/build/',
       'renderer/dist/',
@@ -121,6 +128,34 @@ export default tseslint.config(
       ],
       // Every file of ours belongs to a layer: a new folder is placed on purpose.
       'boundaries/no-unknown-files': 'error',
+    },
+  },
+  {
+    // A command touches the process only through the CliIO it is passed (issue 15), so that
+    // tests drive it in-process; run-cli.ts is the one place that wires the real process in.
+    files: ['app/cli/**/*.ts'],
+    ignores: ['app/cli/run-cli.ts', 'app/cli/entry.ts', 'app/cli/snapshot-entry.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...[
+          'stdin',
+          'stdout',
+          'stderr',
+          'on',
+          'once',
+          'off',
+          'emit',
+          'exit',
+          'exitCode',
+          'cwd',
+          'env',
+        ].map((property) => ({
+          object: 'process',
+          property,
+          message: 'use the CliIO the command is passed (io.stdin, io.onSignal, io.env…).',
+        })),
+      ],
     },
   },
   {

@@ -1,12 +1,21 @@
 #!/usr/bin/env node
 // Builds the CLI into one self-contained file (fast start, easy to stage for other users), a
-// start-up snapshot of it, and puts the sandbox helper and the Python SDK beside them, where the
-// CLI looks for them; then bundles each example extension into the `main` its manifest names, and
-// the renderer (vite.config.ts) into dist/renderer/.
+// start-up snapshot of it, and puts the sandbox helper, the Python SDK, the Node SDK's package and
+// the extension templates beside them, where the CLI looks for them; then bundles each example
+// extension into the `main` its manifest names, and the renderer (vite.config.ts) into
+// dist/renderer/.
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = `${root}dist`;
@@ -42,6 +51,16 @@ chmodSync(`${dist}/corral-sandbox`, 0o755);
 // sandbox and put on PYTHONPATH).
 mkdirSync(`${dist}/python-sdk`, { recursive: true });
 copyFileSync(`${root}sdk/python/corral_sdk.py`, `${dist}/python-sdk/corral_sdk.py`);
+
+// @corral/sdk as a package (sdk/node/build.mjs), and beside the CLI the package and the templates
+// `corral new` copies (app/author/sdk-package.ts and scaffold.ts look for them here first).
+execFileSync(process.execPath, [`${root}sdk/node/build.mjs`], { stdio: 'inherit' });
+rmSync(`${dist}/sdk-node`, { recursive: true, force: true });
+mkdirSync(`${dist}/sdk-node`, { recursive: true });
+for (const name of ['package.json', 'README.md', 'dist'])
+  cpSync(`${root}sdk/node/${name}`, `${dist}/sdk-node/${name}`, { recursive: true });
+rmSync(`${dist}/templates`, { recursive: true, force: true });
+cpSync(`${root}templates`, `${dist}/templates`, { recursive: true });
 
 // Example extensions written in TypeScript: examples/NAME/src/index.ts becomes
 // examples/NAME/dist/index.cjs, one file with the SDK and zod inside: the package needs nothing else.

@@ -1,22 +1,13 @@
 // `corral doctor`: which isolation layers this machine offers, the sandbox mode it allows, what
 // that mode gives up, and how to enable what is missing (contracts section 3, docs/platforms.md).
-import type { CliIO } from './io.ts';
+import { command } from './command.ts';
+import { doctorSpec } from './specs.ts';
 import { ConfineError } from '../sandbox/confine.ts';
-import type { Services } from '../service/services.ts';
 import type { CapabilityVerdict, CheckReport } from '../sandbox/capabilities.ts';
 import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
 
-export async function doctorCommand(
-  argv: string[],
-  io: CliIO,
-  services: Services,
-): Promise<number> {
-  const json = argv.includes('--json');
-  const unknown = argv.find((a) => a !== '--json');
-  if (unknown !== undefined) {
-    io.stderr(`corral doctor: unknown argument "${unknown}"; usage: corral doctor [--json]\n`);
-    return 2;
-  }
+export const doctorCommand = command(doctorSpec, ({ options }, io, services) => {
+  const json = options.json;
   let detected;
   try {
     detected = services.sandbox().detect();
@@ -33,7 +24,7 @@ export async function doctorCommand(
     io.stdout(render(report, verdict));
   }
   return verdict.mode === 'refused' ? 1 : 0;
-}
+});
 
 function render(report: CheckReport, v: CapabilityVerdict): string {
   const abi = report.layers.landlock.ok

@@ -3,8 +3,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliIO } from './io.ts';
-import { parseExecArgs } from './exec-args.ts';
+import { STOP_SIGNALS, type CliIO } from './io.ts';
+import { command } from './command.ts';
+import { execSpec } from './specs.ts';
 import { parsePolicyDocument, type PolicyInput } from '../policy/manifest.ts';
 import { formatPolicyErrors } from '../policy/errors.ts';
 import { pathVariables } from '../platform/user-dirs.ts';
@@ -21,13 +22,13 @@ export const SETUP_FAILED = 125;
 
 class SetupError extends Error {}
 
-export async function execCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
-  const parsed = parseExecArgs(argv);
-  if (!parsed.ok) {
-    io.stderr(`corral exec: ${parsed.error}\n`);
-    return SETUP_FAILED;
-  }
-  const args = parsed.value;
+export const execCommand = command(execSpec, async ({ options, trailing }, io, services) => {
+  const args = {
+    policy: options.policy ?? null,
+    workspace: options.workspace ?? null,
+    audit: options.audit ?? null,
+    command: trailing,
+  };
   let audit: AuditSink | null = null;
   if (args.audit) {
     try {
@@ -67,7 +68,7 @@ export async function execCommand(argv: string[], io: CliIO, services: Services)
     for (const cleanup of cleanups.reverse()) cleanup();
     audit?.close();
   }
-}
+});
 
 interface LoadedPolicy {
   ext: string;
@@ -147,11 +148,9 @@ async function runConfined(
     startProxy: async (o) => (await import('../net/sandbox-proxy.ts')).startSandboxProxy(o),
   });
   // The helper forwards these to the command; corral itself waits to report how it ended.
-  const forward = (signal: NodeJS.Signals) => () => confined.child.kill(signal);
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
-  for (const [s, h] of handlers) process.on(s, h);
+  const stopForwarding = io.onSignal(STOP_SIGNALS, (signal) => confined.child.kill(signal));
   const result = await confined.result;
-  for (const [s, h] of handlers) process.off(s, h);
+  stopForwarding();
 
   // The helper already said why on stderr; its `error` status line was audited.
   if (result.setupFailed) return SETUP_FAILED;

@@ -9,35 +9,25 @@ import type { PermissionDiff } from '../consent/diff.ts';
 import type { ConsentItem } from '../consent/summary.ts';
 import type { ExtensionManager, PreparedInstall } from '../manager/manager.ts';
 import { describeSignature } from '../manager/signature.ts';
+import { command, usageFailure } from './command.ts';
 import type { CliIO } from './io.ts';
-import type { Services } from '../service/services.ts';
-import { askYesNo, takeFlags, usageError, withManager } from './manager-args.ts';
-
-const INSTALL_USAGE = 'corral install PKG [--yes]   (PKG: a folder, .tgz or .zip)';
-const APPROVE_USAGE = 'corral approve ID [--yes | --reject]';
+import { askYesNo, withManager } from './manager-args.ts';
+import { approveSpec, installSpec } from './specs.ts';
 
 /** Exit status of an update left waiting for consent. */
 export const EXIT_PENDING = 3;
 
-export async function installCommand(
-  argv: string[],
-  io: CliIO,
-  services: Services,
-): Promise<number> {
-  const { flags, rest } = takeFlags(argv, ['yes']);
-  const option = rest.find((a) => a.startsWith('-'));
-  if (option) return usageError(io, 'install', `unknown option "${option}"`, INSTALL_USAGE);
-  if (rest.length !== 1) return usageError(io, 'install', 'give one package', INSTALL_USAGE);
-  return withManager(services, io, 'install', async (manager) => {
-    const prepared = await manager.prepare(rest[0]!, io.cwd);
+export const installCommand = command(installSpec, ({ positionals, options }, io, services) =>
+  withManager(services, io, 'install', async (manager) => {
+    const prepared = await manager.prepare(positionals.pkg, io.cwd);
     try {
-      return await decide(manager, prepared, flags.has('yes'), io);
+      return await decide(manager, prepared, options.yes, io);
     } catch (e) {
       manager.discard(prepared);
       throw e;
     }
-  });
-}
+  }),
+);
 
 async function decide(
   manager: ExtensionManager,
@@ -68,7 +58,7 @@ async function decide(
       prepared.kind === 'install'
         ? `Install ${id} ${version} with these permissions?`
         : `Update ${id} to ${version} with these new permissions?`;
-    const answer = askYesNo(question);
+    const answer = askYesNo(io, question);
     if (answer === null && prepared.kind === 'install') {
       manager.discard(prepared);
       io.stderr(
@@ -101,19 +91,12 @@ async function decide(
   }
 }
 
-export async function approveCommand(
-  argv: string[],
-  io: CliIO,
-  services: Services,
-): Promise<number> {
-  const { flags, rest } = takeFlags(argv, ['yes', 'reject']);
-  const option = rest.find((a) => a.startsWith('-'));
-  if (option) return usageError(io, 'approve', `unknown option "${option}"`, APPROVE_USAGE);
-  if (rest.length !== 1 || (flags.has('yes') && flags.has('reject')))
-    return usageError(io, 'approve', 'give one extension id', APPROVE_USAGE);
-  const id = rest[0]!;
+export const approveCommand = command(approveSpec, ({ positionals, options }, io, services) => {
+  if (options.yes && options.reject)
+    return usageFailure(io, approveSpec, '--yes and --reject both given; fix: choose one');
+  const id = positionals.id;
   return withManager(services, io, 'approve', async (manager) => {
-    if (flags.has('reject')) {
+    if (options.reject) {
       const before = manager.pendingReview(id).pending.version;
       manager.rejectPending(id);
       io.stdout(`dropped the update of ${id} to ${before}\n`);
@@ -125,9 +108,9 @@ export async function approveCommand(
       `Update ${id} ${review.record.current.version} → ${pending.version}: ${describeSignature(pending.signature)}\n  from ${pending.source} (${pending.format}), sha256 ${pending.packageSha256}\n`,
     );
     io.stdout(formatDiff(review.diff));
-    let consent = flags.has('yes');
+    let consent = options.yes;
     if (!consent) {
-      const answer = askYesNo(`Update ${id} to ${pending.version} with these new permissions?`);
+      const answer = askYesNo(io, `Update ${id} to ${pending.version} with these new permissions?`);
       if (answer === null) {
         io.stderr(
           `corral approve: the update still waits: approving needs your consent; fix: run it in a terminal to answer, or add --yes to consent to the changes printed above\n`,
@@ -146,7 +129,7 @@ export async function approveCommand(
     );
     return 0;
   });
-}
+});
 
 const RISK_WIDTH = 7;
 

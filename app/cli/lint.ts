@@ -1,89 +1,114 @@
-// `corral lint FILE [--json]`: lints a manifest, policy file or rules file. Exit 0 when clean or
-// only warnings, 1 on any error, 2 on a usage error or an unreadable file (CI can tell them apart).
-import { readPolicyText } from '../platform/read-text.ts';
-import { lineOf, type PolicyError } from '../policy/errors.ts';
-import { parseJsonSource } from '../policy/json-source.ts';
-import { lintPolicy, type LintFinding } from '../policy/lint.ts';
-import { policyOf, validatePolicyValue, type PolicyInput } from '../policy/manifest.ts';
-import { compileRules } from '../policy/rules.ts';
+// `corral lint PATH [--json] [--watch]`: lints an extension folder (manifest, main, rules file), a
+// manifest, a policy file or a rules file. Exit 0 when clean or only warnings, 1 on any error, 2 on
+// a usage error or an unreadable file (CI can tell them apart). --watch lints again on every change.
+import { statSync } from 'node:fs';
+import type { LintFinding } from '../policy/lint.ts';
+import { command } from './command.ts';
 import type { CliIO } from './io.ts';
+import { lintPath, watchedFiles, type FileReport } from './lint-folder.ts';
+import { lintSpec } from './specs.ts';
 
-const USAGE =
-  'usage: corral lint FILE [--json]   (FILE: corral.json, a policy file or a rules file)\n';
+export { lintText, type LintedKind } from './lint-text.ts';
 
-export type LintedKind = 'manifest' | 'policy' | 'rules';
-
-/** The findings for one file's text; `name` decides JSON or rules when the text does not. */
-export function lintText(
-  text: string,
-  name: string,
-): { kind: LintedKind; findings: LintFinding[] } {
-  const isJson = name.endsWith('.json') || text.trimStart().startsWith('{');
-  if (!isJson) {
-    const rules = compileRules(text);
-    if (!rules.ok)
-      return {
-        kind: 'rules',
-        findings: rules.errors.map((e) => errorFinding(e, e.pointer ? 'schema' : 'rules-syntax')),
-      };
-    return {
-      kind: 'rules',
-      findings: lintPolicy(policyOf(rules.fragment), { lines: rules.lines }),
-    };
-  }
-  const json = parseJsonSource(text);
-  if (!json.ok) return { kind: 'manifest', findings: [errorFinding(json.error, 'schema')] };
-  const doc = validatePolicyValue(json.value);
-  if (!doc.ok)
-    return {
-      kind: looksLikeFragment(json.value) ? 'policy' : 'manifest',
-      findings: doc.errors.map((e) => {
-        const line = lineOf(json.lines, e.pointer);
-        return errorFinding(line === undefined ? e : { ...e, line }, 'schema');
-      }),
-    };
-  const policy: PolicyInput = doc.policy;
-  return {
-    kind: doc.kind,
-    findings: lintPolicy(policy, { lines: json.lines, notices: doc.notices }),
-  };
-}
+/** How often --watch looks at the files (a stat each: cheap). */
+const POLL_MS = 250;
 
 /** Runs `corral lint`; see the file comment for the exit codes. */
-export async function lintCommand(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const json = args.includes('--json');
-  const rest = args.filter((a) => a !== '--json');
-  const option = rest.find((a) => a.startsWith('-'));
-  if (option || rest.length !== 1) {
-    io.stderr(
-      `corral lint: ${option ? `unknown option ${option}` : 'expected exactly one FILE'}; fix: run "corral lint FILE [--json]"\n`,
-    );
+export const lintCommand = command(lintSpec, async ({ positionals, options }, io) => {
+  const once = async () =>
+    report(positionals.path, await lintPath(positionals.path, io.cwd), options.json, io);
+  const status = await once();
+  if (!options.watch) return status;
+  return watchAndLint(positionals.path, io, once, status);
+});
+
+/** Prints the reports of one lint of `path`; returns its exit status. */
+function report(path: string, reports: FileReport[], json: boolean, io: CliIO): number {
+  const unreadable = reports.find((r) => r.error !== undefined);
+  if (unreadable && reports.length === 1) {
+    if (json) io.stdout(JSON.stringify({ file: path, ok: false, error: unreadable.error }) + '\n');
+    else io.stderr(`corral lint: ${unreadable.error}\n`);
     return 2;
   }
-  const file = rest[0]!;
-  const read = await readPolicyText(file, io.cwd);
-  if (!read.ok) {
-    if (json) io.stdout(JSON.stringify({ file, ok: false, error: read.error }) + '\n');
-    else io.stderr(`corral lint: ${read.error}\n`);
-    return 2;
-  }
-  const { kind, findings } = lintText(read.text, file);
+  const folder = reports.length > 1 || reports[0]!.file !== path;
+  const findings: (LintFinding & { file?: string })[] = reports.flatMap((r) =>
+    folder ? r.findings.map((f) => ({ file: r.file, ...f })) : r.findings,
+  );
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   const summary = { errors: count('error'), warnings: count('warning'), infos: count('info') };
+  const ok = summary.errors === 0 && !unreadable;
   if (json) {
-    io.stdout(JSON.stringify({ file, kind, ok: summary.errors === 0, findings, summary }) + '\n');
+    const kind = folder ? 'extension' : reports[0]!.kind;
+    const errors = reports.filter((r) => r.error).map((r) => r.error);
+    io.stdout(
+      JSON.stringify({
+        file: path,
+        kind,
+        ok,
+        findings,
+        summary,
+        ...(errors.length ? { errors } : {}),
+      }) + '\n',
+    );
   } else {
-    const byLine = [...findings].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    for (const f of byLine) io.stdout(formatFinding(file, f) + '\n');
+    for (const r of reports) {
+      if (r.error) io.stderr(`corral lint: ${r.error}\n`);
+      const byLine = [...r.findings].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+      for (const f of byLine) io.stdout(formatFinding(r.file, f) + '\n');
+    }
     const parts = [plural(summary.errors, 'error'), plural(summary.warnings, 'warning')];
     if (summary.infos) parts.push(plural(summary.infos, 'note'));
-    io.stdout(findings.length ? `${file}: ${parts.join(', ')}\n` : `${file}: no problems found\n`);
+    io.stdout(findings.length ? `${path}: ${parts.join(', ')}\n` : `${path}: no problems found\n`);
   }
-  return summary.errors > 0 ? 1 : 0;
+  return unreadable ? 2 : summary.errors > 0 ? 1 : 0;
+}
+
+/**
+ * --watch: lints again whenever a file the lint read changes (corral.json, corral.rules and main
+ * for a folder), until Ctrl-C; the status is the last lint's. The files are polled by stat, which
+ * also sees an editor that replaces a file and a main that appears after a build.
+ */
+async function watchAndLint(
+  path: string,
+  io: CliIO,
+  once: () => Promise<number>,
+  first: number,
+): Promise<number> {
+  let status = first;
+  let seen = await signature(path, io.cwd);
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      const now = await signature(path, io.cwd);
+      if (now !== seen) {
+        seen = now;
+        io.stdout(`--- ${new Date().toISOString().slice(11, 19)} ${path} changed\n`);
+        status = await once();
+      }
+      busy = false;
+    })();
+  }, POLL_MS);
+  io.stderr(`corral lint: watching ${path}; Ctrl-C stops\n`);
+  await io.untilSignal();
+  clearInterval(timer);
+  return status;
+}
+
+/** Size, time and inode of every file a lint of `path` reads: a change in any is a change. */
+async function signature(path: string, cwd: string): Promise<string> {
+  const files = await watchedFiles(path, cwd);
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${f}:${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${f}:absent`;
+      }
+    })
+    .join('|');
 }
 
 /** One line: `file:line: /pointer: severity rule-id: message; fix: …`. */
@@ -91,24 +116,6 @@ export function formatFinding(file: string, f: LintFinding): string {
   const where = f.line !== undefined ? `${file}:${f.line}` : file;
   const pointer = f.pointer ? ` ${f.pointer}:` : '';
   return `${where}:${pointer} ${f.severity} ${f.rule}: ${f.message}; fix: ${f.fix}`;
-}
-
-function errorFinding(e: PolicyError, rule: string): LintFinding {
-  const f: LintFinding = {
-    rule,
-    severity: 'error',
-    pointer: e.pointer,
-    message: e.message,
-    fix: e.fix,
-  };
-  if (e.line !== undefined) f.line = e.line;
-  return f;
-}
-
-function looksLikeFragment(value: unknown): boolean {
-  return (
-    typeof value === 'object' && value !== null && !('manifestVersion' in value) && !('id' in value)
-  );
 }
 
 function plural(n: number, word: string): string {

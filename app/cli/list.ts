@@ -2,11 +2,9 @@
 // quarantined), signature and grants — the ones they run with, the optional ones, the revoked ones.
 import { policyRules } from '../consent/grants.ts';
 import type { ExtensionManager, ExtensionRecord } from '../manager/manager.ts';
-import type { CliIO } from './io.ts';
-import type { Services } from '../service/services.ts';
-import { takeFlags, usageError, withManager } from './manager-args.ts';
-
-const USAGE = 'corral list [--json]';
+import { command } from './command.ts';
+import { withManager } from './manager-args.ts';
+import { listSpec } from './specs.ts';
 
 /** One extension as `corral list --json` prints it (and the UI lists it). */
 export function listEntry(manager: ExtensionManager, r: ExtensionRecord) {
@@ -34,12 +32,10 @@ export function listEntry(manager: ExtensionManager, r: ExtensionRecord) {
   };
 }
 
-export async function listCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
-  const { flags, rest } = takeFlags(argv, ['json']);
-  if (rest.length > 0) return usageError(io, 'list', `unexpected "${rest[0]}"`, USAGE);
-  return withManager(services, io, 'list', (manager) => {
+export const listCommand = command(listSpec, ({ options }, io, services) =>
+  withManager(services, io, 'list', (manager) => {
     const entries = manager.list().map((r) => listEntry(manager, r));
-    if (flags.has('json')) {
+    if (options.json) {
       io.stdout(JSON.stringify(entries, null, 2) + '\n');
       return 0;
     }
@@ -68,5 +64,5 @@ export async function listCommand(argv: string[], io: CliIO, services: Services)
       if (e.previous) detail('previous', `${e.previous} ("corral rollback ${e.id}")`);
     }
     return 0;
-  });
-}
+  }),
+);

@@ -3,8 +3,10 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
-import { parseOptions } from './options.ts';
-import { auditEventSchema, auditKindSchema, type AuditEvent } from '../audit-event/event.ts';
+import type { ParsedArgs } from './args.ts';
+import { command, usageFailure } from './command.ts';
+import { logSpec } from './specs.ts';
+import { auditEventSchema, type AuditEvent } from '../audit-event/event.ts';
 import {
   MAX_PAGE,
   auditFilterSchema,
@@ -20,61 +22,42 @@ import {
   tableRow,
 } from '../audit-event/export-format.ts';
 import type { AuditStore } from '../audit/store.ts';
-import { ServiceError, type Services } from '../service/services.ts';
+import { ServiceError } from '../service/services.ts';
 import { defaultAuditStore } from '../platform/corral-dirs.ts';
 
-const USAGE =
-  'corral log [--follow] [--ext ID] [--kind K] [--decision allow|deny] [--since T] [--until T] [--limit N] [--json|--csv] [--verify] [--file PATH]';
-const FLAGS = ['follow', 'json', 'csv', 'verify'] as const;
-const OPTIONS = ['ext', 'kind', 'decision', 'since', 'until', 'limit', 'file'] as const;
 /** Events shown before following when --limit is not given, as `tail -f` does. */
 const FOLLOW_BACKLOG = 10;
 const JSONL_POLL_MS = 250;
 
-type Flag = (typeof FLAGS)[number];
 type Output = 'table' | 'jsonl' | 'csv';
 
 export interface LogArgs {
-  flags: Set<Flag>;
+  flags: ParsedArgs<typeof logSpec>['options'];
   filter: ParsedFilter;
   limit: number | undefined;
   output: Output;
   file: string | undefined;
 }
 
-/** Parses `corral log`'s arguments; an error is one line naming the option and the fix. */
-export function parseLogArgs(
-  argv: readonly string[],
+/**
+ * Checks `corral log`'s options together (args.ts parsed each one): the output format, --verify
+ * alone, the kind, the times. An error is one line naming the option and the fix.
+ */
+export function logArgs(
+  o: ParsedArgs<typeof logSpec>['options'],
   now: Date = new Date(),
 ): { ok: true; value: LogArgs } | { ok: false; error: string } {
-  const flags = new Set<Flag>();
-  const rest: string[] = [];
-  for (const arg of argv) {
-    const flag = arg.startsWith('--') ? (arg.slice(2) as Flag) : null;
-    if (flag && FLAGS.includes(flag)) {
-      if (flags.has(flag)) return { ok: false, error: `--${flag} given twice; give it once` };
-      flags.add(flag);
-    } else rest.push(arg);
-  }
-  const parsed = parseOptions(rest, OPTIONS, USAGE);
-  if (!parsed.ok) return parsed;
-  if (parsed.positional.length > 0)
-    return { ok: false, error: `unexpected "${parsed.positional[0]}"; usage: ${USAGE}` };
-  const o = parsed.options;
-  if (flags.has('json') && flags.has('csv'))
-    return { ok: false, error: '--json and --csv both given; choose one output format' };
-  if (flags.has('verify') && (flags.size > 1 || Object.keys(o).some((k) => k !== 'file')))
+  if (o.json && o.csv)
+    return { ok: false, error: '--json and --csv both given; fix: choose one output format' };
+  const others = Object.entries(o).filter(
+    ([k, v]) => k !== 'verify' && k !== 'file' && v !== undefined && v !== false,
+  );
+  if (o.verify && others.length > 0)
     return {
       ok: false,
-      error: '--verify checks the whole log and takes no other option but --file; give it alone',
+      error:
+        '--verify checks the whole log and takes no other option but --file; fix: give it alone',
     };
-  if (o.kind !== undefined && !auditKindSchema.safeParse(o.kind).success)
-    return {
-      ok: false,
-      error: `--kind ${o.kind} is not a kind; use one of ${auditKindSchema.options.join(', ')}`,
-    };
-  if (o.decision !== undefined && o.decision !== 'allow' && o.decision !== 'deny')
-    return { ok: false, error: `--decision ${o.decision}: use allow or deny` };
   const times: { since?: string; until?: string } = {};
   for (const name of ['since', 'until'] as const) {
     const text = o[name];
@@ -83,30 +66,21 @@ export function parseLogArgs(
     if (t === null)
       return {
         ok: false,
-        error: `--${name} ${text} is neither a date and time (2026-11-25T21:00:00Z) nor a duration back from now (30s, 15m, 2h, 7d)`,
+        error: `--${name} ${text} is neither a date and time nor a duration back from now; fix: write 2026-11-25T21:00:00Z, or 30s, 15m, 2h, 7d`,
       };
     times[name] = t;
-  }
-  let limit: number | undefined;
-  if (o.limit !== undefined) {
-    limit = Number(o.limit);
-    if (!/^\d+$/.test(o.limit) || limit < 1)
-      return { ok: false, error: `--limit ${o.limit}: give a whole number of events, 1 or more` };
   }
   const given = Object.entries({ ext: o.ext, kind: o.kind, decision: o.decision, ...times });
   const filter = auditFilterSchema.parse(
     Object.fromEntries(given.filter(([, v]) => v !== undefined)),
   );
-  const output: Output = flags.has('json') ? 'jsonl' : flags.has('csv') ? 'csv' : 'table';
-  return { ok: true, value: { flags, filter, limit, output, file: o.file } };
+  const output: Output = o.json ? 'jsonl' : o.csv ? 'csv' : 'table';
+  return { ok: true, value: { flags: o, filter, limit: o.limit, output, file: o.file } };
 }
 
-export async function logCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
-  const parsed = parseLogArgs(argv);
-  if (!parsed.ok) {
-    io.stderr(`corral log: ${parsed.error}\n`);
-    return 2;
-  }
+export const logCommand = command(logSpec, async ({ options }, io, services) => {
+  const parsed = logArgs(options);
+  if (!parsed.ok) return usageFailure(io, logSpec, parsed.error);
   const args = parsed.value;
   const file = args.file !== undefined ? resolve(io.cwd, args.file) : defaultAuditStore(io.env);
   if (!existsSync(file)) {
@@ -127,9 +101,9 @@ export async function logCommand(argv: string[], io: CliIO, services: Services):
     return 1;
   }
   // The services root, which opened the store, closes it.
-  if (args.flags.has('verify')) return verify(store, io);
+  if (args.flags.verify) return verify(store, io);
   const print = printer(args.output, io);
-  const backlog = args.limit ?? (args.flags.has('follow') ? FOLLOW_BACKLOG : undefined);
+  const backlog = args.limit ?? (args.flags.follow ? FOLLOW_BACKLOG : undefined);
   const head = store.headSeq();
   const upto = { ...args.filter, beforeSeq: head + 1 };
   if (backlog === undefined) {
@@ -139,9 +113,9 @@ export async function logCommand(argv: string[], io: CliIO, services: Services):
     if (args.output === 'csv') io.stdout(csvHeader());
     print.events(newest(store, upto, backlog).reverse());
   }
-  if (args.flags.has('follow')) await follow(store, args.filter, head, print, io);
+  if (args.flags.follow) await follow(store, args.filter, head, print, io);
   return 0;
-}
+});
 
 function verify(store: AuditStore, io: CliIO): number {
   const r = store.verify();
@@ -216,12 +190,10 @@ async function follow(
       },
       { afterSeq, maxDelayMs: 20 },
     );
-    const stop = () => {
+    void io.untilSignal().then(() => {
       sub.close();
       done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    });
   });
 }
 
@@ -238,7 +210,7 @@ function isSqlite(file: string): boolean {
 
 /** A JSON-lines log (corral exec --audit FILE): filtered in memory; --follow polls for growth. */
 async function logJsonLines(file: string, args: LogArgs, io: CliIO): Promise<number> {
-  if (args.flags.has('verify')) {
+  if (args.flags.verify) {
     io.stderr(
       `corral log: ${file} holds JSON lines, which carry no hash chain; --verify checks an audit store (.db)\n`,
     );
@@ -277,25 +249,19 @@ async function logJsonLines(file: string, args: LogArgs, io: CliIO): Promise<num
     return out;
   };
   const all = readNew();
-  const backlog = args.limit ?? (args.flags.has('follow') ? FOLLOW_BACKLOG : undefined);
+  const backlog = args.limit ?? (args.flags.follow ? FOLLOW_BACKLOG : undefined);
   print.events(backlog === undefined ? all : all.slice(-backlog));
   if (skipped > 0)
     io.stderr(`corral log: ${file}: ${skipped} lines are not audit events; they were skipped\n`);
-  if (!args.flags.has('follow')) {
+  if (!args.flags.follow) {
     if (statSync(file).size > offset)
       io.stderr(
         `corral log: ${file}: the last line is incomplete (its writer stopped mid-line); it was skipped\n`,
       );
     return 0;
   }
-  await new Promise<void>((done) => {
-    const timer = setInterval(() => print.events(readNew()), JSONL_POLL_MS);
-    const stop = () => {
-      clearInterval(timer);
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  const timer = setInterval(() => print.events(readNew()), JSONL_POLL_MS);
+  await io.untilSignal();
+  clearInterval(timer);
   return 0;
 }

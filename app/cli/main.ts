@@ -1,121 +1,94 @@
-// The `corral` command line: picks the subcommand and turns any failure into one clear line.
+// The `corral` command line: picks the subcommand and turns any failure into one clear line. The
+// arguments of every command are in specs.ts; each command parses them with args.ts.
+import { closest } from '../policy/errors.ts';
+import { createServices } from '../service/services.ts';
+import { COMMAND_SPECS } from './specs.ts';
+import type { CommandMain } from './command.ts';
 import type { CliIO } from './io.ts';
-import { createServices, type Services } from '../service/services.ts';
-
-/** A command: its arguments, the process it may touch, and the parts it may use (built lazily). */
-type Command = (args: string[], io: CliIO, services: Services) => Promise<number>;
 
 /** Subcommands, loaded on demand so that `corral exec` does not pay for the linter's start-up. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  exec: {
-    summary:
-      'exec [--policy FILE] [--workspace DIR] [--audit FILE] -- CMD [ARGS...]   run a command in the sandbox',
-    load: async () => (await import('./exec.ts')).execCommand,
-  },
-  run: {
-    summary:
-      'run DIR|ID [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]   run an unpacked or installed extension',
-    load: async () => (await import('./run.ts')).runCommand,
-  },
-  doctor: {
-    summary:
-      'doctor [--json]   which isolation layers this machine offers and which the sandbox uses',
-    load: async () => (await import('./doctor.ts')).doctorCommand,
-  },
-  log: {
-    summary:
-      'log [--follow] [--ext ID] [--kind K] [--decision allow|deny] [--since T] [--until T] [--limit N] [--json|--csv] [--verify] [--file PATH]   read, follow, export or verify the audit log',
-    load: async () => (await import('./log.ts')).logCommand,
-  },
-  lint: {
-    summary: 'lint FILE [--json]   lint a manifest (corral.json) or a rules file',
-    load: async () => (await import('./lint.ts')).lintCommand,
-  },
-  policy: {
-    summary: 'policy compile RULES   print the manifest fragment compiled from a rules file',
-    load: async () => (await import('./policy-compile.ts')).policyCompileCommand,
-  },
-  install: {
-    summary: 'install PKG [--yes]   install or update an extension (a folder, .tgz or .zip)',
-    load: async () => (await import('./install.ts')).installCommand,
-  },
-  approve: {
-    summary: 'approve ID [--yes | --reject]   review an update that waits for consent',
-    load: async () => (await import('./install.ts')).approveCommand,
-  },
-  list: {
-    summary: 'list [--json]   installed extensions, their state, signature and grants',
-    load: async () => (await import('./list.ts')).listCommand,
-  },
-  uninstall: {
-    summary: 'uninstall ID [--keep-data]   remove an extension (and its data)',
-    load: async () => (await import('./uninstall.ts')).uninstallCommand,
-  },
-  enable: {
-    summary: 'enable ID [--lift-quarantine]   let an installed extension run',
-    load: async () => (await import('./enable.ts')).enableCommand,
-  },
-  disable: {
-    summary: 'disable ID   stop an installed extension from running',
-    load: async () => (await import('./enable.ts')).disableCommand,
-  },
-  revoke: {
-    summary: "revoke ID RULE [--undo]   take one grant away, e.g. revoke ID 'read ${downloads}'",
-    load: async () => (await import('./revoke.ts')).revokeCommand,
-  },
-  quarantine: {
-    summary: 'quarantine ID [--reason TEXT]   stop, disable and flag an extension; keep its files',
-    load: async () => (await import('./quarantine.ts')).quarantineCommand,
-  },
-  rollback: {
-    summary: 'rollback ID   return to the version before the last update',
-    load: async () => (await import('./rollback.ts')).rollbackCommand,
-  },
-  trust: {
-    summary:
-      'trust add KEYFILE --publisher NAME | list | remove KEYID | require on|off   publisher keys',
-    load: async () => (await import('./trust.ts')).trustCommand,
-  },
-  serve: {
-    summary:
-      'serve [--port N] [--no-open] [--workspace DIR]   the window in a browser tab, on 127.0.0.1',
-    load: async () => (await import('./serve.ts')).serveCommand,
-  },
-  sign: {
-    summary: 'sign DIR --key KEYFILE   write DIR/corral.sig (for publishers)',
-    load: async () => (await import('./trust.ts')).signCommand,
-  },
+const COMMANDS: Record<string, () => Promise<CommandMain>> = {
+  exec: async () => (await import('./exec.ts')).execCommand,
+  run: async () => (await import('./run.ts')).runCommand,
+  doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  log: async () => (await import('./log.ts')).logCommand,
+  lint: async () => (await import('./lint.ts')).lintCommand,
+  'policy compile': async () => (await import('./policy-compile.ts')).policyCompileCommand,
+  install: async () => (await import('./install.ts')).installCommand,
+  approve: async () => (await import('./install.ts')).approveCommand,
+  list: async () => (await import('./list.ts')).listCommand,
+  uninstall: async () => (await import('./uninstall.ts')).uninstallCommand,
+  enable: async () => (await import('./enable.ts')).enableCommand,
+  disable: async () => (await import('./enable.ts')).disableCommand,
+  revoke: async () => (await import('./revoke.ts')).revokeCommand,
+  quarantine: async () => (await import('./quarantine.ts')).quarantineCommand,
+  rollback: async () => (await import('./rollback.ts')).rollbackCommand,
+  'trust add': async () => (await import('./trust.ts')).trustAddCommand,
+  'trust list': async () => (await import('./trust.ts')).trustListCommand,
+  'trust remove': async () => (await import('./trust.ts')).trustRemoveCommand,
+  'trust require': async () => (await import('./trust.ts')).trustRequireCommand,
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  sign: async () => (await import('./pack.ts')).signCommand,
+  pack: async () => (await import('./pack.ts')).packCommand,
+  new: async () => (await import('./new.ts')).newCommand,
+  keygen: async () => (await import('./keygen.ts')).keygenCommand,
 };
 
-function usage(): string {
-  const lines = Object.values(COMMANDS).map((c) => `  corral ${c.summary}`);
-  return `usage:\n${lines.join('\n')}\n`;
+/** Commands with verbs: `corral trust add`, `corral policy compile`. */
+function verbsOf(group: string): string[] {
+  return COMMAND_SPECS.filter((s) => s.name.startsWith(`${group} `)).map((s) =>
+    s.name.slice(group.length + 1),
+  );
 }
 
+function overview(group?: string): string {
+  const specs = COMMAND_SPECS.filter((s) => !group || s.name.startsWith(`${group} `));
+  const width = Math.max(...specs.map((s) => s.name.length));
+  const lines = specs.map((s) => `  corral ${s.name.padEnd(width)}  ${s.summary}`);
+  const more = group ? `corral ${group} VERB --help` : 'corral COMMAND --help';
+  return `usage:\n${lines.join('\n')}\n\n"${more}" shows a command's arguments and options.\n`;
+}
+
+/** Runs `corral ARGV`; resolves with the exit status. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
+  let [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) [name, ...rest] = [...rest, '--help'];
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage());
+    io.stdout(overview());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.stderr(`corral: unknown command "${name}"; run "corral --help" for the list\n`);
-    return 2;
-  }
-  if (name === 'policy') {
-    if (rest[0] !== 'compile') {
-      io.stderr('corral policy: expected "corral policy compile RULES"\n');
+  const verbs = verbsOf(name);
+  if (verbs.length > 0) {
+    const [verb, ...args] = rest;
+    if (verb === '--help' || verb === '-h') {
+      io.stdout(overview(name));
+      return 0;
+    }
+    if (!verb || !verbs.includes(verb)) {
+      io.stderr(
+        `corral ${name}: ${verb ? `unknown "${verb}"` : 'say what to do'}; fix: use one of ${verbs.map((v) => `"corral ${name} ${v}"`).join(', ')}\n`,
+      );
       return 2;
     }
-    rest.shift();
+    return run(`${name} ${verb}`, args, io);
   }
-  // One services root per invocation: each part is opened on first use and closed here, once.
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    const near = closest(name, [...new Set(Object.keys(COMMANDS).map((c) => c.split(' ')[0]!))]);
+    const fix = near ? `did you mean "corral ${near}"?` : 'run "corral --help" for the list';
+    io.stderr(`corral: unknown command "${name}"; fix: ${fix}\n`);
+    return 2;
+  }
+  return run(name, rest, io);
+}
+
+/** Runs one command with one services root: each part opened on first use and closed here, once. */
+async function run(name: string, args: string[], io: CliIO): Promise<number> {
   const services = createServices({ env: io.env });
   try {
     return await (
-      await command.load()
-    )(rest, io, services);
+      await COMMANDS[name]!()
+    )(args, io, services);
   } finally {
     for (const error of services.close()) io.stderr(`corral ${name}: ${error}\n`);
   }

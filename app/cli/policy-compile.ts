@@ -3,24 +3,12 @@
 import { readPolicyText } from '../platform/read-text.ts';
 import { formatPolicyError } from '../policy/errors.ts';
 import { compileRules } from '../policy/rules.ts';
-import type { CliIO } from './io.ts';
-
-const USAGE = 'usage: corral policy compile RULES   (prints the manifest fragment as JSON)\n';
+import { command } from './command.ts';
+import { policyCompileSpec } from './specs.ts';
 
 /** Exit 0 with the JSON on stdout; 1 when the rules have errors; 2 on a usage or read error. */
-export async function policyCompileCommand(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const option = args.find((a) => a.startsWith('-') && a !== '-');
-  if (option || args.length !== 1) {
-    io.stderr(
-      `corral policy compile: ${option ? `unknown option ${option}` : 'expected exactly one RULES file'}; fix: run "corral policy compile RULES"\n`,
-    );
-    return 2;
-  }
-  const file = args[0]!;
+export const policyCompileCommand = command(policyCompileSpec, async ({ positionals }, io) => {
+  const file = positionals.rules;
   const read = await readPolicyText(file, io.cwd);
   if (!read.ok) {
     io.stderr(`corral policy compile: ${read.error}\n`);
@@ -33,4 +21,4 @@ export async function policyCompileCommand(args: string[], io: CliIO): Promise<n
   }
   io.stdout(JSON.stringify(compiled.fragment, null, 2) + '\n');
   return 0;
-}
+});

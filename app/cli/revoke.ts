@@ -2,27 +2,15 @@
 // rule line (contracts §2), e.g. 'read ${downloads}' or 'connect api.github.com:443'; it may be
 // given as one argument or as several words. The next start's policy omits it, and a running copy
 // (corral run ID, the app) loses it on its next decision. --undo gives it back from the next start.
-import type { CliIO } from './io.ts';
-import type { Services } from '../service/services.ts';
-import { takeFlags, usageError, withManager } from './manager-args.ts';
+import { command } from './command.ts';
+import { withManager } from './manager-args.ts';
+import { revokeSpec } from './specs.ts';
 
-const USAGE =
-  "corral revoke ID RULE [--undo]   (RULE e.g. 'read ${downloads}', 'connect api.github.com:443')";
-
-export async function revokeCommand(
-  argv: string[],
-  io: CliIO,
-  services: Services,
-): Promise<number> {
-  const { flags, rest } = takeFlags(argv, ['undo']);
-  const option = rest.find((a) => a.startsWith('--'));
-  if (option) return usageError(io, 'revoke', `unknown option "${option}"`, USAGE);
-  const [id, ...words] = rest;
-  if (!id || words.length === 0)
-    return usageError(io, 'revoke', 'give an extension id and a rule', USAGE);
-  const rule = words.join(' ');
+export const revokeCommand = command(revokeSpec, ({ positionals, options }, io, services) => {
+  const { id } = positionals;
+  const rule = positionals.rule.join(' ');
   return withManager(services, io, 'revoke', (manager) => {
-    if (flags.has('undo')) {
+    if (options.undo) {
       manager.unrevoke(id, rule);
       io.stdout(
         `${id}: "${rule}" is no longer revoked; it applies from the extension's next start\n`,
@@ -35,4 +23,4 @@ export async function revokeCommand(
     );
     return 0;
   });
-}
+});

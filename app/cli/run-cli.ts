@@ -1,26 +1,23 @@
 // Runs main() with the real stdio and sets the exit status; shared by both entries.
-import type { CliIO } from './io.ts';
+import { untilStopSignal, type CliIO } from './io.ts';
 import { main } from './main.ts';
 
 /** Runs the command line `args` (without node and script) for this process. */
 export function runCli(args: string[]): void {
+  const onSignal: CliIO['onSignal'] = (signals, handler) => {
+    for (const s of signals) process.on(s, handler);
+    return () => {
+      for (const s of signals) process.off(s, handler);
+    };
+  };
   const io: CliIO = {
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
+    stdin: process.stdin,
+    onSignal,
     cwd: process.cwd(),
     env: process.env,
-    untilSignal: () =>
-      new Promise((resolve) => {
-        const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-        const handlers = signals.map((signal) => {
-          const handler = () => {
-            for (const [s, h] of handlers) process.off(s, h);
-            resolve(signal);
-          };
-          return [signal, handler] as const;
-        });
-        for (const [s, h] of handlers) process.once(s, h);
-      }),
+    untilSignal: () => untilStopSignal(onSignal),
   };
   main(args, io).then(
     (code) => {

@@ -1,9 +1,11 @@
 // `corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]`: runs an unpacked
 // extension in its sandbox and, with --command, one of its commands (contracts section 3).
 import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
-import { parseOptions } from './options.ts';
+import { command as cliCommand } from './command.ts';
+import { runSpec } from './specs.ts';
 import { terminalPrompts } from './terminal-prompt.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import { startMonitor, type Monitor } from '../metrics/monitor.ts';
@@ -14,28 +16,17 @@ import {
   openInstalledRun,
   type InstalledRun,
 } from '../manager/installed-extension.ts';
-import { ServiceError, type Services } from '../service/services.ts';
+import { ServiceError } from '../service/services.ts';
 import { wireRunner } from '../service/extension-runners.ts';
+import { exitWitness } from '../runtime/exit-diagnosis.ts';
+import { extensionDataDir } from '../platform/corral-dirs.ts';
+import { userDirectories } from '../platform/user-dirs.ts';
+import { failureText } from './extension-failure.ts';
 
-const USAGE = 'corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]';
-
-export async function runCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
-  const parsed = parseOptions(argv, ['workspace', 'command', 'args', 'audit'] as const, USAGE);
-  if (!parsed.ok) return fail(io, parsed.error, 2);
-  const [dir, ...extra] = parsed.positional;
-  if (!dir || extra.length > 0)
-    return fail(io, `give exactly one extension folder; usage: ${USAGE}`, 2);
-  const { workspace: workspaceArg, command, args: argsJson, audit: auditFile } = parsed.options;
-  let args: unknown[] = [];
-  if (argsJson !== undefined) {
-    try {
-      const value: unknown = JSON.parse(argsJson);
-      if (!Array.isArray(value)) throw new Error('not an array');
-      args = value;
-    } catch {
-      return fail(io, `--args must be a JSON array, e.g. --args '["notes.md"]'`, 2);
-    }
-  }
+export const runCommand = cliCommand(runSpec, async ({ options, positionals }, io, services) => {
+  const dir = positionals.target;
+  const { workspace: workspaceArg, command, audit: auditFile } = options;
+  const args = options.args ?? [];
   let extension;
   let installed: InstalledRun | null = null;
   try {
@@ -105,15 +96,28 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
     );
   }
   const name = extension.manifest.name;
+  // What the extension said last and what the sandbox reported: why it went away, if it does.
+  // (Set-up errors name grants by their real path; the run's own ${tmp} is never one of them.)
+  const witness = exitWitness(extension.manifest, extension.policy, {
+    ...userDirectories(io.env),
+    workspace,
+    extensionData: extensionDataDir(io.env, extension.manifest.id),
+    tmp: tmpdir(),
+  });
   const { runner: host, dispose } = wireRunner(services, {
     extension,
     workspace,
-    audit: (event) => audit.record(event),
-    prompts: terminalPrompts(process.stdin, process.stderr),
+    audit: (event) => {
+      witness.audit(event);
+      audit.record(event);
+    },
+    prompts: terminalPrompts(io.stdin, io.stderr),
     onAllowedAlways: installed?.onAllowedAlways,
     onLog: (level, message) => io.stderr(`[${name}] ${level}: ${message}\n`),
-    onOutput: (stream, line) =>
-      io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`),
+    onOutput: (stream, line) => {
+      witness.output(stream, line);
+      io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`);
+    },
     onState: (state, why) => {
       if (state === 'ready' && host.pid !== undefined)
         monitor?.watchProcess(extension.manifest.id, host.pid);
@@ -148,7 +152,7 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
     await Promise.race([io.untilSignal(), stoppedElsewhere]);
     return 0;
   } catch (e) {
-    return fail(io, e instanceof Error ? e.message : String(e), 1);
+    return fail(io, failureText(e, witness), 1);
   } finally {
     installed?.close();
     await dispose();
@@ -159,7 +163,7 @@ export async function runCommand(argv: string[], io: CliIO, services: Services):
       io.stderr(`corral run: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }
-}
+});
 
 function fail(io: CliIO, message: string, code: number): number {
   io.stderr(`corral run: ${message}\n`);

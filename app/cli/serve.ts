@@ -6,33 +6,24 @@ import { spawn } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
-import { takeFlags, usageError } from './manager-args.ts';
-import { parseOptions } from './options.ts';
+import { command } from './command.ts';
+import { serveSpec } from './specs.ts';
 import { createHostService } from '../service/host.ts';
 import { findRendererDir } from '../service/renderer-path.ts';
 import { startServing } from '../service/serve.ts';
-import { ServiceError, type Services } from '../service/services.ts';
+import { ServiceError } from '../service/services.ts';
 import { StateError } from '../manager/state-db.ts';
 
-const USAGE = 'corral serve [--port N] [--no-open] [--workspace DIR]';
-
-export async function serveCommand(argv: string[], io: CliIO, services: Services): Promise<number> {
-  const { flags, rest } = takeFlags(argv, ['no-open']);
-  const parsed = parseOptions(rest, ['port', 'workspace'] as const, USAGE);
-  if (!parsed.ok) return usageError(io, 'serve', parsed.error, USAGE);
-  if (parsed.positional.length > 0)
-    return usageError(io, 'serve', `unexpected "${parsed.positional[0]}"`, USAGE);
-  const port = parsed.options.port === undefined ? 0 : Number(parsed.options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    return usageError(io, 'serve', '--port takes a port number, 1 to 65535', USAGE);
+export const serveCommand = command(serveSpec, async ({ options }, io, services) => {
+  const port = options.port ?? 0;
   let workspace: string | null = null;
-  if (parsed.options.workspace !== undefined) {
+  if (options.workspace !== undefined) {
     try {
-      workspace = realpathSync(resolve(io.cwd, parsed.options.workspace));
+      workspace = realpathSync(resolve(io.cwd, options.workspace));
       if (!statSync(workspace).isDirectory()) throw new Error('not a folder');
     } catch {
       io.stderr(
-        `corral serve: --workspace ${parsed.options.workspace} is not an existing folder; fix: give the folder extensions should see as \${workspace}\n`,
+        `corral serve: --workspace ${options.workspace} is not an existing folder; fix: give the folder extensions should see as \${workspace}\n`,
       );
       return 2;
     }
@@ -75,7 +66,7 @@ export async function serveCommand(argv: string[], io: CliIO, services: Services
   }
   io.stdout(`Corral is serving its window at:\n\n    ${serving.url}\n\n`);
   io.stderr('corral serve: open that address in a browser on this machine; Ctrl-C stops Corral\n');
-  if (!flags.has('no-open')) openBrowser(serving.url, io);
+  if (!options['no-open']) openBrowser(serving.url, io);
 
   await io.untilSignal();
   io.stderr(
@@ -99,7 +90,7 @@ export async function serveCommand(argv: string[], io: CliIO, services: Services
     return 130;
   });
   return Promise.race([stopped, forced]);
-}
+});
 
 /** Asks the desktop to open `url`; without one (a headless machine), says how to open it. */
 function openBrowser(url: string, io: CliIO): void {

@@ -2,6 +2,8 @@
 // question at a time, each denied after PROMPT_TIMEOUT_MS without an answer; with no terminal to
 // ask on, every question is answered deny.
 import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import type { CliInput } from './io.ts';
 import type { PermissionPrompt, PromptAnswer, PromptService } from '../runtime/prompts.ts';
 import { denyAllPrompts, withTimeout } from '../runtime/prompts.ts';
 
@@ -12,11 +14,10 @@ const ANSWERS: Record<string, PromptAnswer> = {
   '': 'deny',
 };
 
-export function terminalPrompts(
-  input: NodeJS.ReadStream,
-  output: NodeJS.WriteStream,
-): PromptService {
+/** Questions read from `input` (a terminal, else every question is denied) and written by `write`. */
+export function terminalPrompts(input: CliInput, write: (s: string) => void): PromptService {
   if (!input.isTTY) return denyAllPrompts;
+  const output = writerStream(write);
   let queue: Promise<unknown> = Promise.resolve();
   return withTimeout({
     ask(prompt: PermissionPrompt, signal: AbortSignal): Promise<PromptAnswer> {
@@ -30,8 +31,8 @@ export function terminalPrompts(
 function askOnce(
   prompt: PermissionPrompt,
   signal: AbortSignal,
-  input: NodeJS.ReadStream,
-  output: NodeJS.WriteStream,
+  input: CliInput,
+  output: Writable,
 ): Promise<PromptAnswer> {
   if (signal.aborted) return Promise.resolve('deny');
   return new Promise((resolve) => {
@@ -51,5 +52,15 @@ function askOnce(
         else ask();
       });
     ask();
+  });
+}
+
+/** A stream for readline that hands its text to `write` (the command's stderr). */
+export function writerStream(write: (s: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      write(chunk.toString());
+      done();
+    },
   });
 }

@@ -86,6 +86,15 @@ export const LINT_RULES: readonly { id: string; severity: Severity; summary: str
     severity: 'info',
     summary: 'a path or host is matched in another spelling than written',
   },
+  // Checked by `corral lint DIR` on the extension folder (app/cli/lint-folder.ts).
+  { id: 'main-missing', severity: 'error', summary: '"main" is not a file in the folder' },
+  { id: 'main-escapes', severity: 'error', summary: '"main" leads out of the extension folder' },
+  {
+    id: 'main-not-executable',
+    severity: 'error',
+    summary: 'runtime "exec" and a main without the executable bit',
+  },
+  { id: 'rules-drift', severity: 'error', summary: 'corral.rules and corral.json disagree' },
 ];
 
 const SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));

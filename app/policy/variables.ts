@@ -25,6 +25,19 @@ export const PATH_VARIABLES: readonly PathVariableName[] = [
   'tmp',
 ];
 
+/**
+ * The environment variable that tells a running extension where each path variable is inside its
+ * sandbox (app/platform/path-environment.ts sets them, the SDKs read them).
+ */
+export const PATH_VARIABLE_ENV: Readonly<Record<PathVariableName, string>> = {
+  workspace: 'CORRAL_WORKSPACE',
+  home: 'CORRAL_HOME',
+  documents: 'CORRAL_DOCUMENTS',
+  downloads: 'CORRAL_DOWNLOADS',
+  extensionData: 'CORRAL_EXTENSION_DATA',
+  tmp: 'CORRAL_TMP',
+};
+
 const VARIABLE_LIST = PATH_VARIABLES.map((v) => '${' + v + '}').join(', ');
 const GLOB = /[*?[\]{}]/;
 

@@ -4,3 +4,5 @@ export * from './envelope.ts';
 export * from './methods.ts';
 export * from './frame-decoder.ts';
 export * from './frame-encoder.ts';
+export * from './path-variables.ts';
+export * from './command-error.ts';

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Duplex, Readable } from 'node:stream';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { PathVariables } from '../policy/variables.ts';
+import { pathEnvironment } from '../platform/path-environment.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
 import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
 import { startSandboxProxy } from '../net/sandbox-proxy.ts';
@@ -242,8 +243,8 @@ export class ExtensionRunner {
       env: {
         CORRAL_FD: '3',
         CORRAL_EXTENSION_ID: this.id,
-        // ${extensionData} is always granted, but its path is the host's choice: say where it is.
-        CORRAL_EXTENSION_DATA: vars.extensionData,
+        // Where ${extensionData}, ${workspace}… are, for the SDKs' paths.resolve.
+        ...pathEnvironment(vars, ext.policy),
         ...command.env,
         ...this.o.runtimeSupport?.env,
       },

@@ -25,12 +25,15 @@ import itertools
 import json
 import os
 import queue
+import re
 import socket
 import sys
 import threading
+import traceback
 
 __all__ = [
     "connect",
+    "resolve_path",
     "Corral",
     "CorralError",
     "PermissionDenied",
@@ -55,6 +58,18 @@ INTERNAL_ERROR = -32603
 PERMISSION_DENIED = -32001
 NOT_FOUND = -32002
 LIMIT_EXCEEDED = -32003
+
+# Where the host says each path variable is (app/policy/variables.ts, PATH_VARIABLE_ENV).
+PATH_VARIABLE_ENV = {
+    "workspace": "CORRAL_WORKSPACE",
+    "home": "CORRAL_HOME",
+    "documents": "CORRAL_DOCUMENTS",
+    "downloads": "CORRAL_DOWNLOADS",
+    "extensionData": "CORRAL_EXTENSION_DATA",
+    "tmp": "CORRAL_TMP",
+}
+# Caps of an exception report (app/protocol/command-error.ts, EXCEPTION_CAPS).
+_EXCEPTION_CAPS = {"type": 200, "message": 4000, "stack": 16384, "frames": 30}
 
 _FILE_TYPES = ("file", "dir", "symlink", "other")
 _LOG_LEVELS = ("debug", "info", "warn", "error")
@@ -311,19 +326,83 @@ def _base64(data):
 _BYTES = (bytes, bytearray, memoryview)
 
 
+def resolve_path(path, env=None):
+    """'${downloads}/report.csv' -> the real absolute path, from the variables Corral sets.
+
+    An absolute path comes back normalised. Raises NotFound when no folder is open
+    (${workspace}), PermissionDenied when the manifest grants nothing under the variable, and
+    CorralError -32602 for a malformed path.
+    """
+    env = os.environ if env is None else env
+    if "\0" in path:
+        raise CorralError(INVALID_PARAMS, "a path cannot contain a NUL character")
+    match = re.match(r"^\$\{([^}]*)\}(.*)$", path, re.S)
+    if not match:
+        normal = _normalize(path)
+        if normal is None:
+            raise CorralError(INVALID_PARAMS, '"%s" is neither an absolute path nor a path '
+                              'variable; write e.g. "${workspace}/notes.md"' % path)
+        return normal
+    name, rest = match.group(1), match.group(2)
+    if name not in PATH_VARIABLE_ENV:
+        names = ", ".join("${%s}" % v for v in PATH_VARIABLE_ENV)
+        raise CorralError(INVALID_PARAMS, "unknown variable ${%s}; use one of %s" % (name, names))
+    if rest and not rest.startswith("/"):
+        raise CorralError(INVALID_PARAMS, '"%s" has text straight after ${%s}; write "${%s}/%s"'
+                          % (path, name, name, rest))
+    base = env.get(PATH_VARIABLE_ENV[name])
+    if not base:
+        if name == "workspace":
+            raise NotFound("no folder is open, so ${workspace} means nothing; open one "
+                           "(corral run DIR --workspace FOLDER)")
+        raise PermissionDenied('${%s} is not known to this extension: its manifest grants '
+                               'nothing there; add e.g. "read ${%s}" to its permissions or '
+                               'optionalPermissions' % (name, name))
+    normal = _normalize(base + rest)
+    if normal is None:
+        raise CorralError(INVALID_PARAMS, '"%s" leaves ${%s} (".."); write the path without ".."'
+                          % (path, name))
+    return normal
+
+
+def _normalize(path):
+    """An absolute path without empty or "." segments; None for a relative path or a ".."."""
+    if not path.startswith("/"):
+        return None
+    segments = [s for s in path.split("/") if s not in ("", ".")]
+    if ".." in segments:
+        return None
+    return "/" + "/".join(segments)
+
+
+class _Paths:
+    """paths.resolve(path): path variables as the manifest writes them, to real paths."""
+
+    def __init__(self, client):
+        self._env = client._env
+
+    def resolve(self, path):
+        """'${downloads}/report.csv' -> the real path; see resolve_path()."""
+        return resolve_path(path, self._env)
+
+
 class _Fs:
+    """fs.read/write/list/stat; every path is absolute or starts with a path variable."""
+
     def __init__(self, client):
         self._call = client._call
+        self._resolve = client.paths.resolve
 
     def read(self, path, encoding=None, timeout=None):
         """A file's contents: text, or base64 text with encoding="base64"."""
-        params = {"path": path}
+        params = {"path": self._resolve(path)}
         if encoding is not None:
             params["encoding"] = encoding
         return self._call("fs/read", params, timeout)["data"]
 
     def write(self, path, data, encoding=None, timeout=None):
         """Writes text (or base64 text with encoding="base64"), or bytes (sent as base64)."""
+        path = self._resolve(path)
         if isinstance(data, _BYTES):
             params = {"path": path, "data": _base64(data), "encoding": "base64"}
         else:
@@ -334,11 +413,11 @@ class _Fs:
 
     def list(self, path, timeout=None):
         """The entries of a directory: [{"name", "type"}]."""
-        return self._call("fs/list", {"path": path}, timeout)["entries"]
+        return self._call("fs/list", {"path": self._resolve(path)}, timeout)["entries"]
 
     def stat(self, path, timeout=None):
         """{"type", "size", "mtimeMs"} of a path."""
-        return self._call("fs/stat", {"path": path}, timeout)
+        return self._call("fs/stat", {"path": self._resolve(path)}, timeout)
 
 
 class _Net:
@@ -420,13 +499,14 @@ _CLOSED = object()
 class Corral:
     """The extension's side of the protocol; use connect() to make one.
 
-    Attributes: fs (read, write, list, stat), net (fetch), ipc (publish, subscribe),
-    permissions (request), log (debug, info, warn, error).
+    Attributes: paths (resolve), fs (read, write, list, stat), net (fetch), ipc (publish,
+    subscribe), permissions (request), log (debug, info, warn, error).
     """
 
     def __init__(self, sock, timeout=DEFAULT_TIMEOUT, max_frame_bytes=DEFAULT_MAX_FRAME_BYTES,
-                 exit=sys.exit, on_protocol_error=None):
+                 exit=sys.exit, on_protocol_error=None, env=None):
         self._sock = sock
+        self._env = os.environ if env is None else env
         self._timeout = timeout
         self._max_frame_bytes = max_frame_bytes
         self._exit = exit
@@ -444,6 +524,7 @@ class Corral:
         self._initialized = threading.Event()
         self._inbox = queue.Queue()
         self.initialize_params = None
+        self.paths = _Paths(self)
         self.fs = _Fs(self)
         self.net = _Net(self)
         self.ipc = _Ipc(self)
@@ -666,7 +747,12 @@ class Corral:
             handler = self._commands.get(command)
             if handler is None:
                 raise NotFound('no handler for command "%s"; register it with on_command' % command)
-            result = handler(*params["args"])
+            try:
+                result = handler(*params["args"])
+            except CorralError:
+                raise
+            except Exception as err:
+                raise _command_failure(command, err)
             try:
                 json.dumps(result, allow_nan=False)
             except (TypeError, ValueError):
@@ -703,6 +789,20 @@ class Corral:
                 self._report('the handler for "%s" failed: %s' % (channel, err))
 
 
+def _command_failure(command, err):
+    """A bug in a command handler as -32603 with its type, message and traceback in data."""
+    frames = traceback.format_tb(err.__traceback__)[1:]  # [0] is this SDK calling the handler
+    stack = "".join(frames[-_EXCEPTION_CAPS["frames"]:]).rstrip("\n")
+    exception = {"type": type(err).__name__[:_EXCEPTION_CAPS["type"]],
+                 "message": str(err)[:_EXCEPTION_CAPS["message"]]}
+    if stack:
+        exception["stack"] = stack[-_EXCEPTION_CAPS["stack"]:]
+    first = exception["message"].split("\n")[0] or exception["type"]
+    return CorralError(INTERNAL_ERROR, 'command "%s" threw %s: %s' % (command, exception["type"],
+                                                                     first),
+                       {"exception": exception})
+
+
 def _as_corral_error(err):
     """Any exception as a CorralError (others become -32603 with their first line)."""
     if isinstance(err, CorralError):
@@ -717,7 +817,8 @@ def connect(fd=None, **options):
     """Connects to the host over the inherited socket (fd CORRAL_FD, default 3).
 
     options: timeout (seconds per call, default 30), max_frame_bytes, exit (called with 0 after
-    shutdown; default sys.exit), on_protocol_error (one-line reports; default stderr).
+    shutdown; default sys.exit), on_protocol_error (one-line reports; default stderr), env (where
+    paths.resolve finds the path variables; default os.environ).
     """
     if fd is None:
         raw = os.environ.get("CORRAL_FD", "3")

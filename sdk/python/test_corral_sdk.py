@@ -3,6 +3,7 @@ error mapping, initialize/command/shutdown, ipc delivery, and surviving a misbeh
 
 import json
 import queue
+import re
 import socket
 import threading
 import unittest
@@ -118,6 +119,41 @@ class SdkTest(unittest.TestCase):
         self.assertEqual(self.corral.fs.stat("/w/a.md"),
                          {"type": "file", "size": 5, "mtimeMs": 1.5})
         self.assertEqual(self.params(), {"path": "/w/a.md"})
+
+    def test_paths_resolve_and_fs_calls_take_path_variables(self):
+        env = {"CORRAL_WORKSPACE": "/home/u/notes", "CORRAL_DOWNLOADS": "/data/dl"}
+        host_sock, ext_sock = socket.socketpair()
+        host = FakeHost(host_sock)
+        corral = corral_sdk.Corral(ext_sock, exit=self.exits.append, env=env)
+        self.addCleanup(host_sock.close)
+        self.addCleanup(corral.close)
+        self.assertEqual(corral.paths.resolve("${downloads}/report.csv"), "/data/dl/report.csv")
+        self.assertEqual(corral.paths.resolve("${workspace}//a/./b/"), "/home/u/notes/a/b")
+        self.assertEqual(corral.paths.resolve("/etc/hosts"), "/etc/hosts")
+        host.answer = lambda r: {"data": "x"}
+        corral.fs.read("${workspace}/a.md")
+        self.assertEqual(host.next()[1]["params"], {"path": "/home/u/notes/a.md"})
+        refused = [
+            ("${documents}/a", PermissionDenied, r"\$\{documents\} is not known to this extension"),
+            ("${nope}/a", CorralError, r"unknown variable \$\{nope\}"),
+            ("${workspace}notes", CorralError, r"has text straight after \$\{workspace\}"),
+            ("${workspace}/../x", CorralError, r"leaves \$\{workspace\}"),
+            ("notes.md", CorralError, r"neither an absolute path nor a path variable"),
+        ]
+        for path, kind, message in refused:
+            with self.assertRaisesRegex(kind, message):
+                corral.paths.resolve(path)
+            with self.assertRaisesRegex(kind, message):
+                corral.fs.stat(path)
+        with self.assertRaisesRegex(NotFound, "no folder is open"):
+            corral_sdk.resolve_path("${workspace}/a", {})
+
+    def test_the_path_variable_table_is_the_hosts(self):
+        # app/policy/variables.ts is the source; this copy must not drift from it.
+        import pathlib
+        source = (pathlib.Path(__file__).parents[2] / "app/policy/variables.ts").read_text()
+        table = dict(re.findall(r"^  (\w+): '(CORRAL_\w+)',$", source, re.M))
+        self.assertEqual(table, corral_sdk.PATH_VARIABLE_ENV)
 
     def test_net_fetch_sends_bytes_as_base64(self):
         response = {"status": 200, "headers": {"content-type": "text/plain"},
@@ -249,13 +285,19 @@ class SdkTest(unittest.TestCase):
         self.assertEqual(run, {"jsonrpc": "2.0", "id": 1003, "result": 3})
         errors = [self.host.call("command/execute", {"command": c, "args": []})["error"]
                   for c in ("denied", "buggy", "opaque", "missing")]
+        buggy_error = errors.pop(1)
         self.assertEqual(errors, [
             {"code": -32001, "message": "no grant for /x"},
-            {"code": -32603, "message": "'k'"},
             {"code": -32603, "message": 'command "opaque" returned a value that is not JSON'},
             {"code": -32002,
              "message": 'no handler for command "missing"; register it with on_command'},
         ])
+        # A bug: its type, message and the handler's frames (not the SDK's) travel in data.
+        self.assertEqual(buggy_error["message"], "command \"buggy\" threw KeyError: 'k'")
+        exception = buggy_error["data"]["exception"]
+        self.assertEqual((exception["type"], exception["message"]), ("KeyError", "'k'"))
+        self.assertRegex(exception["stack"], r'^  File ".*test_corral_sdk\.py", line \d+, in buggy\n')
+        self.assertNotIn("/corral_sdk.py", exception["stack"])
         self.assertEqual(self.host.call("fs/read", {"path": "/a"})["error"]["code"], -32601)
         self.assertEqual(self.host.call("shutdown", {}),
                          {"jsonrpc": "2.0", "id": 1009, "result": {}})

@@ -197,9 +197,13 @@ test(`[${runAs}] corral run refuses a bad folder, manifest, command or argument 
       2,
       /has no command "wordcount\.nope" \(it contributes: wordcount\.count\)/,
     ],
-    [[wc, '--command', 'wordcount.count', '--args', '{"a":1}'], 2, /--args must be a JSON array/],
+    [
+      [wc, '--command', 'wordcount.count', '--args', '{"a":1}'],
+      2,
+      /--args \{"a":1\}: give a JSON array/,
+    ],
     [[wc, '--workspace', join(stage.root, 'nope')], 2, /--workspace .* is not an existing folder/],
-    [[wc, wc], 2, /give exactly one extension folder/],
+    [[wc, wc], 2, /unexpected ".*word-count"; usage: corral run DIR\|ID/],
   ];
   for (const [args, status, line] of cases) {
     const r = await run(args);

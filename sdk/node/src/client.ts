@@ -6,26 +6,31 @@ import {
   checkParams,
   checkResult,
   DEFAULT_MAX_FRAME_BYTES,
-  ErrorCode,
+  EXCEPTION_CAPS,
   isMethodName,
   methods,
-  type Body,
-  type Encoding,
+  resolvePathTemplate,
+  type ExceptionReport,
   type ExtensionCall,
-  type FsListResult,
-  type FsStatResult,
-  type InitializeParams,
-  type JsonValue,
-  type LogLevel,
-  type NetFetchResult,
   type ParamsOf,
   type ResultOf,
   type RpcNotification,
   type RpcRequest,
 } from '../../../app/protocol/index.ts';
-import type { Permissions } from '../../../app/policy/manifest.ts';
+import { ErrorCode } from './codes.ts';
 import { Connection, type Reply } from './connection.ts';
-import { CorralError, NotFoundError } from './errors.ts';
+import { CorralError, NotFoundError, PermissionDeniedError } from './errors.ts';
+import type {
+  Body,
+  DirEntry,
+  Encoding,
+  FsStatResult,
+  InitializeParams,
+  JsonValue,
+  LogLevel,
+  NetFetchResult,
+  Permissions,
+} from './types.ts';
 
 /** How long a call waits for the host's answer unless told otherwise (contracts §1's timeoutMs). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -43,6 +48,8 @@ export interface ConnectOptions {
   exit?: (code: number) => void;
   /** Told, in one line, about anything the host sent that broke the protocol; default stderr. */
   onProtocolError?: (message: string) => void;
+  /** Where paths.resolve finds the path variables; default process.env (set by Corral). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface CallOptions {
@@ -52,7 +59,6 @@ export interface CallOptions {
 
 export type CommandHandler = (...args: JsonValue[]) => unknown;
 export type MessageHandler = (message: JsonValue, channel: string) => void | Promise<void>;
-export type DirEntry = FsListResult['entries'][number];
 export type FetchOptions = CallOptions & {
   /** Default GET. */
   method?: string;
@@ -61,8 +67,19 @@ export type FetchOptions = CallOptions & {
   body?: string | Uint8Array | Body;
 };
 
-/** The API an extension uses; see sdk/node/README.md. */
+/**
+ * The API an extension uses; see sdk/node/README.md. Every `path` is absolute, or starts with a
+ * path variable as in the manifest: '${workspace}/notes.md', '${downloads}/report.csv'.
+ */
 export interface Corral {
+  paths: {
+    /**
+     * '${downloads}/report.csv' → the real absolute path; throws NotFoundError when no folder is
+     * open (${workspace}), PermissionDeniedError when the manifest grants nothing under the
+     * variable, CorralError -32602 for a malformed path.
+     */
+    resolve(path: string): string;
+  };
   fs: {
     /** A file's contents: text by default, base64 text with `encoding: 'base64'`. */
     read(path: string, options?: CallOptions & { encoding?: Encoding }): Promise<string>;
@@ -104,6 +121,7 @@ export interface Corral {
 /** Connects to the host over the inherited socket (fd `CORRAL_FD`, default 3). */
 export function connect(options: ConnectOptions = {}): Corral {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const env = options.env ?? process.env;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const report =
     options.onProtocolError ??
@@ -143,7 +161,8 @@ export function connect(options: ConnectOptions = {}): Corral {
       const handler = commands.get(command);
       if (!handler)
         throw new NotFoundError(`no handler for command "${command}"; register it with onCommand`);
-      const checked = checkResult('command/execute', (await handler(...args)) ?? null);
+      const value = await runCommandHandler(command, handler, args);
+      const checked = checkResult('command/execute', value ?? null);
       if (!checked.ok)
         throw new CorralError(
           ErrorCode.InternalError,
@@ -198,22 +217,34 @@ export function connect(options: ConnectOptions = {}): Corral {
         .catch((err: Error) => report(`could not log: ${err.message}`));
   }
 
+  /** A path as the host wants it: absolute, with any leading ${variable} resolved. */
+  function resolve(path: string): string {
+    const r = resolvePathTemplate(path, env);
+    if (r.ok) return r.path;
+    if (r.problem.code === 'invalid')
+      throw new CorralError(ErrorCode.InvalidParams, r.problem.message);
+    if (path.startsWith('${workspace}')) throw new NotFoundError(r.problem.message);
+    throw new PermissionDeniedError(r.problem.message);
+  }
+
   return {
+    paths: { resolve },
     fs: {
       async read(path, { encoding, ...rest } = {}) {
-        return (await call('fs/read', { path, ...(encoding && { encoding }) }, rest)).data;
+        const params = { path: resolve(path), ...(encoding && { encoding }) };
+        return (await call('fs/read', params, rest)).data;
       },
       async write(path, data, { encoding, ...rest } = {}) {
         const params =
           typeof data === 'string'
-            ? { path, data, ...(encoding && { encoding }) }
-            : { path, data: base64(data), encoding: 'base64' as const };
+            ? { path: resolve(path), data, ...(encoding && { encoding }) }
+            : { path: resolve(path), data: base64(data), encoding: 'base64' as const };
         await call('fs/write', params, rest);
       },
       async list(path, callOptions) {
-        return (await call('fs/list', { path }, callOptions)).entries;
+        return (await call('fs/list', { path: resolve(path) }, callOptions)).entries;
       },
-      stat: (path, callOptions) => call('fs/stat', { path }, callOptions),
+      stat: async (path, callOptions) => call('fs/stat', { path: resolve(path) }, callOptions),
     },
     net: {
       fetch(url, { method, headers, body, ...rest } = {}) {
@@ -259,6 +290,63 @@ export function connect(options: ConnectOptions = {}): Corral {
     ready,
     close: () => connection.close(),
   };
+}
+
+/**
+ * Runs a command's handler. What it throws becomes the error the host gets: a CorralError as it
+ * is (a refusal or a deliberate error), anything else -32603 with its type, message and stack in
+ * `data`, so that `corral run` can show the author where it happened.
+ */
+async function runCommandHandler(
+  command: string,
+  handler: CommandHandler,
+  args: JsonValue[],
+): Promise<unknown> {
+  try {
+    return await handler(...args);
+  } catch (err) {
+    // This function's own frame: the stack is the author's code above it, the SDK's below.
+    const here = new Error().stack?.split('\n').find((line) => /^\s+at /.test(line));
+    throw commandFailure(command, err, here === undefined ? null : frameKey(here));
+  }
+}
+
+function commandFailure(command: string, err: unknown, sdkFrame: string | null): CorralError {
+  if (err instanceof CorralError) return err;
+  const exception: ExceptionReport =
+    err instanceof Error
+      ? {
+          type: (err.name || err.constructor?.name || 'Error').slice(0, EXCEPTION_CAPS.type),
+          message: err.message.slice(0, EXCEPTION_CAPS.message),
+          ...(err.stack ? { stack: frames(err.stack, sdkFrame) } : {}),
+        }
+      : { type: typeof err, message: String(err).slice(0, EXCEPTION_CAPS.message) };
+  const first = exception.message.split('\n')[0] || exception.type;
+  return new CorralError(
+    ErrorCode.InternalError,
+    `command "${command}" threw ${exception.type}: ${first}`,
+    { exception },
+  );
+}
+
+/** The "at …" lines of a V8 stack down to the SDK's frame, without Node's internals, capped. */
+function frames(stack: string, sdkFrame: string | null): string {
+  const lines = stack.split('\n').filter((line) => /^\s+at /.test(line));
+  const end = lines.findIndex((line) => frameKey(line) === sdkFrame);
+  return (end === -1 ? lines : lines.slice(0, end))
+    .filter((line) => !line.includes('(node:internal/'))
+    .slice(0, EXCEPTION_CAPS.frames)
+    .map((line) => line.trim())
+    .join('\n')
+    .slice(0, EXCEPTION_CAPS.stack);
+}
+
+/** A frame without "async" and positions: the same function in the same file. */
+function frameKey(line: string): string {
+  return line
+    .trim()
+    .replace(/^at (async )?/, '')
+    .replace(/:\d+:\d+\)?$/, '');
 }
 
 function base64(bytes: Uint8Array): string {

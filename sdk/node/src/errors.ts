@@ -1,5 +1,6 @@
 // The errors an extension sees: one class per protocol error code it can act on, all CorralError.
-import { ErrorCode, type RpcErrorObject } from '../../../app/protocol/index.ts';
+import { ErrorCode } from './codes.ts';
+import type { RpcErrorObject } from './types.ts';
 
 /** An error answered by the host (or raised by the SDK for a call that could not be made). */
 export class CorralError extends Error {

@@ -6,21 +6,22 @@ export {
   type CommandHandler,
   type ConnectOptions,
   type Corral,
-  type DirEntry,
   type FetchOptions,
   type MessageHandler,
 } from './client.ts';
 export { CorralError, LimitExceededError, NotFoundError, PermissionDeniedError } from './errors.ts';
-export {
-  ErrorCode,
-  PROTOCOL_VERSION,
-  type Body,
-  type Encoding,
-  type FileType,
-  type FsStatResult,
-  type InitializeParams,
-  type JsonValue,
-  type LogLevel,
-  type NetFetchResult,
-} from '../../../app/protocol/index.ts';
-export type { Permissions } from '../../../app/policy/manifest.ts';
+export { ErrorCode, PROTOCOL_VERSION } from './codes.ts';
+export type {
+  Body,
+  DirEntry,
+  Encoding,
+  ErrorCodes,
+  FileType,
+  FsStatResult,
+  InitializeParams,
+  JsonValue,
+  LogLevel,
+  NetFetchResult,
+  Permissions,
+  RpcErrorObject,
+} from './types.ts';

@@ -12,6 +12,7 @@ import {
   type ConnectOptions,
 } from '../src/index.ts';
 import { error, fakeHost, NO_ANSWER } from './fake-host.ts';
+import { commandErrorDataSchema } from '../../../app/protocol/index.ts';
 
 async function setup(t: TestContext, options: ConnectOptions = {}) {
   const host = await fakeHost();
@@ -264,8 +265,15 @@ test('command/execute runs the registered handler with the args', async (t) => {
   corral.onCommand('denied', () => {
     throw new PermissionDeniedError('no grant for /x', { path: '/x' });
   });
-  corral.onCommand('buggy', () => {
+  corral.onCommand('buggy', function buggyHandler() {
     throw new TypeError('x is undefined');
+  });
+  corral.onCommand('buggy-later', async function laterHandler() {
+    await new Promise((r) => setTimeout(r, 1));
+    throw new RangeError('too far\nsecond line');
+  });
+  corral.onCommand('string', () => {
+    throw 'plain text';
   });
   corral.onCommand('bigint', () => 1n);
   const run = (command: string, args: unknown[] = []) =>
@@ -277,16 +285,35 @@ test('command/execute runs the registered handler with the args', async (t) => {
     result: 6,
   });
   assert.equal(((await run('quiet')) as { result: unknown }).result, null);
-  const errors = await Promise.all(['denied', 'buggy', 'bigint', 'missing'].map((c) => run(c)));
+  const errors = await Promise.all(['denied', 'bigint', 'missing'].map((c) => run(c)));
   assert.deepEqual(
     errors.map((r) => ('error' in r ? r.error : r)),
     [
       { code: -32001, message: 'no grant for /x', data: { path: '/x' } },
-      { code: -32603, message: 'x is undefined' },
       { code: -32603, message: 'command "bigint" returned a value that is not JSON' },
       { code: -32002, message: 'no handler for command "missing"; register it with onCommand' },
     ],
   );
+  // A bug (anything but a CorralError): its type, whole message and the author's frames only.
+  const thrown = await Promise.all(['buggy', 'buggy-later', 'string'].map((c) => run(c)));
+  const [buggy, later, text] = thrown.map((r) => ('error' in r ? r.error : assert.fail('ok')));
+  assert.equal(buggy!.message, 'command "buggy" threw TypeError: x is undefined');
+  const data = commandErrorDataSchema.parse(buggy!.data);
+  assert.equal(data.exception.type, 'TypeError');
+  assert.equal(data.exception.message, 'x is undefined');
+  const stack = data.exception.stack!.split('\n');
+  assert.match(stack[0]!, /^at buggyHandler \(.*client\.test\.ts:\d+:\d+\)$/);
+  assert.ok(!stack.some((l) => /connection\.ts|frame-decoder|node:/.test(l)), stack.join('\n'));
+  assert.equal(later!.message, 'command "buggy-later" threw RangeError: too far');
+  const laterData = commandErrorDataSchema.parse(later!.data);
+  assert.equal(laterData.exception.message, 'too far\nsecond line');
+  assert.match(laterData.exception.stack!, /^at laterHandler /);
+  assert.ok(!/client\.ts/.test(laterData.exception.stack!), laterData.exception.stack);
+  assert.deepEqual(text, {
+    code: -32603,
+    message: 'command "string" threw string: plain text',
+    data: { exception: { type: 'string', message: 'plain text' } },
+  });
   const bad = await host.call('command/execute', { command: 'quiet' });
   assert.ok('error' in bad && bad.error.code === ErrorCode.InvalidParams);
 });
@@ -382,4 +409,49 @@ test('when the host goes away, pending and later calls fail and logging stays qu
   await assert.rejects(corral.fs.stat('/a'), /closed/);
   await corral.log.warn('nobody listens');
   assert.match(problems.join('\n'), /could not log/);
+});
+
+test('paths.resolve and every fs call take a path variable; what the host did not reveal is refused here', async (t) => {
+  const env = {
+    CORRAL_WORKSPACE: '/home/u/notes',
+    CORRAL_DOWNLOADS: '/data/dl',
+    CORRAL_EXTENSION_DATA: '/home/u/.local/share/corral/data/acme.x',
+  };
+  const { host, corral } = await setup(t, { env });
+  assert.equal(corral.paths.resolve('${downloads}/report.csv'), '/data/dl/report.csv');
+  assert.equal(corral.paths.resolve('${workspace}'), '/home/u/notes');
+  assert.equal(corral.paths.resolve('${workspace}//a/./b/'), '/home/u/notes/a/b');
+  assert.equal(corral.paths.resolve('/etc/hosts'), '/etc/hosts');
+  host.answer = () => ({ data: 'x' });
+  await corral.fs.read('${extensionData}/state.json');
+  assert.deepEqual(params(await host.next()), {
+    path: '/home/u/.local/share/corral/data/acme.x/state.json',
+  });
+  const refusals: [string, abstract new (...args: never[]) => CorralError, RegExp][] = [
+    [
+      '${documents}/a',
+      PermissionDeniedError,
+      /\$\{documents\} is not known to this extension: its manifest grants nothing there; add e\.g\. "read \$\{documents\}"/,
+    ],
+    ['${nope}/a', CorralError, /unknown variable \$\{nope\}; use one of \$\{workspace\}/],
+    ['${workspace}notes', CorralError, /has text straight after \$\{workspace\}/],
+    ['${workspace}/../x', CorralError, /leaves \$\{workspace\}/],
+    ['notes.md', CorralError, /neither an absolute path nor a path variable/],
+  ];
+  for (const [path, type, message] of refusals) {
+    assert.throws(
+      () => corral.paths.resolve(path),
+      (e: Error) => e instanceof type && message.test(e.message),
+      path,
+    );
+    await assert.rejects(corral.fs.stat(path), message, path);
+  }
+  const other = await fakeHost();
+  t.after(() => other.close());
+  const closed = connect({ socket: other.socket, env: {}, exit: () => undefined });
+  assert.throws(
+    () => closed.paths.resolve('${workspace}/a'),
+    (e: Error) => e instanceof NotFoundError && /no folder is open/.test(e.message),
+  );
+  closed.close();
 });

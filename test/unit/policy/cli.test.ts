@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintCommand } from '../../../app/cli/lint.ts';
 import { policyCompileCommand } from '../../../app/cli/policy-compile.ts';
-import type { CliIO } from '../../../app/cli/io.ts';
+import { fakeIO } from '../cli/fake-io.ts';
 import { compileRules } from '../../../app/policy/rules.ts';
 import { fixture } from './support.ts';
 
@@ -24,17 +24,9 @@ for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name),
 mkdirSync(join(dir, 'folder'));
 
 async function run(command: typeof lintCommand, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    cwd: dir,
-    env: {},
-    untilSignal: () => new Promise(() => {}),
-  };
-  const code = await command(args, io);
-  return { code, stdout, stderr };
+  const fake = fakeIO(dir);
+  const code = await command(args, fake.io, fake.services);
+  return { code, stdout: fake.stdout(), stderr: fake.stderr() };
 }
 
 test('lint: a clean manifest exits 0 and says so', async () => {
@@ -119,12 +111,12 @@ test('lint: usage errors and unreadable files exit 2 with one line on stderr', a
   assert.deepEqual(await run(lintCommand, []), {
     code: 2,
     stdout: '',
-    stderr: 'corral lint: expected exactly one FILE; fix: run "corral lint FILE [--json]"\n',
+    stderr: 'corral lint: give the PATH; usage: corral lint PATH [--json] [--watch]\n',
   });
   assert.equal((await run(lintCommand, ['a.json', 'b.json'])).code, 2);
   assert.equal(
     (await run(lintCommand, ['--strict', 'corral.json'])).stderr,
-    'corral lint: unknown option --strict; fix: run "corral lint FILE [--json]"\n',
+    'corral lint: unknown option "--strict"; fix: run "corral lint --help" for its options\n',
   );
   assert.deepEqual(await run(lintCommand, ['missing.json']), {
     code: 2,

@@ -106,6 +106,8 @@ async function viaExec(f: ReturnType<typeof fixture>, rec: Recorder): Promise<Ou
   const io: CliIO = {
     stdout: () => {},
     stderr: () => {},
+    stdin: new PassThrough(),
+    onSignal: () => () => undefined,
     cwd: f.root,
     env: f.env,
     untilSignal: () => new Promise(() => {}),
