@@ -178,6 +178,9 @@ function failure(e: Error & { code?: string }, host: string): RpcFailure {
         ? new RpcFailure(ErrorCode.LimitExceeded, e.message)
         : e.code === 'ENOTFOUND'
           ? new RpcFailure(ErrorCode.NotFound, `${host} was not found`)
-          : new RpcFailure(ErrorCode.InternalError, `fetch from ${host} failed: ${e.message}`);
+          : new RpcFailure(
+              ErrorCode.InternalError,
+              `fetch from ${host} failed: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`,
+            );
   return Object.assign(f, { cause: e });
 }
