@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<BenchTable>> = {
   runtime: async () => (await import('./runtime.bench.ts')).benchRuntime(),
   proxy: async () => (await import('./proxy.bench.ts')).benchProxy(),
   audit: async () => (await import('./audit.bench.ts')).benchAudit(),
+  ui: async () => (await import('./ui.bench.ts')).benchUi(),
 };
 
 const only = process.argv.slice(2);
