@@ -19,7 +19,7 @@ static struct policy policy;
  * dropped before Landlock (it needs no_new_privs), and seccomp comes last so that the set-up
  * itself may use what the filter refuses. Resource limits come after, so the helper's own
  * descriptors and memory never count against the command's. */
-static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **argv)
+static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroups, char **argv)
 {
 	sigset_t none;
 	int ruleset, internal[3], listener;
@@ -39,7 +39,7 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **arg
 	process_drop_caps();
 	landlock_enforce(ruleset);
 	listener = seccomp_install(policy.mode, abi);
-	process_set_rlimits(&policy.limits, nproc);
+	process_set_rlimits(&policy.limits, nproc, cgroups);
 	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
 		die_errno("hand the seccomp listener over");
 	close(listener);
@@ -49,13 +49,12 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **arg
 }
 
 /* C1, pid 1 of the new pid namespace: builds the file system, starts C2, then reaps. */
-static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int cgroup, char **argv)
+static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int cgroups, char **argv)
 {
 	pid_t command;
 
 	ns_watch_supervisor(sync_fd);
-	if (cgroup >= 0)
-		cgroup_join(cgroup);
+	cgroup_join();
 	ns_setup(uid, gid);
 	if (policy.relay_port)
 		relay_listen(sync_fd, policy.relay_port);
@@ -66,14 +65,14 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	/* RLIMIT_NPROC is counted per user namespace since Linux 5.14, so only the sandbox's
 	 * processes count; + 1 for its init, which is one of them. */
 	if (command == 0)
-		run_command(sync_fd, abi, policy.limits.pids + 1, argv);
+		run_command(sync_fd, abi, policy.limits.pids + 1, cgroups, argv);
 	ns_init(command, sync_fd);
 }
 
 /* P0 in mode reduced: no namespace can be made (docs/platforms.md). The command's process C is
  * P0's own child; Landlock rules name the host's paths, and the filter closes what the
  * namespaces would have. */
-static pid_t start_reduced(int sync[2], int abi, int cgroup, rlim_t *nproc, char **argv, int *pidfd)
+static pid_t start_reduced(int sync[2], int abi, int cgroups, rlim_t *nproc, char **argv, int *pidfd)
 {
 	pid_t child;
 
@@ -87,10 +86,9 @@ static pid_t start_reduced(int sync[2], int abi, int cgroup, rlim_t *nproc, char
 	if ((child = ns_clone(MODE_REDUCED, pidfd)) == 0) {
 		close(sync[0]);
 		ns_watch_supervisor(sync[1]);
-		if (cgroup >= 0)
-			cgroup_join(cgroup);
+		cgroup_join();
 		mounts_open_grants(&policy);
-		run_command(sync[1], abi, *nproc, argv);
+		run_command(sync[1], abi, *nproc, cgroups, argv);
 	}
 	return child;
 }
@@ -108,7 +106,7 @@ static int fd_arg(const char *s)
 int main(int argc, char **argv)
 {
 	pid_t parent = getppid(); /* first thing: the later re-check needs the original */
-	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2], cgroup;
+	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2], cgroups;
 	sigset_t forwarded;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -148,15 +146,13 @@ int main(int argc, char **argv)
 		sigaddset(&forwarded, SIGCHLD); /* P0 reaps the sandbox's orphans */
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0)
 		die_errno("sigprocmask");
-	cgroup = cgroup_create(policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
+	cgroups = cgroup_create(&policy.limits, policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
 	if (policy.mode == MODE_REDUCED) {
-		child = start_reduced(sync, abi, cgroup, &nproc, argv + i + 1, &pidfd);
+		child = start_reduced(sync, abi, cgroups, &nproc, argv + i + 1, &pidfd);
 	} else if ((child = ns_clone(MODE_FULL, &pidfd)) == 0) {
 		close(sync[0]);
-		run_init(sync[1], abi, uid, gid, cgroup, argv + i + 1);
+		run_init(sync[1], abi, uid, gid, cgroups, argv + i + 1);
 	}
 	close(sync[1]);
-	if (cgroup >= 0)
-		close(cgroup);
-	return supervise(child, pidfd, sync[0], &policy, nproc);
+	return supervise(child, pidfd, sync[0], &policy, nproc, cgroups);
 }

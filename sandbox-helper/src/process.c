@@ -119,14 +119,16 @@ static void set_limit(int resource, rlim_t soft, rlim_t hard, const char *what)
 		die_errno("limit %s", what);
 }
 
-void process_set_rlimits(const struct limits *l, rlim_t nproc)
+void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups)
 {
-	/* ceil(timeout × percent / 100) seconds of CPU; the hard limit one second later turns
-	 * SIGXCPU into SIGKILL for a command that ignores it. */
-	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000);
+	/* The CPU rate is the cgroup's (cgroup.c). Without one, each process may use the CPU time
+	 * the rate allows over the whole timeout, ceil(timeout × percent / 100), plus one second:
+	 * a process that keeps to its rate always meets the wall clock first, never a tie with it.
+	 * The hard limit one second later turns SIGXCPU into SIGKILL for one that ignores it. */
+	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000) + 1;
 
 	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
-	set_limit(RLIMIT_CPU, cpu, cpu + 1, "cpu");
+	set_limit(RLIMIT_CPU, cgroups ? RLIM_INFINITY : cpu, cgroups ? RLIM_INFINITY : cpu + 1, "cpu");
 	set_limit(RLIMIT_NPROC, nproc, nproc, "pids"); /* see main.c for what it counts */
 	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
 	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");

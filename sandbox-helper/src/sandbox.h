@@ -39,7 +39,8 @@ void process_enter_cwd(const char *cwd);
 void process_close_fds(const struct policy *p, const int *internal, int n_internal);
 void process_no_new_privs(void);
 void process_drop_caps(void);
-void process_set_rlimits(const struct limits *l, rlim_t nproc);
+/* cgroups: 1 when a cgroup holds the pids limit and the CPU rate (cgroup.c), else 0. */
+void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups);
 rlim_t process_count_tasks(uid_t uid);      /* P0, mode reduced: the caller's tasks now */
 
 /* landlock.c */
@@ -68,7 +69,8 @@ struct sync_msg {
 int sync_send(int fd, char kind, int value, int pass_fd); /* 0, or -1 with errno */
 void supervisor_watch_parent(pid_t parent);
 /* P0 until the end; child is C1 (full) or C (reduced); nproc is the command's RLIMIT_NPROC. */
-int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc);
+int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc,
+	      int cgroups);
 
 /* relay.c: the proxy relay, `proxy-relay PORT SOCKETPATH` (mode full). */
 #define RELAY_MAX_CONNS 32 /* see relay.c */
@@ -78,10 +80,10 @@ void relay_start(int listen_fd, const char *socket_path); /* P0 */
 int relay_poll(struct pollfd *pfd);     /* P0: fills RELAY_POLLFDS, returns how many */
 void relay_events(const struct pollfd *pfd); /* P0: after poll() */
 
-/* cgroup.c: the pids limit of a root caller. */
-int cgroup_create(unsigned long long max); /* P0: the new group's `tasks` fd, or -1 if unused */
-void cgroup_join(int tasks_fd);             /* C1, before it starts the command */
-void cgroup_remove(void);                   /* P0, once the sandbox is reaped */
+/* cgroup.c: the pids limit and the CPU rate, where the caller can make a cgroup. */
+int cgroup_create(const struct limits *l, unsigned long long pids); /* P0: 1 if made, 0 if none */
+void cgroup_join(void);   /* C1 (or C), before it starts the command */
+void cgroup_remove(void); /* P0, once the sandbox is reaped */
 
 /* check.c */
 int check_run(void);

@@ -31,6 +31,7 @@ struct watch {
 	int ready, exec_failed, timed_out, have_status, status;
 	unsigned long denials, lost;
 	rlim_t nproc;
+	int cgroups;
 };
 
 /* One message on the SOCK_SEQPACKET pair, with at most one descriptor riding along. */
@@ -83,15 +84,15 @@ void supervisor_watch_parent(pid_t parent)
 /* Exactly what was applied, just before the command starts (wire format). */
 static void layers_line(struct watch *w, int abi)
 {
-	const char *cgroup = getuid() == 0 ? ",pids-cgroup" : ""; /* cgroup.c */
+	const char *cgroup = w->cgroups ? "v1" : "none"; /* cgroup.c */
 	int r;
 
 	if (w->p->mode == MODE_FULL)
 		r = status_line(0, "layers mode=full,user,mount,pid,net,ipc,uts,cgroup,landlock=%d,"
-				   "seccomp,nnp,caps,rlimits%s", abi, cgroup);
+				   "seccomp,nnp,caps,rlimits,cgroup-limits=%s", abi, cgroup);
 	else
 		r = status_line(0, "layers mode=reduced,landlock=%d,seccomp,signals=%s,nnp,caps,rlimits,"
-				   "nproc=%llu%s", abi, abi >= 6 ? "landlock" : "seccomp",
+				   "nproc=%llu,cgroup-limits=%s", abi, abi >= 6 ? "landlock" : "seccomp",
 				(unsigned long long)w->nproc, cgroup);
 	if (r < 0)
 		w->lost++;
@@ -234,10 +235,11 @@ static int finish(struct watch *w, int c1_status)
 	return WEXITSTATUS(st);
 }
 
-int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc)
+int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc,
+	      int cgroups)
 {
 	struct watch w = { .p = p, .child = child, .pidfd = pidfd, .sync = sync_fd, .listener = -1,
-			   .nproc = nproc };
+			   .nproc = nproc, .cgroups = cgroups };
 	struct itimerspec at = { .it_value = { .tv_sec = (time_t)(p->limits.timeout_ms / 1000),
 					       .tv_nsec = (long)(p->limits.timeout_ms % 1000) * 1000000 } };
 	sigset_t watched;

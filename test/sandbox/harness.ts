@@ -7,8 +7,10 @@ import {
   chownSync,
   copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -133,6 +135,40 @@ try:
 except OSError as e:
     print(n, errno.errorcode[e.errno])
 `;
+
+/** Python that spins for 1.5 s of wall-clock time, then prints the CPU seconds it was given. */
+export const SPIN_THEN_REPORT = `
+import time
+start = time.monotonic()
+while time.monotonic() - start < 1.5:
+    pass
+print(round(time.process_time(), 3))
+`;
+
+/** Which cgroup holds a sandbox's limits, from its `layers` status line: v1, v2 or none. */
+export function cgroupLimits(layers: string): string {
+  const found = /(?:^|,)cgroup-limits=(v1|v2|none)(?:,|$)/.exec(layers.replace(/^layers /, ''));
+  if (!found) throw new Error(`no cgroup-limits in the layers line: ${layers}`);
+  return found[1]!;
+}
+
+/**
+ * The cgroups a helper of process id `pid` made and has not removed: corral-sandbox-PID beneath
+ * this process's own group in each v1 hierarchy the helper uses (a helper started by this
+ * process, or by setpriv and unshare from it, shares its groups).
+ */
+export function helperCgroups(pid: number): string[] {
+  const left: string[] = [];
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, controllers = '', path = ''] = line.split(':');
+    for (const controller of controllers.split(',')) {
+      if (!['pids', 'cpu', 'memory'].includes(controller)) continue;
+      const group = join('/sys/fs/cgroup', controller, path, `corral-sandbox-${pid}`);
+      if (existsSync(group)) left.push(group);
+    }
+  }
+  return left;
+}
 
 export const defaultLimits: SandboxLimits = {
   memoryBytes: 1024 * 1024 * 1024,

@@ -14,8 +14,10 @@ import {
   runShell,
   stageSandbox,
   startup,
+  cgroupLimits,
   type PlanOptions,
   FORK_BOMB,
+  SPIN_THEN_REPORT,
 } from './harness.ts';
 
 const stage = stageSandbox();
@@ -60,13 +62,38 @@ describe('resource limits', { skip }, () => {
     assert.ok(r.ms < 3_000, `took ${r.ms} ms`);
   });
 
-  it('stops a CPU spin at the cpu limit (SIGXCPU)', async () => {
-    // 10 % of 10 s is one second of CPU.
+  it('holds a CPU spin to its rate where a cgroup is available, else to its budget', async () => {
+    // Spins for 1.5 s of wall clock, then says how much CPU it got.
+    const spin = (cpuPercent: number) =>
+      pythonIn(SPIN_THEN_REPORT, { cpuPercent, timeoutMs: 10_000 }).then((r) => {
+        assert.equal(r.code, 0, r.stderr);
+        return { cpu: Number(r.stdout), layers: r.status[0] ?? '' };
+      });
+    const [slow, fast] = [await spin(20), await spin(100)];
+    if (cgroupLimits(slow.layers) === 'none') {
+      // No cgroup for this user: no rate, the whole core until the budget (below) runs out.
+      assert.ok(slow.cpu > 1, `${slow.cpu} s of CPU`);
+      return;
+    }
+    // cpu.cfs_quota_us: 20 ms of every 100 ms, about 0.3 s of the 1.5 s.
+    assert.ok(slow.cpu < 0.6, `${slow.cpu} s of CPU at 20 %`);
+    assert.ok(fast.cpu > 2 * slow.cpu, `${fast.cpu} s at 100 %, ${slow.cpu} s at 20 %`);
+  });
+
+  it('stops a CPU spin at its budget (SIGXCPU) where no cgroup sets a rate', async () => {
+    // 50 % of 4 s is two seconds of CPU, + 1 s so that a process at its rate never ties with
+    // the wall clock; with a cgroup the spin is throttled to 50 % and the timeout ends it.
     const r = await runShell(stage, 'while :; do :; done', {
-      limits: { timeoutMs: 10_000, cpuPercent: 10 },
+      limits: { timeoutMs: 4_000, cpuPercent: 50 },
     });
-    assert.equal(r.code, 128 + 24);
-    assert.deepEqual(r.status.slice(1), ['limit cpu', 'exit signal 24']);
+    if (cgroupLimits(r.status[0] ?? '') === 'none') {
+      assert.equal(r.code, 128 + 24);
+      assert.deepEqual(r.status.slice(1), ['limit cpu', 'exit signal 24']);
+      assert.ok(r.ms > 2_500 && r.ms < 4_000, `stopped after ${r.ms} ms`); // 3 s of CPU
+    } else {
+      assert.equal(r.code, 137);
+      assert.deepEqual(r.status.slice(1), ['limit timeout 4000', 'exit signal 9']);
+    }
   });
 
   it('stops a file at the fsize limit (SIGXFSZ)', async () => {
