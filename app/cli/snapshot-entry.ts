@@ -48,8 +48,6 @@ sandboxPlanSchema.parse({
   tmpfs: ['/tmp'],
   cwd: '/tmp',
   env: { PATH: '/usr/bin' },
-  tcpConnectPorts: [],
-  tcpBindPorts: [],
   keepFds: [],
   limits: { memoryBytes: 1, cpuPercent: 1, pids: 1, openFiles: 8, fileSizeBytes: 1, timeoutMs: 1 },
 });

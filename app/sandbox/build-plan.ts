@@ -71,10 +71,6 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
       CORRAL_SANDBOX: '1',
       ...req.env,
     },
-    // No TCP port rules in either mode: the network is reached through the broker and the proxy
-    // relay (whose port the helper allows itself), which check the host as well as the port.
-    tcpConnectPorts: [],
-    tcpBindPorts: [],
     keepFds: req.keepFds ?? [],
     ...(req.proxyRelay ? { proxyRelay: req.proxyRelay } : {}),
     limits: req.grants.limits,

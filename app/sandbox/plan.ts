@@ -75,12 +75,6 @@ export const sandboxPlanSchema = z
     tmpfs: z.array(absolutePathSchema).max(8),
     cwd: absolutePathSchema,
     env: z.record(envNameSchema, envValueSchema),
-    /**
-     * Landlock TCP rules; empty means no TCP at all. In full mode they apply inside the private
-     * network namespace; in reduced mode to every address, the host's and the internet's.
-     */
-    tcpConnectPorts: z.array(portSchema).max(64),
-    tcpBindPorts: z.array(portSchema).max(64),
     /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
     keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
     /**

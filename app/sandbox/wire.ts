@@ -18,8 +18,6 @@ export function renderPolicy(plan: SandboxPlan): string {
   for (const e of plan.execPaths) lines.push(`exec ${e}`);
   lines.push(`cwd ${plan.cwd}`);
   for (const [k, v] of Object.entries(plan.env)) lines.push(`env ${k}=${v}`);
-  for (const p of plan.tcpConnectPorts) lines.push(`tcp-connect ${p}`);
-  for (const p of plan.tcpBindPorts) lines.push(`tcp-bind ${p}`);
   for (const fd of plan.keepFds) lines.push(`keep-fd ${fd}`);
   if (plan.proxyRelay)
     lines.push(`proxy-relay ${plan.proxyRelay.port} ${plan.proxyRelay.socketPath}`);

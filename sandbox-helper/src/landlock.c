@@ -111,15 +111,6 @@ static void add_own_rules(int ruleset, const struct policy *p, __u64 fs)
 	}
 }
 
-static void add_ports(int ruleset, const uint16_t *ports, int n, __u64 access)
-{
-	for (int i = 0; i < n; i++) {
-		struct ll_net_port_attr rule = { .allowed_access = access, .port = ports[i] };
-
-		if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_NET_PORT, &rule, 0) < 0)
-			die_errno("landlock rule for TCP port %u", ports[i]);
-	}
-}
 
 int landlock_prepare(const struct policy *p, int abi)
 {
@@ -171,11 +162,13 @@ int landlock_prepare(const struct policy *p, int abi)
 	for (int i = 0; i < p->n_exec; i++)
 		add_path(ruleset, p->exec[i].fd, FS(EXECUTE) | FS(READ_FILE), fs, p->exec[i].path);
 	add_own_rules(ruleset, p, fs);
-	if (attr.handled_access_net) {
-		add_ports(ruleset, p->tcp_connect, p->n_tcp_connect, NET_CONNECT_TCP);
-		add_ports(ruleset, p->tcp_bind, p->n_tcp_bind, NET_BIND_TCP);
-		if (p->relay_port)
-			add_ports(ruleset, &p->relay_port, 1, NET_CONNECT_TCP);
+	/* Every TCP bind and connect is refused, but to the proxy's port (the network is reached
+	 * through the broker and the proxy, which check the host as well as the port). */
+	if (attr.handled_access_net && p->relay_port) {
+		struct ll_net_port_attr rule = { NET_CONNECT_TCP, p->relay_port };
+
+		if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_NET_PORT, &rule, 0) < 0)
+			die_errno("landlock rule for TCP port %u", p->relay_port);
 	}
 	return ruleset;
 }

@@ -201,7 +201,6 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 	char *second = arg && among(word, two_fields, ARRAY_LEN(two_fields)) ? strchr(arg, ' ')
 									       : NULL;
 	const char *bad;
-	uint64_t port;
 
 	if (!arg || !*arg)
 		return say("'%s' needs an argument", word);
@@ -240,12 +239,6 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)
 		return add_env(p, arg);
-	if (strcmp(word, "tcp-connect") == 0)
-		return (bad = number(arg, 1, 65535, &port)) ? bad
-		       : PUSH(p->tcp_connect, p->n_tcp_connect, (uint16_t)port, word);
-	if (strcmp(word, "tcp-bind") == 0)
-		return (bad = number(arg, 1, 65535, &port)) ? bad
-		       : PUSH(p->tcp_bind, p->n_tcp_bind, (uint16_t)port, word);
 	if (strcmp(word, "keep-fd") == 0)
 		return add_keep_fd(p, arg, policy_fd, status_fd);
 	if (strcmp(word, "limit") == 0)

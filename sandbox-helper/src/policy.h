@@ -12,7 +12,6 @@
 #define MAX_TMPFS 8            /* private scratch folders; each costs RAM */
 #define MAX_EXEC 16            /* runtime, loader and a few tool folders */
 #define MAX_ENV 128            /* a clean environment is short */
-#define MAX_PORTS 64           /* per direction (connect, bind) */
 #define MAX_KEEP_FDS 8         /* the broker socket and little else */
 #define RELAY_PATH_MAX 108     /* sizeof sockaddr_un.sun_path, the terminating NUL included */
 
@@ -48,8 +47,6 @@ struct policy {
 	const char *cwd;
 	char *env[MAX_ENV + 1]; /* "NAME=VALUE", NULL-terminated: execve's envp as is */
 	int n_env;
-	uint16_t tcp_connect[MAX_PORTS], tcp_bind[MAX_PORTS];
-	int n_tcp_connect, n_tcp_bind;
 	int keep_fds[MAX_KEEP_FDS];
 	int n_keep_fds;
 	uint16_t relay_port; /* proxy-relay: 0 when absent */

@@ -189,8 +189,6 @@ export interface PlanOptions {
   tmpfs?: string[];
   cwd?: string;
   env?: Record<string, string>;
-  tcpConnect?: number[];
-  tcpBind?: number[];
   keepFds?: number[];
   limits?: Partial<SandboxLimits>;
 }
@@ -211,8 +209,6 @@ export function planFor(o: PlanOptions): SandboxPlan {
     tmpfs: o.tmpfs ?? [],
     cwd: o.cwd ?? '/',
     env: o.env ?? { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
-    tcpConnectPorts: o.tcpConnect ?? [],
-    tcpBindPorts: o.tcpBind ?? [],
     keepFds: o.keepFds ?? [],
     limits: { ...defaultLimits, ...o.limits },
   } satisfies SandboxPlan);

@@ -36,7 +36,6 @@ test('binds the system read-only, recreates merged-/usr links and never exposes 
   assert.ok(!p.mounts.some((m) => m.path === '/etc' || m.path === '/etc/shadow' || m.path === '/'));
   assert.ok(p.mounts.every((m) => m.access === 'ro' || m.path === tmp));
   assert.deepEqual(p.tmpfs, [SANDBOX_TMP]);
-  assert.deepEqual(p.tcpConnectPorts, [], 'no port-only TCP rule: the proxy checks hosts');
 });
 
 test('without spawn only the command and its loader may execute', () => {
@@ -114,7 +113,7 @@ test('reduced mode: Landlock rules on host paths, no private /tmp or links, no T
     tmp,
   });
   assert.equal(p.mode, 'reduced');
-  assert.deepEqual([p.tmpfs, p.symlinks, p.tcpConnectPorts], [[], [], []]);
+  assert.deepEqual([p.tmpfs, p.symlinks], [[], []]);
   assert.ok(p.mounts.some((m) => m.path === '/usr' && m.access === 'ro'));
   assert.ok(p.mounts.some((m) => m.path === tmp && m.access === 'rw'));
   // The working folder and HOME are host paths that a grant covers.

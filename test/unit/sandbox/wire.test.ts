@@ -16,8 +16,6 @@ const base: SandboxPlan = {
   tmpfs: ['/tmp'],
   cwd: '/tmp',
   env: { PATH: '/usr/bin', A: 'x y' },
-  tcpConnectPorts: [443],
-  tcpBindPorts: [],
   keepFds: [3],
   limits: {
     memoryBytes: 1024,
@@ -42,11 +40,10 @@ test('orders mounts parents first, with a tmpfs before the binds beneath it', ()
   assert.deepEqual(mountLines, ['tmpfs /tmp', 'ro /usr', 'ro /tmp/ws', 'rw /tmp/ws/out']);
 });
 
-test('carries env values with spaces, ports, kept fds and every limit', () => {
+test('carries env values with spaces, kept fds and every limit', () => {
   const text = renderPolicy(base);
   for (const line of [
     'env A=x y',
-    'tcp-connect 443',
     'keep-fd 3',
     'limit memory 1024',
     'limit cpu 50',
