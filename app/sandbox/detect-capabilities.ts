@@ -7,7 +7,7 @@ import {
   type CapabilityVerdict,
   type CheckReport,
 } from './capabilities.ts';
-import { helperEnv } from './helper-path.ts';
+import { HELPER_ENV } from './helper-path.ts';
 
 export interface DetectedCapabilities {
   report: CheckReport;
@@ -29,7 +29,7 @@ export function detectCapabilities(helper: string): DetectedCapabilities {
   const run = spawnSync(helper, ['--check'], {
     encoding: 'utf8',
     timeout: 10_000,
-    env: helperEnv(),
+    env: HELPER_ENV,
   });
   let report: CheckReport;
   try {

@@ -27,11 +27,5 @@ export function findHelper(): string | null {
   return null;
 }
 
-/**
- * The environment the helper runs with: nothing of ours, but the test switch
- * CORRAL_SANDBOX_LANDLOCK_ABI, which makes it behave as on an older Landlock (never a newer one).
- */
-export function helperEnv(): Record<string, string> {
-  const older = process.env.CORRAL_SANDBOX_LANDLOCK_ABI;
-  return older === undefined ? {} : { CORRAL_SANDBOX_LANDLOCK_ABI: older };
-}
+/** The environment the helper runs with: nothing of ours (it reads no variable). */
+export const HELPER_ENV: Readonly<Record<string, string>> = Object.freeze({});

@@ -5,7 +5,7 @@ import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxPlan } from './plan.ts';
 import { renderPolicy } from './wire.ts';
-import { helperEnv } from './helper-path.ts';
+import { HELPER_ENV } from './helper-path.ts';
 import { lineSplitter, parseStatusLine, type HelperStatus } from './status.ts';
 
 export interface LaunchRequest {
@@ -45,7 +45,7 @@ export function launchSandbox(req: LaunchRequest): Launched {
   const child = spawn(
     req.helper,
     ['--policy-fd', String(policyFd), '--status-fd', String(statusFd), '--', req.path, ...req.args],
-    { stdio: stdio as StdioOptions, env: helperEnv() },
+    { stdio: stdio as StdioOptions, env: HELPER_ENV },
   );
   const statuses: HelperStatus[] = [];
   const policyStream = child.stdio[policyFd] as Writable | null;

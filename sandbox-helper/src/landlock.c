@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <linux/types.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -60,16 +59,8 @@ static const char *const dev_nodes[] = { DEV_NODES };
 int landlock_abi(void)
 {
 	long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
-	/* For tests only: behave as on a kernel with an older ABI (never a newer one), so each ABI
-	 * step, and the refusal of a too old one, runs on this machine. The result is reported
-	 * like a real ABI (--check, the `layers` line). */
-	const char *older = getenv("CORRAL_SANDBOX_LANDLOCK_ABI");
 
-	if (abi < 0)
-		return -errno;
-	if (older && older[0] >= '0' && older[0] <= '9' && older[1] == '\0' && older[0] - '0' < abi)
-		return older[0] == '0' ? -EOPNOTSUPP : older[0] - '0';
-	return (int)abi;
+	return abi < 0 ? -errno : (int)abi;
 }
 
 static void add_path(int ruleset, int fd, __u64 access, __u64 handled, const char *path)

@@ -28,12 +28,19 @@ const NOBODY = 65534;
 /** Who the helper runs as: the current user, or `nobody` when the suite runs as root again. */
 export const runAs: 'self' | 'nobody' = process.env.CORRAL_TEST_AS === 'nobody' ? 'nobody' : 'self';
 
-/** The built helper; its AddressSanitizer + UBSan build when CORRAL_SANDBOX_ASAN=1. */
-export const builtHelper = join(
+const builds = join(
   repo,
   'sandbox-helper/build',
-  process.env.CORRAL_SANDBOX_ASAN === '1' ? 'asan/corral-sandbox' : 'corral-sandbox',
+  process.env.CORRAL_SANDBOX_ASAN === '1' ? 'asan' : '',
 );
+/** The built helper; its AddressSanitizer + UBSan build when CORRAL_SANDBOX_ASAN=1. */
+export const builtHelper = join(builds, 'corral-sandbox');
+/** The Landlock ABIs a test build of the helper can pretend this kernel has (the Makefile's). */
+export type OlderLandlockAbi = 3 | 4;
+const OLDER_ABIS: OlderLandlockAbi[] = [3, 4];
+/** The test build that behaves as on a kernel whose Landlock ABI is at most `abi`. */
+const olderHelper = (abi: OlderLandlockAbi) =>
+  join(builds, `landlock-abi-${abi}`, 'corral-sandbox');
 const builtProbe = join(repo, 'sandbox-helper/build/probe');
 const fixtures = join(repo, 'test/fixtures/sandbox');
 
@@ -44,6 +51,8 @@ export interface Stage {
   /** build/probe: `probe OP...` prints "OP ok" or "OP ERRNO" per attempt. */
   probe: string;
   fixtures: string;
+  /** The staged test build of the helper that sees at most Landlock ABI `abi`. */
+  olderHelper(abi: OlderLandlockAbi): string;
   /** A new folder in the stage; `writable` makes it the run-as user's own. */
   dir(name: string, opts?: { writable?: boolean }): string;
   /** A new file in the stage, readable by everyone (writable by the run-as user if asked). */
@@ -62,9 +71,12 @@ export function stageSandbox(): Stage {
   mkdirSync(bin, { mode: 0o755 });
   const helper = join(bin, 'corral-sandbox');
   const probe = join(bin, 'probe');
+  const older = (abi: OlderLandlockAbi) => join(bin, `landlock-abi-${abi}`);
+  for (const abi of OLDER_ABIS) mkdirSync(older(abi), { mode: 0o755 });
   for (const [from, to] of [
     [builtHelper, helper],
     [builtProbe, probe],
+    ...OLDER_ABIS.map((abi) => [olderHelper(abi), join(older(abi), 'corral-sandbox')] as const),
   ] as const) {
     try {
       copyFileSync(from, to);
@@ -85,6 +97,7 @@ export function stageSandbox(): Stage {
     helper,
     probe,
     fixtures: staged,
+    olderHelper: (abi) => join(older(abi), 'corral-sandbox'),
     dir(name, opts) {
       const path = join(root, name);
       mkdirSync(path, { recursive: true, mode: 0o755 });
@@ -105,14 +118,22 @@ export function stageSandbox(): Stage {
 
 /**
  * The bundled CLI in a fresh stage, as `corral exec` tests drive it: dist/corral.cjs (built by
- * `npm run build`) with the helper beside it, a workspace `ws` holding notes.md and a writable
- * out/, and outside/secret.txt, which no grant covers.
+ * `npm run build`) with the helper beside it (the test build that sees at most Landlock ABI
+ * `landlockAbi`, if given), a workspace `ws` holding notes.md and a writable out/, and
+ * outside/secret.txt, which no grant covers.
  */
-export function stageCli(): { stage: Stage; cli: string; ws: string } {
+export function stageCli(o: { landlockAbi?: OlderLandlockAbi } = {}): {
+  stage: Stage;
+  cli: string;
+  ws: string;
+} {
   const stage = stageSandbox();
   const dist = stage.dir('dist');
-  for (const name of ['corral.cjs', 'corral-sandbox'])
-    copyFileSync(join(repo, 'dist', name), join(dist, name));
+  copyFileSync(join(repo, 'dist', 'corral.cjs'), join(dist, 'corral.cjs'));
+  const helper = o.landlockAbi
+    ? stage.olderHelper(o.landlockAbi)
+    : join(repo, 'dist', 'corral-sandbox');
+  copyFileSync(helper, join(dist, 'corral-sandbox'));
   chmodSync(join(dist, 'corral-sandbox'), 0o755);
   const ws = stage.dir('ws');
   stage.file('ws/notes.md', 'three little words\n');
@@ -234,6 +255,8 @@ export interface RunOptions {
   extraFds?: number[];
   /** Extra environment for the helper itself (the command never sees it). */
   env?: Record<string, string>;
+  /** Run the test build that behaves as on a kernel with at most this Landlock ABI. */
+  landlockAbi?: OlderLandlockAbi;
   /** Safety net: the helper is SIGKILLed after this long (the test then fails on its result). */
   killAfterMs?: number;
   /** Run the helper where no user namespace can be made (withoutUserNamespaces()). */
@@ -277,9 +300,8 @@ export function helperCommand(
   opts: RunOptions = {},
 ): [string, string[]] {
   const argv = ['--policy-fd', '3', '--status-fd', '4', '--', cmd, ...args];
-  return opts.noUserNamespaces
-    ? withoutUserNamespaces(stage.helper, argv)
-    : asRunUser(stage.helper, argv);
+  const helper = opts.landlockAbi ? stage.olderHelper(opts.landlockAbi) : stage.helper;
+  return opts.noUserNamespaces ? withoutUserNamespaces(helper, argv) : asRunUser(helper, argv);
 }
 
 /** Starts the helper on `plan` (or a raw policy text); the result settles when it has exited. */

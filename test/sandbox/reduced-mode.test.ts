@@ -290,7 +290,7 @@ describe('reduced mode: processes', { skip }, () => {
     it(`cannot signal, re-limit or trace another process of the same user (Landlock ABI ${abi})`, async () => {
       const { answers, result } = await probeIn(stage, [...ops(), ...own], probePlan, {
         ...here,
-        env: { CORRAL_SANDBOX_LANDLOCK_ABI: String(abi) },
+        ...(abi === 4 ? { landlockAbi: 4 as const } : {}),
       });
       assert.deepEqual(answers, {
         [`kill:${victim.pid}`]: 'EPERM',
@@ -439,10 +439,7 @@ describe('reduced mode: refusals', { skip }, () => {
       reduced({ exec: ['/usr/bin', ...startup('/bin/sh')], rw: [join(stage.root, 'refusals')] }),
       '/bin/sh',
       touch,
-      {
-        ...here,
-        env: { CORRAL_SANDBOX_LANDLOCK_ABI: '3' },
-      },
+      { ...here, landlockAbi: 3 },
     );
     assert.equal(r.code, 125);
     assert.equal(
