@@ -152,7 +152,7 @@ async function runConfined(
   if (proxy) cleanups.push(() => void proxy.close());
   const plan = buildPlan({
     mode,
-    ...(proxy ? { proxyRelay: proxy.relay } : {}),
+    ...(proxy ? { proxyListener: proxy.listener } : {}),
     grants: sandboxGrants(policy),
     command: resolved,
     cwd: io.cwd,
@@ -168,6 +168,7 @@ async function runConfined(
     path: resolved.path,
     args: command.slice(1),
     stdio: ['inherit', 'inherit', 'inherit'],
+    ...(proxy ? { onProxyListener: (fd: number) => proxy.adopt(fd) } : {}),
     onStatus: (status) => {
       const message = limitMessage(status, policy.limits);
       if (message) io.stderr(`corral exec: ${message}\n`);

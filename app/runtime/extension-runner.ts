@@ -266,7 +266,7 @@ export class ExtensionRunner {
     try {
       plan = buildPlan({
         mode: verdict.mode,
-        ...(proxy ? { proxyRelay: proxy.relay } : {}),
+        ...(proxy ? { proxyListener: proxy.listener } : {}),
         grants: { ...grants, limits: { ...grants.limits, timeoutMs: EXTENSION_LIFETIME_MS } },
         command: command.resolved,
         cwd: this.o.workspace ?? ext.dir,
@@ -295,6 +295,7 @@ export class ExtensionRunner {
       path: command.resolved.path,
       args: command.args,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      ...(proxy ? { onProxyListener: (fd: number) => proxy.adopt(fd) } : {}),
       onStatus: (status) => {
         const event = statusToAudit(status, { ext: this.id, target: ext.dir });
         if (event) this.o.audit(event);

@@ -31,8 +31,8 @@ export interface PlanRequest {
   keepFds?: number[];
   /** Variables passed on top of the clean base environment. */
   env?: Record<string, string>;
-  /** 127.0.0.1:port inside the sandbox, relayed to the host's proxy at socketPath (full mode). */
-  proxyRelay?: { port: number; socketPath: string };
+  /** 127.0.0.1:port inside the sandbox, the host proxy's listening socket (full mode). */
+  proxyListener?: { port: number };
 }
 
 export function buildPlan(req: PlanRequest): SandboxPlan {
@@ -44,9 +44,9 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
   for (const m of req.grants.mounts) addMount(mounts, m.path, m.access);
   addMount(mounts, req.tmp, 'rw'); // ${tmp} is always granted (contracts section 1)
   if (!isCovered(mounts, req.command.path)) addMount(mounts, req.command.path, 'ro');
-  if (mode === 'reduced' && req.proxyRelay) {
+  if (mode === 'reduced' && req.proxyListener) {
     throw new PlanError(
-      'the proxy relay needs a network namespace, which this machine does not offer (reduced mode); fix: see "corral doctor"',
+      'the proxy needs a network namespace of the sandbox, which this machine does not offer (reduced mode); fix: see "corral doctor"',
     );
   }
 
@@ -72,7 +72,7 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
       ...req.env,
     },
     keepFds: req.keepFds ?? [],
-    ...(req.proxyRelay ? { proxyRelay: req.proxyRelay } : {}),
+    ...(req.proxyListener ? { proxyListener: req.proxyListener } : {}),
     limits: req.grants.limits,
   } satisfies SandboxPlan);
 }

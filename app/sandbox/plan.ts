@@ -56,12 +56,6 @@ const portSchema = z.number().int().min(1).max(65535);
  */
 export const sandboxModeSchema = z.enum(['full', 'reduced']);
 
-/** A unix socket path: sockaddr_un holds 107 bytes and a NUL. */
-const socketPathSchema = absolutePathSchema.refine(
-  (p) => new TextEncoder().encode(p).length <= 107,
-  'a unix socket path has at most 107 bytes',
-);
-
 export const sandboxPlanSchema = z
   .object({
     mode: sandboxModeSchema,
@@ -78,10 +72,11 @@ export const sandboxPlanSchema = z
     /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
     keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
     /**
-     * Full mode only: 127.0.0.1:port inside the sandbox leads to the unix socket socketPath on
-     * the host (the filtering proxy); the command may connect to that port and no other.
+     * Full mode only: the helper listens on 127.0.0.1:port inside the sandbox's network namespace
+     * and hands the listening socket to the caller, whose filtering proxy accepts on it; the
+     * command may connect to that port and no other.
      */
-    proxyRelay: z.object({ port: portSchema, socketPath: socketPathSchema }).optional(),
+    proxyListener: z.object({ port: portSchema }).optional(),
     limits: limitsSchema,
   })
   .superRefine((plan, ctx) => {
@@ -92,28 +87,15 @@ export const sandboxPlanSchema = z
           ctx.addIssue({ code: 'custom', path: [key], message: 'not available in reduced mode' });
         }
       }
-      if (plan.proxyRelay) {
+      if (plan.proxyListener) {
         ctx.addIssue({
           code: 'custom',
-          path: ['proxyRelay'],
+          path: ['proxyListener'],
           message: 'not available in reduced mode',
         });
       }
     }
-    // The supervisor connects to the socket unconfined: the command must not be able to swap it.
-    const socket = plan.proxyRelay?.socketPath;
-    if (socket && plan.mounts.some((m) => m.access === 'rw' && within(socket, m.path))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['proxyRelay', 'socketPath'],
-        message: 'must not lie in a writable grant',
-      });
-    }
   });
-
-function within(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
-}
 
 export type SandboxMode = z.infer<typeof sandboxModeSchema>;
 export type SandboxPlan = z.infer<typeof sandboxPlanSchema>;

@@ -153,13 +153,13 @@ int landlock_prepare(const struct policy *p, int abi)
 	for (int i = 0; i < p->n_exec; i++)
 		add_path(ruleset, p->exec[i].fd, FS(EXECUTE) | FS(READ_FILE), fs, p->exec[i].path);
 	add_own_rules(ruleset, p, fs);
-	/* Every TCP bind and connect is refused, but to the proxy's port (the network is reached
-	 * through the broker and the proxy, which check the host as well as the port). */
-	if (attr.handled_access_net && p->relay_port) {
-		struct ll_net_port_attr rule = { NET_CONNECT_TCP, p->relay_port };
+	/* Every TCP bind and connect is refused, but a connect to the proxy's port (the network is
+	 * reached through the broker and the proxy, which check the host as well as the port). */
+	if (attr.handled_access_net && p->proxy_port) {
+		struct ll_net_port_attr rule = { NET_CONNECT_TCP, p->proxy_port };
 
 		if (syscall(__NR_landlock_add_rule, ruleset, LL_RULE_NET_PORT, &rule, 0) < 0)
-			die_errno("landlock rule for TCP port %u", p->relay_port);
+			die_errno("landlock rule for TCP port %u", p->proxy_port);
 	}
 	return ruleset;
 }

@@ -56,8 +56,8 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	ns_watch_supervisor(sync_fd);
 	cgroup_join();
 	ns_setup(uid, gid);
-	if (policy.relay_port)
-		relay_listen(sync_fd, policy.relay_port);
+	if (policy.proxy_port)
+		ns_proxy_listen(policy.proxy_port, policy.proxy_fd);
 	mounts_open_grants(&policy);
 	mounts_build(&policy);
 	if ((command = fork()) < 0)
@@ -154,5 +154,7 @@ int main(int argc, char **argv)
 		run_init(sync[1], abi, uid, gid, cgroups, argv + i + 1);
 	}
 	close(sync[1]);
+	if (policy.proxy_fd >= 0)
+		close(policy.proxy_fd); /* C1's to use */
 	return supervise(child, pidfd, sync[0], &policy, nproc, cgroups);
 }

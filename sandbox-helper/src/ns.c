@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -77,6 +78,24 @@ void ns_setup(uid_t uid, gid_t gid)
 	if (ioctl(sock, SIOCSIFFLAGS, &lo) < 0)
 		die_errno("bring loopback up");
 	close(sock);
+}
+
+#define PROXY_BACKLOG 64 /* connections the host's proxy has yet to accept; then ECONNREFUSED */
+
+/* `proxy-listen PORT FD`: 127.0.0.1:PORT in the sandbox's own network namespace, listening, handed
+ * to the caller over its unix socket FD, whose proxy accepts on it (nothing of the helper carries
+ * the bytes). The command may connect to PORT (Landlock) but cannot bind it: the caller holds it. */
+void ns_proxy_listen(uint16_t port, int fd)
+{
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	int sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (sock < 0 || bind(sock, (struct sockaddr *)&at, sizeof at) < 0 ||
+	    listen(sock, PROXY_BACKLOG) < 0 || sync_send(fd, SYNC_PROXY, port, sock) < 0)
+		die_errno("proxy-listen on 127.0.0.1:%u", port);
+	close(sock);
+	close(fd);
 }
 
 static volatile pid_t command_pid;

@@ -27,7 +27,7 @@
 #define TIMEOUT_MS_MAX (7ULL * 24 * 60 * 60 * 1000)   /* a week */
 #define KEEP_FD_MAX 1023ULL                           /* below FD_SETSIZE, as plan.ts allows */
 
-enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_RELAY = 4, SEEN_LIMIT0 = 8 };
+enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_PROXY = 4, SEEN_LIMIT0 = 8 };
 
 static const struct {
 	const char *name;
@@ -130,7 +130,9 @@ static const char *add_env(struct policy *p, char *arg)
 	return NULL;
 }
 
-static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd, int status_fd)
+/* A descriptor of the caller's: never one of the helper's own two, never named twice. */
+static const char *fd_number(const struct policy *p, const char *arg, int policy_fd, int status_fd,
+			     int *out)
 {
 	uint64_t fd;
 	const char *bad = number(arg, 3, KEEP_FD_MAX, &fd);
@@ -138,11 +140,22 @@ static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd,
 	if (bad)
 		return bad;
 	if ((int)fd == policy_fd || (int)fd == status_fd)
-		return "keep-fd names the helper's own policy or status descriptor";
+		return "names the helper's own policy or status descriptor";
 	for (int i = 0; i < p->n_keep_fds; i++)
 		if (p->keep_fds[i] == (int)fd)
-			return "keep-fd given twice";
-	return PUSH(p->keep_fds, p->n_keep_fds, (int)fd, "keep-fd");
+			return "names a keep-fd descriptor again";
+	if ((int)fd == p->proxy_fd)
+		return "names the proxy-listen descriptor again";
+	*out = (int)fd;
+	return NULL;
+}
+
+static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd, int status_fd)
+{
+	int fd;
+	const char *bad = fd_number(p, arg, policy_fd, status_fd, &fd);
+
+	return bad ? say("keep-fd %s", bad) : PUSH(p->keep_fds, p->n_keep_fds, fd, "keep-fd");
 }
 
 static const char *add_limit(struct policy *p, char *arg, char *value, unsigned *seen)
@@ -167,25 +180,25 @@ static const char *set_mode(struct policy *p, const char *arg, unsigned *seen)
 	return once(seen, SEEN_MODE, "mode");
 }
 
-static const char *add_relay(struct policy *p, const char *port, const char *path, unsigned *seen)
+static const char *add_proxy(struct policy *p, const char *port, const char *fd, unsigned *seen,
+			     int policy_fd, int status_fd)
 {
-	const char *bad = !path || !*path ? "expected 'proxy-relay PORT SOCKETPATH'" : NULL;
+	const char *bad = !fd || !*fd ? "expected 'proxy-listen PORT FD'" : NULL;
 	uint64_t n;
 
-	if (bad || (bad = number(port, 1, 65535, &n)) || (bad = check_path(path)))
+	if (bad || (bad = number(port, 1, 65535, &n)))
 		return bad;
-	if (strlen(path) >= RELAY_PATH_MAX)
-		return say("a unix socket path has at most %d bytes", RELAY_PATH_MAX - 1);
-	p->relay_port = (uint16_t)n;
-	p->relay_socket = path;
-	return once(seen, SEEN_RELAY, "proxy-relay");
+	if ((bad = fd_number(p, fd, policy_fd, status_fd, &p->proxy_fd)))
+		return say("proxy-listen %s", bad);
+	p->proxy_port = (uint16_t)n;
+	return once(seen, SEEN_PROXY, "proxy-listen");
 }
 
 /* Directives whose argument is two fields: `symlink PATH TARGET`, `limit KIND N`,
- * `proxy-relay PORT SOCKETPATH`. */
-static const char *const two_fields[] = { "symlink", "limit", "proxy-relay" };
+ * `proxy-listen PORT FD`. */
+static const char *const two_fields[] = { "symlink", "limit", "proxy-listen" };
 /* What mode reduced cannot do: it has no mount namespace and no network namespace. */
-static const char *const full_only[] = { "tmpfs", "symlink", "proxy-relay" };
+static const char *const full_only[] = { "tmpfs", "symlink", "proxy-listen" };
 
 static int among(const char *word, const char *const *list, size_t n)
 {
@@ -243,13 +256,13 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return add_keep_fd(p, arg, policy_fd, status_fd);
 	if (strcmp(word, "limit") == 0)
 		return add_limit(p, arg, second, seen);
-	if (strcmp(word, "proxy-relay") == 0)
-		return add_relay(p, arg, second, seen);
+	if (strcmp(word, "proxy-listen") == 0)
+		return add_proxy(p, arg, second, seen, policy_fd, status_fd);
 	return say("unknown directive '%.32s'", word);
 }
 
 /* What a complete policy must have said by its `end` line, and what only the whole can show. */
-static const char *missing(const struct policy *p, unsigned seen)
+static const char *missing(unsigned seen)
 {
 	if (!(seen & SEEN_MODE))
 		return "'mode' is required";
@@ -258,15 +271,6 @@ static const char *missing(const struct policy *p, unsigned seen)
 	for (size_t i = 0; i < ARRAY_LEN(limit_specs); i++)
 		if (!(seen & (SEEN_LIMIT0 << i)))
 			return say("'limit %s' is required", limit_specs[i].name);
-	/* P0, unconfined, connects to this path for every relayed connection: in a place the
-	 * command can write, the command could put another socket there (the user's D-Bus...). */
-	for (int i = 0; p->relay_port && i < p->n_mounts; i++) {
-		size_t n = strlen(p->mounts[i].path);
-
-		if (p->mounts[i].kind == MOUNT_RW && strncmp(p->relay_socket, p->mounts[i].path, n) == 0 &&
-		    (p->relay_socket[n] == '/' || p->relay_socket[n] == '\0'))
-			return "the proxy-relay socket lies in a writable grant";
-	}
 	return NULL;
 }
 
@@ -278,6 +282,7 @@ int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct po
 	int ended = 0;
 
 	memset(p, 0, sizeof *p);
+	p->proxy_fd = -1;
 	text[len] = '\0';
 	if (memchr(text, '\0', len)) {
 		snprintf(err, errlen, "policy: contains a NUL byte");
@@ -300,7 +305,7 @@ int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct po
 			bad = "empty line";
 		else if (strcmp(line, "end") == 0) {
 			ended = 1;
-			bad = missing(p, seen);
+			bad = missing(seen);
 		} else {
 			if ((space = strchr(line, ' ')))
 				*space = '\0';
@@ -349,4 +354,6 @@ void policy_read(int fd, int status_fd, struct policy *p)
 	for (int i = 0; i < p->n_keep_fds; i++)
 		if (fcntl(p->keep_fds[i], F_GETFD) < 0)
 			die_errno("keep-fd %d", p->keep_fds[i]);
+	if (p->proxy_fd >= 0 && fcntl(p->proxy_fd, F_SETFD, FD_CLOEXEC) < 0)
+		die_errno("proxy-listen descriptor %d", p->proxy_fd);
 }

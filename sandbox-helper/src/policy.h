@@ -13,7 +13,6 @@
 #define MAX_EXEC 16            /* runtime, loader and a few tool folders */
 #define MAX_ENV 128            /* a clean environment is short */
 #define MAX_KEEP_FDS 8         /* the broker socket and little else */
-#define RELAY_PATH_MAX 108     /* sizeof sockaddr_un.sun_path, the terminating NUL included */
 
 /* full: every namespace; reduced: Landlock, seccomp and rlimits on the host's own view. */
 enum sandbox_mode { MODE_FULL = 1, MODE_REDUCED };
@@ -49,8 +48,8 @@ struct policy {
 	int n_env;
 	int keep_fds[MAX_KEEP_FDS];
 	int n_keep_fds;
-	uint16_t relay_port; /* proxy-relay: 0 when absent */
-	const char *relay_socket;
+	uint16_t proxy_port; /* proxy-listen: 0 when absent */
+	int proxy_fd;        /* the caller's unix socket the listener is sent on; -1 when absent */
 	struct limits limits;
 };
 

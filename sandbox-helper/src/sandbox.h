@@ -27,6 +27,7 @@ struct seccomp_data;
 pid_t ns_clone(enum sandbox_mode mode, int *pidfd); /* P0: C1 (full) or C (reduced); 0 there */
 void ns_watch_supervisor(int sync_fd);      /* C1 or C: die with P0 */
 void ns_setup(uid_t uid, gid_t gid);        /* C1: id maps, hostname, loopback */
+void ns_proxy_listen(uint16_t port, int fd); /* C1: `proxy-listen PORT FD` */
 _Noreturn void ns_init(pid_t command, int sync_fd); /* C1: reap, forward signals, pass on status */
 
 /* mounts.c: the new root (C1). The host device nodes it binds into /dev, all harmless. */
@@ -55,30 +56,26 @@ int seccomp_denied_errno(const struct seccomp_data *d);
 /* Mode reduced: whether a call on another process acts on the sandbox's own (group `group`). */
 int seccomp_allowed(const struct seccomp_data *d, pid_t group);
 
-/* supervisor.c: P0, and the messages C1 and C2 send it on a SOCK_SEQPACKET pair. */
+/* sync.c: the messages C1 and C2 send P0 on a SOCK_SEQPACKET pair (and C1 the caller). */
 enum sync_kind {
 	SYNC_READY = 'R',       /* C2 → P0: value = Landlock ABI, with the seccomp listener fd */
 	SYNC_EXEC_FAILED = 'E', /* C2 → P0: execve failed (C2 then dies with the reason) */
 	SYNC_STATUS = 'S',      /* C1 → P0: value = the command's wait status */
-	SYNC_RELAY = 'P',       /* C1 → P0: the proxy relay's listening socket (value = port) */
+	SYNC_PROXY = 'L',       /* C1 → the caller: the proxy's listening socket (value = port) */
 };
 struct sync_msg {
 	char kind;
 	int value;
 };
 int sync_send(int fd, char kind, int value, int pass_fd); /* 0, or -1 with errno */
+/* Non-blocking; 0 at the end, -1 with errno; *pass_fd is the descriptor that came, or -1. */
+ssize_t sync_recv(int fd, struct sync_msg *msg, int *pass_fd);
+
+/* supervisor.c: P0. */
 void supervisor_watch_parent(pid_t parent);
 /* P0 until the end; child is C1 (full) or C (reduced); nproc is the command's RLIMIT_NPROC. */
 int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc,
 	      int cgroups);
-
-/* relay.c: the proxy relay, `proxy-relay PORT SOCKETPATH` (mode full). */
-#define RELAY_MAX_CONNS 32 /* see relay.c */
-#define RELAY_POLLFDS (1 + 2 * RELAY_MAX_CONNS)
-void relay_listen(int sync_fd, uint16_t port); /* C1, in the new network namespace */
-void relay_start(int listen_fd, const char *socket_path); /* P0 */
-int relay_poll(struct pollfd *pfd);     /* P0: fills RELAY_POLLFDS, returns how many */
-void relay_events(const struct pollfd *pfd); /* P0: after poll() */
 
 /* cgroup.c: the pids limit and the CPU rate, where the caller can make a cgroup. */
 int cgroup_create(const struct limits *l, unsigned long long pids); /* P0: 1 if made, 0 if none */

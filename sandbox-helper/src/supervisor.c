@@ -1,7 +1,7 @@
 /* P0, the unconfined supervisor: watches its child (C1, or the command itself in mode reduced)
  * through a pidfd, answers the seccomp filter's notifications, enforces the wall clock, forwards
- * signals, runs the proxy relay, writes status lines and turns the command's end into our exit
- * status. Also the messages C1 and C2 send it. */
+ * signals, writes status lines and turns the command's end into our exit status. Also the
+ * messages C1 and C2 send it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -33,43 +33,6 @@ struct watch {
 	rlim_t nproc;
 	int cgroups;
 };
-
-/* One message on the SOCK_SEQPACKET pair, with at most one descriptor riding along. */
-static ssize_t sync_io(int fd, int sending, int flags, struct sync_msg *msg, int *pass_fd)
-{
-	struct iovec iov = { msg, sizeof *msg };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = { { 0 } };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			     .msg_controllen = sizeof ctl.buf };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	ssize_t n;
-
-	if (sending && *pass_fd < 0) {
-		mh.msg_controllen = 0;
-	} else if (sending) {
-		*c = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = SOL_SOCKET,
-				       .cmsg_type = SCM_RIGHTS };
-		memcpy(CMSG_DATA(c), pass_fd, sizeof(int));
-	}
-	if (sending)
-		return sendmsg(fd, &mh, flags | MSG_NOSIGNAL);
-	n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
-	c = CMSG_FIRSTHDR(&mh);
-	*pass_fd = -1;
-	if (n > 0 && c && c->cmsg_type == SCM_RIGHTS)
-		memcpy(pass_fd, CMSG_DATA(c), sizeof(int));
-	return n;
-}
-
-int sync_send(int fd, char kind, int value, int pass_fd)
-{
-	struct sync_msg msg = { kind, value };
-
-	return sync_io(fd, 1, 0, &msg, &pass_fd) == (ssize_t)sizeof msg ? 0 : -1;
-}
 
 void supervisor_watch_parent(pid_t parent)
 {
@@ -104,18 +67,14 @@ static void read_sync(struct watch *w)
 	ssize_t n;
 	int fd;
 
-	while ((n = sync_io(w->sync, 0, MSG_DONTWAIT, &msg, &fd)) != 0) {
-		int with_fd = msg.kind == SYNC_READY || msg.kind == SYNC_RELAY;
-
+	while ((n = sync_recv(w->sync, &msg, &fd)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n != sizeof msg || with_fd != (fd >= 0) || (msg.kind == SYNC_READY && w->ready) ||
-		    (msg.kind == SYNC_RELAY && (w->ready || msg.value != w->p->relay_port)))
+		if (n != sizeof msg || (msg.kind == SYNC_READY) != (fd >= 0) ||
+		    (msg.kind == SYNC_READY && w->ready))
 			die("malformed message from the sandbox");
-		if (msg.kind == SYNC_RELAY)
-			relay_start(fd, w->p->relay_socket);
 		if (msg.kind == SYNC_READY) {
 			w->listener = fd;
 			w->ready = 1;
@@ -255,14 +214,12 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
 		die_errno("supervisor set-up");
 	for (int exited = 0; !exited;) {
-		struct pollfd pfd[5 + RELAY_POLLFDS] = {
+		struct pollfd pfd[] = {
 			{ w.sync, POLLIN, 0 },	{ w.listener, POLLIN, 0 }, { w.sigfd, POLLIN, 0 },
 			{ w.timer, POLLIN, 0 }, { w.pidfd, POLLIN, 0 },
 		};
-		/* The relay's descriptors come last, and every one of its steps is non-blocking. */
-		int relayed = relay_poll(pfd + 5);
 
-		if (poll(pfd, 5 + (nfds_t)relayed, -1) < 0) {
+		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("poll");
@@ -283,8 +240,6 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 			close(w.timer);
 			w.timer = -1;
 		}
-		if (relayed)
-			relay_events(pfd + 5);
 		exited = pfd[4].revents != 0;
 	}
 	if (p->mode == MODE_REDUCED)

@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:chi
 import {
   chmodSync,
   chownSync,
+  closeSync,
   copyFileSync,
   cpSync,
   existsSync,
@@ -17,6 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { fdPassing } from '../../app/platform/fd-passing.ts';
 import { resolveCommand } from '../../app/sandbox/command.ts';
 import { sandboxPlanSchema, type SandboxLimits, type SandboxPlan } from '../../app/sandbox/plan.ts';
 import { systemView } from '../../app/sandbox/system-paths.ts';
@@ -129,7 +131,8 @@ export function stageCli(o: { landlockAbi?: OlderLandlockAbi } = {}): {
 } {
   const stage = stageSandbox();
   const dist = stage.dir('dist');
-  copyFileSync(join(repo, 'dist', 'corral.cjs'), join(dist, 'corral.cjs'));
+  for (const name of ['corral.cjs', 'fd-passing.node'])
+    copyFileSync(join(repo, 'dist', name), join(dist, name));
   const helper = o.landlockAbi
     ? stage.olderHelper(o.landlockAbi)
     : join(repo, 'dist', 'corral-sandbox');
@@ -253,6 +256,11 @@ export interface RunOptions {
   stdin?: string;
   /** Descriptors passed to the helper as 5, 6, ... (3 is the policy, 4 the status lines). */
   extraFds?: number[];
+  /**
+   * For a plan with a proxyListener: a socket pair of ours goes to the helper after extraFds, and
+   * this receives the listening socket once the `layers` line says the sandbox is set up.
+   */
+  proxyListener?: (fd: number) => void;
   /** Extra environment for the helper itself (the command never sees it). */
   env?: Record<string, string>;
   /** Run the test build that behaves as on a kernel with at most this Landlock ABI. */
@@ -313,7 +321,17 @@ export function spawnSandboxed(
   opts: RunOptions = {},
 ): { child: ChildProcess; result: Promise<SandboxResult> } {
   const [file, argv] = helperCommand(stage, cmd, args, opts);
-  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
+  const extra = opts.extraFds ?? [];
+  const pair = opts.proxyListener ? fdPassing().socketPair() : null;
+  const stdio: StdioOptions = [
+    'pipe',
+    'pipe',
+    'pipe',
+    'pipe',
+    'pipe',
+    ...extra,
+    ...(pair ? [pair[1]] : []),
+  ];
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env };
   for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) {
     const value = process.env[name];
@@ -323,7 +341,18 @@ export function spawnSandboxed(
   const child = spawn(file, argv, { stdio, env });
   const policy = child.stdio[3] as Writable;
   policy.on('error', () => {}); // a helper that refuses early never reads it; its exit says why
-  policy.end(typeof plan === 'string' ? plan : renderPolicy(plan));
+  policy.end(
+    typeof plan === 'string' ? plan : renderPolicy(plan, { proxyListener: 5 + extra.length }),
+  );
+  if (pair) {
+    closeSync(pair[1]);
+    // The helper sent the listener before it finished the set-up, so it is there by `layers`.
+    (child.stdio[4] as Readable).once('data', () => {
+      const { fds } = fdPassing().recvFds(pair[0], 1, 64);
+      closeSync(pair[0]);
+      for (const fd of fds) opts.proxyListener?.(fd);
+    });
+  }
   child.stdin?.on('error', () => {});
   child.stdin?.end(opts.stdin ?? '');
   const collect = (stream: Readable | null) => {

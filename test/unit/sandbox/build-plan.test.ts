@@ -122,8 +122,8 @@ test('reduced mode: Landlock rules on host paths, no private /tmp or links, no T
   assert.equal(p.env.TMPDIR, tmp);
 });
 
-test('the proxy relay: carried in full mode, refused in reduced mode with one line', () => {
-  const relay = { port: 3128, socketPath: join(dir, 'proxy.sock') };
+test('the proxy listener: carried in full mode, refused in reduced mode with one line', () => {
+  const listener = { port: 3128 };
   const request = (mode: 'full' | 'reduced') => ({
     mode,
     grants: grants(),
@@ -131,12 +131,12 @@ test('the proxy relay: carried in full mode, refused in reduced mode with one li
     cwd: '/',
     home: '/nonexistent',
     tmp,
-    proxyRelay: relay,
+    proxyListener: listener,
   });
-  assert.deepEqual(buildPlan(request('full')).proxyRelay, relay);
+  assert.deepEqual(buildPlan(request('full')).proxyListener, listener);
   assert.throws(() => buildPlan(request('reduced')), PlanError);
   assert.throws(
     () => buildPlan(request('reduced')),
-    /^Error: the proxy relay needs a network namespace/,
+    /^Error: the proxy needs a network namespace of the sandbox/,
   );
 });
