@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "files.h"
+#include "report.h"
 
 #define CGROUP_V1 "/sys/fs/cgroup"
 #define CPU_PERIOD_US 100000 /* the kernel's default CFS period: a quota of percent × 1,000 µs */

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "report.h"
 
 /* In output order; landlock is printed after cgroup. flag 0: not a namespace. */
 static const struct {

@@ -2,16 +2,14 @@
  * This file only sequences the steps; each step lives in its own module. */
 #define _GNU_SOURCE
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "sandbox.h"
-#include "util.h"
-
-#define USAGE "usage: corral-sandbox --check | --policy-fd N [--status-fd M] -- PATH [ARG...]"
+#include "report.h"
 
 static struct policy policy;
 
@@ -93,41 +91,25 @@ static pid_t start_reduced(int sync[2], int abi, int cgroups, rlim_t *nproc, cha
 	return child;
 }
 
-static int fd_arg(const char *s)
-{
-	char *end;
-	long v = s ? strtol(s, &end, 10) : -1;
-
-	if (!s || s[0] < '0' || s[0] > '9' || *end != '\0' || v < 3 || v > 1 << 20)
-		die("a descriptor number >= 3 is expected, not '%s'; " USAGE, s ? s : "");
-	return (int)v;
-}
-
 int main(int argc, char **argv)
 {
 	pid_t parent = getppid(); /* first thing: the later re-check needs the original */
-	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2], cgroups;
+	int abi, pidfd, sync[2], cgroups;
 	sigset_t forwarded;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	rlim_t nproc = 0; /* mode reduced's RLIMIT_NPROC, for the `layers` line */
 	pid_t child;
+	struct args args;
+	char err[256];
 
-	if (argc == 2 && strcmp(argv[1], "--check") == 0)
+	if (args_parse(argc, argv, &args, err, sizeof err) == 0 && args.check)
 		return check_run();
-	for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
-		if (strcmp(argv[i], "--policy-fd") == 0 && policy_fd < 0)
-			policy_fd = fd_arg(argv[i + 1]);
-		else if (strcmp(argv[i], "--status-fd") == 0 && status < 0)
-			status = fd_arg(argv[i + 1]);
-		else
-			die("unexpected argument '%s'; " USAGE, argv[i]);
-	}
-	status_init(status);
-	if (policy_fd < 0 || policy_fd == status || i + 1 >= argc || argv[i + 1][0] != '/')
-		die(USAGE " (PATH absolute, the two descriptors distinct)");
+	status_init(args.status_fd); /* even for a bad command line: the caller is told why */
+	if (!args.command)
+		die("%s", err);
 	supervisor_watch_parent(parent);
-	policy_read(policy_fd, status, &policy);
+	policy_read(args.policy_fd, args.status_fd, &policy);
 	abi = landlock_abi();
 	if (policy.mode == MODE_FULL && abi < 1)
 		die("mode full needs Landlock: %s; hint: " HINT_LANDLOCK, strerror(-abi));
@@ -148,10 +130,10 @@ int main(int argc, char **argv)
 		die_errno("sigprocmask");
 	cgroups = cgroup_create(&policy.limits, policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
 	if (policy.mode == MODE_REDUCED) {
-		child = start_reduced(sync, abi, cgroups, &nproc, argv + i + 1, &pidfd);
+		child = start_reduced(sync, abi, cgroups, &nproc, args.command, &pidfd);
 	} else if ((child = ns_clone(MODE_FULL, &pidfd)) == 0) {
 		close(sync[0]);
-		run_init(sync[1], abi, uid, gid, cgroups, argv + i + 1);
+		run_init(sync[1], abi, uid, gid, cgroups, args.command);
 	}
 	close(sync[1]);
 	if (policy.proxy_fd >= 0)

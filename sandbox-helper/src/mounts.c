@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "files.h"
+#include "report.h"
 
 /* The new mount API as raw system calls: glibc wraps it only since 2.36, musl not at all, and
  * <linux/mount.h> clashes with glibc's <sys/mount.h>. Values from <linux/mount.h>; the numbers

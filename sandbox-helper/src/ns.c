@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "files.h"
+#include "report.h"
 
 #define SANDBOX_NAMESPACES                                                                   \
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
@@ -96,6 +97,17 @@ void ns_proxy_listen(uint16_t port, int fd)
 		die_errno("proxy-listen on 127.0.0.1:%u", port);
 	close(sock);
 	close(fd);
+}
+
+void forwarded_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
 }
 
 static volatile pid_t command_pid;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "report.h"
 
 #define MAGIC "corral-sandbox-policy 1"
 

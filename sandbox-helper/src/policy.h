@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Caps from the wire format; each array is fixed so a policy can never make us allocate. */
 #define POLICY_MAX_BYTES 65536 /* longer input is refused, not truncated */
 #define MAX_MOUNTS 64          /* ro + rw: ~20 system paths plus an extension's grants */

@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "files.h"
+#include "report.h"
 
 #ifndef __NR_close_range
 #define __NR_close_range 436 /* the same on every architecture; musl has no wrapper */

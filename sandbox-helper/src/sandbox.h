@@ -2,12 +2,12 @@
 #ifndef CORRAL_SANDBOX_H
 #define CORRAL_SANDBOX_H
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
 #include "policy.h"
 
-struct pollfd;
 struct seccomp_data;
 
 /* How to enable a missing layer, for --check and for the one-line refusal. */
@@ -29,6 +29,8 @@ void ns_watch_supervisor(int sync_fd);      /* C1 or C: die with P0 */
 void ns_setup(uid_t uid, gid_t gid);        /* C1: id maps, hostname, loopback */
 void ns_proxy_listen(uint16_t port, int fd); /* C1: `proxy-listen PORT FD` */
 _Noreturn void ns_init(pid_t command, int sync_fd); /* C1: reap, forward signals, pass on status */
+/* The signals the helper passes on to the command: a caller's polite requests to stop. */
+void forwarded_signals(sigset_t *set);
 
 /* mounts.c: the new root (C1). The host device nodes it binds into /dev, all harmless. */
 #define DEV_NODES "null", "zero", "full", "random", "urandom"

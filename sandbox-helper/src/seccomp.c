@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "files.h"
+#include "report.h"
 
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000 /* <asm/unistd.h>, which musl's <sys/syscall.h> skips */

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
+#include "report.h"
 
 #define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
 #define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */

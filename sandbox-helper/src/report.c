@@ -1,15 +1,14 @@
-/* Fatal-error and status-line helpers shared by the supervisor and the sandbox processes. */
+/* What the caller is told: status lines on --status-fd (non-blocking, never a hang), and the
+ * one-line fatal error (stderr, an `error` status line, exit 125). */
 #define _GNU_SOURCE
-#include "util.h"
+#include "report.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define LINE_BYTES 512        /* one status or error line; policy paths are what makes them long */
@@ -103,44 +102,4 @@ _Noreturn void die_errno(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vdie(saved, fmt, ap);
-}
-
-int open_nofollow(int dirfd, const char *path, int flags)
-{
-	struct open_how how = { .flags = (unsigned)(flags | O_CLOEXEC),
-				.resolve = RESOLVE_NO_SYMLINKS };
-
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-}
-
-void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(text);
-
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-		die_errno("write %s", path);
-	close(fd);
-}
-
-int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n < 0 ? -1 : 0;
-}
-
-void forwarded_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGUSR1);
-	sigaddset(set, SIGUSR2);
 }
