@@ -71,7 +71,7 @@ int status_line(int wait_ms, const char *fmt, ...)
 	return 0;
 }
 
-static _Noreturn void vdie(int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static _Noreturn void vdie(int err, const char *fmt, va_list ap)
 {
 	char msg[LINE_BYTES], line[LINE_BYTES + 32];
 	int n;
