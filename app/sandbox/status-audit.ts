@@ -21,6 +21,8 @@ const SYSCALL_KIND: Record<string, AuditEventInput['kind']> = {
   quotactl: 'fs',
   quotactl_fd: 'fs',
   acct: 'fs',
+  name_to_handle_at: 'fs',
+  open_by_handle_at: 'fs',
 };
 
 /** The audit event for a status line, or null for lines that are not events (exit, unknown). */

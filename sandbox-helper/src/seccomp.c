@@ -56,6 +56,9 @@
 #define __NR_removexattrat 466
 #endif
 #define IOPRIO_WHO_PROCESS 1 /* <linux/ioprio.h>, absent from older headers */
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
 #define SOCK_TYPE_MASK 0xf   /* socket()'s type without SOCK_NONBLOCK and SOCK_CLOEXEC */
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -100,25 +103,27 @@
 	JEQ(__NR_##name, 0, 6), LOAD(ARG_LO(0)), JEQ(which, 0, 3), LOAD(ARG_LO(1)), JEQ(0, 0, 1), \
 		ALLOW, DENY,
 
-/* Debugging a process reads and writes its memory: a same-uid way around every other layer. */
-#define DENY_TRACE(X) X(ptrace) X(process_vm_readv) X(process_vm_writev)
-/* The mount table is the sandbox's shape; only the helper may arrange it. */
-#define DENY_MOUNT(X)                                                                   \
-	X(mount) X(umount2) X(pivot_root) X(move_mount) X(open_tree) X(open_tree_attr) \
-	X(fsopen) X(fsmount) X(fspick) X(mount_setattr)
-/* A new user namespace hands back every capability, and with it most of the kernel's
- * unprivileged-exploit surface; joining one would leave ours. */
-#define DENY_NAMESPACE(X) X(unshare) X(setns)
-/* Rich kernel interfaces with a long record of privilege escalations, unused by extensions. */
-#define DENY_SURFACE(X)                                                                  \
-	X(bpf) X(perf_event_open) X(userfaultfd) X(io_uring_setup) X(io_uring_enter) \
-	X(io_uring_register)
-/* The kernel keyring is shared by all of the user's processes, outside any namespace. */
-#define DENY_KEYRING(X) X(keyctl) X(add_key) X(request_key)
-/* Host administration (capabilities stop these too; two locks on the same door). */
-#define DENY_ADMIN(X)                                                                        \
-	X(kexec_load) X(kexec_file_load) X(init_module) X(finit_module) X(delete_module) \
-	X(reboot) X(swapon) X(swapoff) X(acct) X(quotactl) X(quotactl_fd) X(open_by_handle_at)
+/* Refused in both modes, one reason a line; most of it Docker's default profile refuses too.
+ * The mount table and the namespaces are the sandbox's shape: only the helper may arrange them. */
+#define DENY_ALWAYS(X)                                                                          \
+	X(ptrace) X(process_vm_readv) X(process_vm_writev) /* another process's memory */         \
+	X(kcmp) X(pidfd_getfd) X(process_madvise)          /* its descriptors and pages */        \
+	X(mount) X(umount2) X(pivot_root) X(move_mount)    /* the sandbox's shape */              \
+	X(open_tree) X(open_tree_attr) X(fsopen) X(fsmount) X(fspick) X(mount_setattr) /* same */ \
+	X(unshare) X(setns) /* a user namespace hands back every capability; setns leaves ours */ \
+	X(bpf) X(perf_event_open) X(userfaultfd) /* large surfaces with a record of exploits */   \
+	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) /* the same, and blind to us */  \
+	X(keyctl) X(add_key) X(request_key) /* the keyring is the whole user's, in no namespace */ \
+	X(mbind) X(set_mempolicy) X(migrate_pages) X(move_pages) /* NUMA placement, others' too */ \
+	X(name_to_handle_at) X(open_by_handle_at) /* file handles skip the path walk (Shocker) */ \
+	X(kexec_load) X(kexec_file_load) X(reboot) X(swapon) X(swapoff) X(acct) /* host admin */  \
+	X(init_module) X(finit_module) X(delete_module) X(quotactl) X(quotactl_fd) /* the same */ \
+	DENY_LDT(X)
+#ifdef __x86_64__
+#define DENY_LDT(X) X(modify_ldt) /* 16-bit segments: old kernel exploits (CVE-2015-5157) */
+#else
+#define DENY_LDT(X)
+#endif
 
 /* Mode reduced, which has no namespace behind Landlock. */
 /* The supervisor ends the sandbox by killing its process group: nothing may leave it. */
@@ -213,6 +218,8 @@ static const struct sock_filter common[] = {
 	 * depends on arguments), and ioctl in particular is frequent. */
 	/* Typing into, or driving, the caller's terminal. */
 	SC_DENY_IF_2(ioctl, 1, TIOCSTI, TIOCLINUX)
+	/* MPTCP carries plain TCP too, and Landlock's TCP rules do not see it (landlock-lsm#54). */
+	SC_DENY_IF_2_NEXT(socket, 2, IPPROTO_MPTCP, IPPROTO_MPTCP)
 	/* Netlink, packet, vsock...: big, rarely audited families; extensions need these three.
 	 * socketpair() reaches the same families (and their module autoloading): unix only. */
 	SC_ALLOW_IF_3(socket, 0, AF_UNIX, AF_INET, AF_INET6)
@@ -222,8 +229,7 @@ static const struct sock_filter common[] = {
 	/* Other personas revive old quirks (READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE): only PER_LINUX
 	 * and the 0xffffffff query. */
 	SC_ALLOW_IF_2(personality, 0, 0, 0xffffffffU)
-	DENY_TRACE(SC_DENY) DENY_MOUNT(SC_DENY) DENY_NAMESPACE(SC_DENY) DENY_SURFACE(SC_DENY)
-	DENY_KEYRING(SC_DENY) DENY_ADMIN(SC_DENY)
+	DENY_ALWAYS(SC_DENY)
 	ALLOW,
 };
 
@@ -232,8 +238,7 @@ static const struct {
 	int nr;
 	const char *name;
 } names[] = {
-	DENY_TRACE(NAME) DENY_MOUNT(NAME) DENY_NAMESPACE(NAME) DENY_SURFACE(NAME) DENY_KEYRING(NAME)
-	DENY_ADMIN(NAME) DENY_GROUP(NAME) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
+	DENY_ALWAYS(NAME) DENY_GROUP(NAME) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
 	DECIDE_SIGNAL(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(socketpair) NAME(clone)
 	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl)
 };

@@ -194,6 +194,24 @@ export function helperCgroups(pid: number): string[] {
   return left;
 }
 
+/**
+ * The probe's attempts at the kernel surface refused in both modes (Docker's default profile
+ * refuses them too), each answered EPERM with this `deny syscall NAME` line; every one of them
+ * succeeds on the host, for root and nobody alike.
+ */
+export const KERNEL_SURFACE: Record<string, string> = {
+  modify_ldt: 'modify_ldt',
+  name_to_handle_at: 'name_to_handle_at',
+  kcmp: 'kcmp',
+  pidfd_getfd: 'pidfd_getfd',
+  process_madvise: 'process_madvise',
+  mbind: 'mbind',
+  set_mempolicy: 'set_mempolicy',
+  migrate_pages: 'migrate_pages',
+  move_pages: 'move_pages',
+  mptcp: 'socket',
+};
+
 export const defaultLimits: SandboxLimits = {
   memoryBytes: 1024 * 1024 * 1024,
   cpuPercent: 100,

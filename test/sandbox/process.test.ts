@@ -17,6 +17,7 @@ import {
   stageSandbox,
   startup,
   helperCgroups,
+  KERNEL_SURFACE,
 } from './harness.ts';
 
 const stage = stageSandbox();
@@ -46,6 +47,9 @@ const refused: Record<string, [string, string | null]> = {
   userfaultfd: ['EPERM', 'userfaultfd'],
   keyctl: ['EPERM', 'keyctl'],
   x32: ['EPERM', 'x32'],
+  ...Object.fromEntries(
+    Object.entries(KERNEL_SURFACE).map(([op, name]) => [op, ['EPERM', name] as [string, string]]),
+  ),
 };
 /** Calls that succeed on the host for root and nobody alike: the probe itself works. */
 const workOnHost = [
@@ -55,6 +59,7 @@ const workOnHost = [
   'clone3',
   'netlink',
   'personality',
+  ...Object.keys(KERNEL_SURFACE),
 ];
 
 /** Host processes whose command line holds `marker`. */

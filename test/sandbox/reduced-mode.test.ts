@@ -22,6 +22,7 @@ import {
   startup,
   withoutUserNamespaces,
   helperCgroups,
+  KERNEL_SURFACE,
   type PlanOptions,
   type RunOptions,
   FORK_BOMB,
@@ -317,6 +318,20 @@ describe('reduced mode: processes', { skip }, () => {
       ]);
     });
   }
+
+  it('refuses the kernel surface refused in mode full too, which works outside', async () => {
+    const ops = Object.keys(KERNEL_SURFACE);
+    const { answers, result } = await probeIn(stage, ops, probePlan, here);
+    assert.deepEqual(answers, Object.fromEntries(ops.map((op) => [op, 'EPERM'])));
+    assert.deepEqual(
+      result.status.filter((l) => l.startsWith('deny ')),
+      Object.values(KERNEL_SURFACE).map((name) => `deny syscall ${name}`),
+    );
+    assert.deepEqual(
+      probeOutside(stage, ops, here),
+      Object.fromEntries(ops.map((op) => [op, 'ok'])),
+    );
+  });
 
   it('the same calls work outside the sandbox, as the same user', () => {
     assert.deepEqual(
