@@ -85,7 +85,7 @@ const ROLES: Record<LayerName, { role: string; reduced: boolean }> = {
 const REDUCED_DEGRADATIONS = [
   'Files outside the grants cannot be read, written or listed, but their names, sizes and dates can be looked up one by one (there is no private file-system view).',
   "Programs have no private /tmp: they write to TMPDIR, the run's own temporary folder.",
-  'No direct network access at all: TCP ports stay closed, UDP and unix sockets are refused, and tools cannot use the HTTP proxy. Extensions reach the network only through Corral (net/fetch).',
+  'No direct network access at all: TCP ports stay closed (nothing can listen), UDP and unix sockets are refused, and tools cannot use the HTTP proxy. Extensions reach the network only through Corral (net/fetch).',
   "Other processes' ids can be seen; reading, tracing or signalling them is refused.",
   "Changing a file's mode, owner, times or extended attributes by path is refused (Landlock does not cover these); on an open file it works.",
   'No System V IPC or POSIX message queues.',

@@ -56,6 +56,9 @@
 #define __NR_removexattrat 466
 #endif
 #define IOPRIO_WHO_PROCESS 1 /* <linux/ioprio.h>, absent from older headers */
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
@@ -96,6 +99,9 @@
 /* The same as SC_DENY_IF_2, but a call that passes goes on to the later rules (A reloaded). */
 #define SC_DENY_IF_2_NEXT(name, arg, a, b) \
 	JEQ(__NR_##name, 0, 5), LOAD(ARG_LO(arg)), JEQ(a, 1, 0), JEQ(b, 0, 1), DENY, LOAD_NR,
+/* The same for flag bits: a call with none of mask set goes on to the later rules. */
+#define SC_DENY_IF_BITS_NEXT(name, arg, mask) \
+	JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(arg)), JSET(mask, 0, 1), DENY, LOAD_NR,
 /* A pid of 0 means the caller itself (kill: its own process group, the sandbox). */
 #define SC_ALLOW_IF_0(name) JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(0)), JEQ(0, 0, 1), ALLOW, DENY,
 /* setpriority and ioprio_set (which, who): allowed on the caller itself (who 0). */
@@ -128,6 +134,14 @@
 /* Mode reduced, which has no namespace behind Landlock. */
 /* The supervisor ends the sandbox by killing its process group: nothing may leave it. */
 #define DENY_GROUP(X) X(setsid) X(setpgid)
+/* No inbound TCP: no port is ever granted to bind, but listen() binds one by itself, unseen by
+ * Landlock (up to ABI 7), and accept() would take what came in, on every address of the host. */
+#define DENY_INBOUND(X) X(listen) X(accept) X(accept4)
+/* TCP Fast Open connects from sendto() and sendmsg(), where Landlock does not look
+ * (landlock-lsm#41). */
+#define DENY_FASTOPEN(X) X(sendto, 3) X(sendmsg, 2) X(sendmmsg, 3)
+#define SC_DENY_FASTOPEN(name, arg) SC_DENY_IF_BITS_NEXT(name, arg, MSG_FASTOPEN)
+#define NAME_2(name, arg) NAME(name)
 /* Without an IPC namespace, System V IPC and POSIX message queues are the whole host's. */
 #define DENY_IPC(X)                                                                          \
 	X(shmget) X(shmat) X(shmdt) X(shmctl) X(msgget) X(msgsnd) X(msgrcv) X(msgctl) X(semget) \
@@ -203,7 +217,8 @@ static const struct sock_filter reduced[] = {
 	DECIDE_PROCESS(SC_ALLOW_IF_0)
 	SC_ALLOW_IF_SELF(setpriority, PRIO_PROCESS)
 	SC_ALLOW_IF_SELF(ioprio_set, IOPRIO_WHO_PROCESS)
-	DENY_GROUP(SC_DENY) DENY_IPC(SC_DENY) DENY_META(SC_DENY)
+	DENY_FASTOPEN(SC_DENY_FASTOPEN)
+	DENY_GROUP(SC_DENY) DENY_INBOUND(SC_DENY) DENY_IPC(SC_DENY) DENY_META(SC_DENY)
 };
 
 /* Mode reduced with Landlock ABI < 6: signals, including SIGIO to an owner set by fcntl/ioctl. */
@@ -238,7 +253,7 @@ static const struct {
 	int nr;
 	const char *name;
 } names[] = {
-	DENY_ALWAYS(NAME) DENY_GROUP(NAME) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
+	DENY_ALWAYS(NAME) DENY_GROUP(NAME) DENY_INBOUND(NAME) DENY_FASTOPEN(NAME_2) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
 	DECIDE_SIGNAL(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(socketpair) NAME(clone)
 	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl)
 };

@@ -16,6 +16,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/ptrace.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -187,6 +188,26 @@ static long attempt(const char *op)
 	}
 	if (strcmp(op, "move_pages") == 0)
 		return syscall(SYS_move_pages, 0, 0, NULL, NULL, NULL, 0);
+	/* TCP without Landlock seeing it: listen() binds a port by itself, accept() takes what came
+	 * in, and TCP Fast Open connects from sendto(). */
+	if (strcmp(op, "listen") == 0 || strcmp(op, "accept") == 0) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		r = fd < 0 ? -1 : op[0] == 'l' ? listen(fd, 1) : accept(fd, NULL, NULL);
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	if (strncmp(op, "tfo:", 4) == 0) {
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(atoi(op + 4)),
+					  .sin_addr = { htonl(INADDR_LOOPBACK) } };
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		r = fd < 0 ? -1 : sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&to, sizeof to);
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
 	if (strcmp(op, "udp") == 0)
 		return socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (strcmp(op, "mptcp") == 0)

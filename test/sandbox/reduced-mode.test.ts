@@ -256,6 +256,27 @@ describe('reduced mode: network', { skip }, () => {
     for (const target of targets) assert.equal(fromHost([target]), 'connected\n');
   });
 
+  it('takes in no TCP connection and sends no Fast Open SYN, which Landlock does not see', async () => {
+    const port = (tcp.address() as { port: number }).port;
+    const ops = ['listen', 'accept', `tfo:${port}`];
+    const before = accepted.tcp;
+    const { answers, result } = await probeIn(stage, ops, probePlan, here);
+    assert.deepEqual(answers, { listen: 'EPERM', accept: 'EPERM', [`tfo:${port}`]: 'EPERM' });
+    assert.deepEqual(
+      result.status.filter((l) => l.startsWith('deny ')),
+      ['listen', 'accept', 'sendto'].map((s) => `deny syscall ${s}`),
+    );
+    assert.equal(accepted.tcp, before);
+    // Outside, listen() binds a port of its own and the Fast Open SYN reaches the listener.
+    assert.deepEqual(probeOutside(stage, ops, here), {
+      listen: 'ok',
+      accept: 'EINVAL', // the socket does not listen: accept() itself is allowed
+      [`tfo:${port}`]: 'ok',
+    });
+    for (let i = 0; i < 40 && accepted.tcp === before; i++) await sleep(25);
+    assert.equal(accepted.tcp, before + 1);
+  });
+
   it('refuses UDP, MPTCP and unix sockets; TCP sockets and socketpair stay', async () => {
     const ops = ['udp', 'mptcp', 'unix', 'inet', 'socketpair', 'socketpair_inet'];
     const { answers, result } = await probeIn(stage, ops, probePlan, here);
