@@ -45,6 +45,7 @@ sandboxPlanSchema.parse({
   mounts: [{ path: '/usr', access: 'ro' }],
   symlinks: [{ path: '/bin', target: 'usr/bin' }],
   execPaths: ['/usr/bin/true'],
+  spawn: false,
   tmpfs: ['/tmp'],
   cwd: '/tmp',
   env: { PATH: '/usr/bin' },

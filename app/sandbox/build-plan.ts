@@ -59,6 +59,7 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
     // Reduced mode sees the host's own links; it has no root of its own to make them in.
     symlinks: mode === 'full' ? system.symlinks : [],
     execPaths,
+    spawn: req.grants.spawn,
     // Reduced mode has no private /tmp: programs use TMPDIR, the run's own ${tmp}.
     tmpfs: mode === 'full' ? [SANDBOX_TMP] : [],
     // Both are granted host paths in either mode: the caller's when a grant covers them.

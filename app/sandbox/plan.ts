@@ -65,6 +65,11 @@ export const sandboxPlanSchema = z
     symlinks: z.array(symlinkSchema).max(32),
     /** Files and folders beneath which execution is allowed (Landlock EXECUTE). */
     execPaths: z.array(absolutePathSchema).min(1).max(16),
+    /**
+     * The manifest's process.spawn. false: the command is one program, whose own execve is the
+     * only one; every later one is refused and reported (the helper's `spawn no`).
+     */
+    spawn: z.boolean(),
     /** Private, empty, writable folders (a fresh tmpfs each); full mode only. */
     tmpfs: z.array(absolutePathSchema).max(8),
     cwd: absolutePathSchema,

@@ -25,6 +25,14 @@ const SYSCALL_KIND: Record<string, AuditEventInput['kind']> = {
   open_by_handle_at: 'fs',
 };
 
+// Refusals that follow from a manifest field, named in the words of that field.
+const DENY_REASON: Record<string, string> = {
+  execve: 'seccomp: a second program was refused; process.spawn is not granted',
+  execveat: 'seccomp: a second program was refused; process.spawn is not granted',
+  memfd_create:
+    'seccomp: an anonymous file was refused (only ones sealed against execution, MFD_NOEXEC_SEAL)',
+};
+
 /** The audit event for a status line, or null for lines that are not events (exit, unknown). */
 export function statusToAudit(
   status: HelperStatus,
@@ -49,7 +57,8 @@ export function statusToAudit(
         kind: SYSCALL_KIND[status.syscall] ?? 'process',
         op: status.syscall,
         decision: 'deny',
-        reason: `seccomp: the sandbox refused this ${status.syscall} call`,
+        reason:
+          DENY_REASON[status.syscall] ?? `seccomp: the sandbox refused this ${status.syscall} call`,
       };
     case 'lost':
       return {

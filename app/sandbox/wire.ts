@@ -22,6 +22,7 @@ export function renderPolicy(plan: SandboxPlan, fds: PolicyDescriptors = {}): st
   for (const m of mounts) lines.push(m.line);
   for (const s of plan.symlinks) lines.push(`symlink ${s.path} ${s.target}`);
   for (const e of plan.execPaths) lines.push(`exec ${e}`);
+  lines.push(`spawn ${plan.spawn ? 'yes' : 'no'}`);
   lines.push(`cwd ${plan.cwd}`);
   for (const [k, v] of Object.entries(plan.env)) lines.push(`env ${k}=${v}`);
   for (const fd of plan.keepFds) lines.push(`keep-fd ${fd}`);

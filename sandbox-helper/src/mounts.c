@@ -139,7 +139,7 @@ static void mount_tmpfs(const char *target, unsigned long long size, const char 
 	char opts[96];
 
 	snprintf(opts, sizeof opts, "mode=0700,size=%llu,nr_inodes=%d", size, TMPFS_INODES);
-	if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+	if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
 		die_errno("tmpfs %s", path);
 }
 
@@ -176,7 +176,9 @@ static void build_dev(int root, unsigned long long shm_size)
 }
 
 /* Grants and private tmpfs in policy order (the compiler puts parents first, and a tmpfs before
- * the grants beneath it). nodev, nosuid: a grant exposes files, not devices or set-uid programs. */
+ * the grants beneath it). nodev, nosuid: a grant exposes files, not devices or set-uid programs.
+ * noexec on everything writable: what the command writes is never mapped as code, not even by
+ * the loader (Landlock's EXECUTE covers execve, not mmap). */
 static void mount_grants(int root, const struct policy *p)
 {
 	for (int i = 0; i < p->n_mounts; i++) {
@@ -194,7 +196,7 @@ static void mount_grants(int root, const struct policy *p)
 				die_errno("%s", g->path);
 			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
 			bind_fd(g->fd, dst, ATTR_NOSUID | ATTR_NODEV |
-				(g->kind == MOUNT_RW ? 0 : ATTR_RDONLY), g->path);
+				(g->kind == MOUNT_RW ? ATTR_NOEXEC : ATTR_RDONLY), g->path);
 		}
 		close(dst);
 	}

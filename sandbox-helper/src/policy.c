@@ -27,7 +27,7 @@
 #define TIMEOUT_MS_MAX (7ULL * 24 * 60 * 60 * 1000)   /* a week */
 #define KEEP_FD_MAX 1023ULL                           /* below FD_SETSIZE, as plan.ts allows */
 
-enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_PROXY = 4, SEEN_LIMIT0 = 8 };
+enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_PROXY = 4, SEEN_SPAWN = 8, SEEN_LIMIT0 = 16 };
 
 static const struct {
 	const char *name;
@@ -252,6 +252,9 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)
 		return add_env(p, arg);
+	if (strcmp(word, "spawn") == 0)
+		return strcmp(arg, "yes") != 0 && strcmp(arg, "no") != 0 ? "expected 'spawn yes' or 'spawn no'"
+		       : (p->spawn = arg[0] == 'y', once(seen, SEEN_SPAWN, word));
 	if (strcmp(word, "keep-fd") == 0)
 		return add_keep_fd(p, arg, policy_fd, status_fd);
 	if (strcmp(word, "limit") == 0)
@@ -268,6 +271,8 @@ static const char *missing(unsigned seen)
 		return "'mode' is required";
 	if (!(seen & SEEN_CWD))
 		return "'cwd' is required";
+	if (!(seen & SEEN_SPAWN))
+		return "'spawn' is required";
 	for (size_t i = 0; i < ARRAY_LEN(limit_specs); i++)
 		if (!(seen & (SEEN_LIMIT0 << i)))
 			return say("'limit %s' is required", limit_specs[i].name);

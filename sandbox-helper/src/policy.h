@@ -50,6 +50,7 @@ struct policy {
 	int n_env;
 	int keep_fds[MAX_KEEP_FDS];
 	int n_keep_fds;
+	int spawn;           /* spawn yes|no: whether the command may start other programs */
 	uint16_t proxy_port; /* proxy-listen: 0 when absent */
 	int proxy_fd;        /* the caller's unix socket the listener is sent on; -1 when absent */
 	struct limits limits;

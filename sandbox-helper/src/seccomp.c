@@ -59,6 +59,9 @@
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
 #endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U /* <linux/memfd.h> of Linux 6.3 */
+#endif
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
@@ -102,6 +105,9 @@
 /* The same for flag bits: a call with none of mask set goes on to the later rules. */
 #define SC_DENY_IF_BITS_NEXT(name, arg, mask) \
 	JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(arg)), JSET(mask, 0, 1), DENY, LOAD_NR,
+/* ... and a call with any of mask set goes on; one with none of it is refused. */
+#define SC_DENY_UNLESS_BITS_NEXT(name, arg, mask) \
+	JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(arg)), JSET(mask, 1, 0), DENY, LOAD_NR,
 /* A pid of 0 means the caller itself (kill: its own process group, the sandbox). */
 #define SC_ALLOW_IF_0(name) JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(0)), JEQ(0, 0, 1), ALLOW, DENY,
 /* setpriority and ioprio_set (which, who): allowed on the caller itself (who 0). */
@@ -228,11 +234,20 @@ static const struct sock_filter reduced_signals[] = {
 	SC_DENY_IF_2_NEXT(ioctl, 1, FIOSETOWN, SIOCSPGRP)
 };
 
+/* `spawn no`: the command is one program. Its own execve is the first one the supervisor is asked
+ * about, and the only one it lets go on; every later one, and every execveat, is refused. So the
+ * loader run as a program (ld.so FILE), a memfd, a written file or a #! script cannot start. */
+static const struct sock_filter one_program[] = { SC_DENY(execve) SC_DENY(execveat) };
+
 static const struct sock_filter common[] = {
 	/* The argument checks first: the kernel's per-syscall cache cannot skip these (their answer
 	 * depends on arguments), and ioctl in particular is frequent. */
 	/* Typing into, or driving, the caller's terminal. */
 	SC_DENY_IF_2(ioctl, 1, TIOCSTI, TIOCLINUX)
+	/* A memfd is code nobody can see on disk, and Landlock does not check the execution of one
+	 * (it lives on an internal mount): only memfds sealed against execution, MFD_NOEXEC_SEAL
+	 * (Linux 6.3). vm.memfd_noexec would do it by default, but only the host's root may set it. */
+	SC_DENY_UNLESS_BITS_NEXT(memfd_create, 1, MFD_NOEXEC_SEAL)
 	/* MPTCP carries plain TCP too, and Landlock's TCP rules do not see it (landlock-lsm#54). */
 	SC_DENY_IF_2_NEXT(socket, 2, IPPROTO_MPTCP, IPPROTO_MPTCP)
 	/* Netlink, packet, vsock...: big, rarely audited families; extensions need these three.
@@ -255,7 +270,8 @@ static const struct {
 } names[] = {
 	DENY_ALWAYS(NAME) DENY_GROUP(NAME) DENY_INBOUND(NAME) DENY_FASTOPEN(NAME_2) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
 	DECIDE_SIGNAL(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(socketpair) NAME(clone)
-	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl)
+	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl) NAME(execve) NAME(execveat)
+	NAME(memfd_create)
 };
 
 const char *seccomp_denied_name(int nr)
@@ -321,10 +337,10 @@ int seccomp_allowed(const struct seccomp_data *d, pid_t group)
 #undef CASE
 }
 
-int seccomp_install(enum sandbox_mode mode, int abi)
+int seccomp_install(enum sandbox_mode mode, int abi, int spawn)
 {
 	struct sock_filter prog[ARRAY_LEN(head) + ARRAY_LEN(reduced) + ARRAY_LEN(reduced_signals) +
-				ARRAY_LEN(common)];
+				ARRAY_LEN(one_program) + ARRAY_LEN(common)];
 	struct sock_fprog fprog = { 0, prog };
 	int fd;
 
@@ -335,6 +351,8 @@ int seccomp_install(enum sandbox_mode mode, int abi)
 		APPEND(reduced);
 	if (mode == MODE_REDUCED && abi < 6)
 		APPEND(reduced_signals);
+	if (!spawn)
+		APPEND(one_program);
 	APPEND(common);
 #undef APPEND
 	/* The listener goes to the supervisor; until it arrives a denied call would block, so

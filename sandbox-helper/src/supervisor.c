@@ -28,7 +28,7 @@ struct watch {
 	const struct policy *p;
 	pid_t child; /* in mode reduced also the sandbox's process group */
 	int pidfd, sync, listener, sigfd, timer;
-	int ready, exec_failed, timed_out, have_status, status;
+	int ready, exec_failed, executed, timed_out, have_status, status;
 	unsigned long denials, lost;
 	rlim_t nproc;
 	int cgroups;
@@ -102,9 +102,12 @@ static void answer(struct watch *w)
 		die_errno("seccomp notification");
 	}
 	resp = (struct seccomp_notif_resp){ .id = req.id, .error = -seccomp_denied_errno(&req.data) };
-	/* Mode reduced: a call on one of the sandbox's own processes goes on. Its arguments are
-	 * numbers, which the caller cannot change after the check (seccomp_unotify(2)). */
-	if (w->p->mode == MODE_REDUCED && seccomp_allowed(&req.data, w->child))
+	/* `spawn no`: the first execve is the command's own (nothing else runs under the filter
+	 * before it does) and names the helper's PATH; it goes on, and none after it. Mode reduced:
+	 * a call on one of the sandbox's own processes goes on. Its arguments are numbers, which the
+	 * caller cannot change after the check (seccomp_unotify(2)). */
+	if ((req.data.nr == __NR_execve && !w->executed++) ||
+	    (w->p->mode == MODE_REDUCED && seccomp_allowed(&req.data, w->child)))
 		resp = (struct seccomp_notif_resp){ .id = req.id,
 						    .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
 	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)

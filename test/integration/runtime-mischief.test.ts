@@ -183,10 +183,16 @@ describe(`[${runAs}] mischief: every forbidden thing fails, and every refusal is
   });
 
   test('around the host: no other program, no TCP connection, nothing of the host via /proc', async () => {
+    // One program: the extension's runtime; every later execve is refused (spawn no) and audited.
     assert.deepEqual(await r.host.execute('mischief.spawn', ['/bin/sh']), {
       ok: false,
-      code: 'EACCES',
+      code: 'EPERM',
     });
+    assert.equal(
+      eventsLike(r.events, { layer: 'kernel', op: 'execve', decision: 'deny' }).length,
+      1,
+      'the refused execve is audited',
+    );
     // The host's loopback (where the server listens) and its other addresses: none is reachable.
     const addresses = ['127.0.0.1'];
     for (const list of Object.values(networkInterfaces()))

@@ -226,6 +226,8 @@ export interface PlanOptions {
   mode?: 'full' | 'reduced';
   /** Executables (and their loader) or folders where execution is allowed. */
   exec: string[];
+  /** process.spawn; true unless a test asks for one program only (`spawn no`). */
+  spawn?: boolean;
   ro?: string[];
   rw?: string[];
   tmpfs?: string[];
@@ -248,6 +250,7 @@ export function planFor(o: PlanOptions): SandboxPlan {
     ],
     symlinks: mode === 'full' ? view.symlinks : [],
     execPaths: o.exec,
+    spawn: o.spawn ?? true,
     tmpfs: o.tmpfs ?? [],
     cwd: o.cwd ?? '/',
     env: o.env ?? { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },

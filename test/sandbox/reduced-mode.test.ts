@@ -175,11 +175,12 @@ describe('reduced mode: files', { skip }, () => {
       const name = program.split('/').at(-1)!;
       const work = stage.dir(`${name}-work`, { writable: true });
       const input = stage.file(`${name}-work/input.txt`, `hello from ${name}`);
-      const run = (exec: string[]) =>
+      const run = (exec: string[], spawn: boolean) =>
         runSandboxed(
           stage,
           reduced({
             exec,
+            spawn,
             ro: [stage.fixtures],
             rw: [work],
             cwd: work,
@@ -189,14 +190,15 @@ describe('reduced mode: files', { skip }, () => {
           [join(stage.fixtures, script), input, join(work, 'result.txt')],
           here,
         );
-      const denied = await run(startup(program));
+      const denied = await run(startup(program), false);
       assert.equal(denied.code, 0, denied.stderr);
-      assert.deepEqual(JSON.parse(denied.stdout), { read: `hello from ${name}`, spawn: 'EACCES' });
+      assert.deepEqual(JSON.parse(denied.stdout), { read: `hello from ${name}`, spawn: 'EPERM' });
+      assert.ok(denied.status.includes('deny syscall execve'), denied.status.join('\n'));
       assert.equal(
         readFileSync(join(work, 'result.txt'), 'utf8'),
         `HELLO FROM ${name.toUpperCase()}`,
       );
-      const granted = await run([...startup(program), '/usr/bin']);
+      const granted = await run([...startup(program), '/usr/bin'], true);
       assert.deepEqual(
         JSON.parse(granted.stdout),
         { read: `hello from ${name}`, spawn: 0 },

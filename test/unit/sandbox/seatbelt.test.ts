@@ -26,6 +26,7 @@ function plan(patch: Partial<SandboxPlan> = {}): SandboxPlan {
     mounts: [{ path: TMP, access: 'rw' }],
     symlinks: [],
     execPaths: ['/usr/bin/true'],
+    spawn: false,
     tmpfs: ['/tmp'],
     cwd: TMP,
     env: { PATH: '/usr/bin:/bin', HOME: TMP, TMPDIR: TMP },

@@ -44,6 +44,11 @@ test('kernel denials are denials of the kernel layer, filed under what was tried
   });
   assert.equal(statusToAudit(parseStatusLine('deny syscall mount'), ctx)?.kind, 'fs');
   assert.equal(statusToAudit(parseStatusLine('deny syscall ptrace'), ctx)?.kind, 'process');
+  // A second program names the manifest field that would allow it.
+  assert.match(
+    statusToAudit(parseStatusLine('deny syscall execve'), ctx)?.reason ?? '',
+    /process\.spawn is not granted/,
+  );
 });
 
 test('a limit hit names the limit and the manifest field that raises it', () => {

@@ -13,6 +13,7 @@ const base: SandboxPlan = {
   ],
   symlinks: [{ path: '/bin', target: 'usr/bin' }],
   execPaths: ['/usr/bin/true'],
+  spawn: false,
   tmpfs: ['/tmp'],
   cwd: '/tmp',
   env: { PATH: '/usr/bin', A: 'x y' },
@@ -53,6 +54,7 @@ test('carries env values with spaces, kept fds and every limit', () => {
     'limit timeout-ms 1000',
     'symlink /bin usr/bin',
     'exec /usr/bin/true',
+    'spawn no',
   ]) {
     assert.ok(text.split('\n').includes(line), `missing line: ${line}`);
   }
