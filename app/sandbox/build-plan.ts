@@ -31,6 +31,11 @@ export interface PlanRequest {
   keepFds?: number[];
   /** Variables passed on top of the clean base environment. */
   env?: Record<string, string>;
+  /**
+   * 'pty' when the caller relays the command's stdio through a pseudo-terminal of its own;
+   * otherwise the caller's terminal, if stdio is one, is protected (plan.ts).
+   */
+  terminal?: 'caller' | 'pty';
   /** 127.0.0.1:port inside the sandbox, the host proxy's listening socket (full mode). */
   proxyListener?: { port: number };
 }
@@ -60,6 +65,7 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
     symlinks: mode === 'full' ? system.symlinks : [],
     execPaths,
     spawn: req.grants.spawn,
+    ...(req.terminal === 'pty' ? { terminal: 'pty' as const } : {}),
     // Reduced mode has no private /tmp: programs use TMPDIR, the run's own ${tmp}.
     tmpfs: mode === 'full' ? [SANDBOX_TMP] : [],
     // Both are granted host paths in either mode: the caller's when a grant covers them.

@@ -70,6 +70,13 @@ export const sandboxPlanSchema = z
      * only one; every later one is refused and reported (the helper's `spawn no`).
      */
     spawn: z.boolean(),
+    /**
+     * What the command's stdio may be: 'caller' (the default) when it can be the caller's own
+     * terminal, whose every changing ioctl the helper then refuses (TIOCEXCL, resize, flush, mode
+     * changes...); 'pty' when the caller relays stdio through a pseudo-terminal of its own
+     * (node-pty, filtering what the command writes), so that the command may drive that one.
+     */
+    terminal: z.enum(['caller', 'pty']).optional(),
     /** Private, empty, writable folders (a fresh tmpfs each); full mode only. */
     tmpfs: z.array(absolutePathSchema).max(8),
     cwd: absolutePathSchema,

@@ -23,6 +23,7 @@ export function renderPolicy(plan: SandboxPlan, fds: PolicyDescriptors = {}): st
   for (const s of plan.symlinks) lines.push(`symlink ${s.path} ${s.target}`);
   for (const e of plan.execPaths) lines.push(`exec ${e}`);
   lines.push(`spawn ${plan.spawn ? 'yes' : 'no'}`);
+  if (plan.terminal === 'pty') lines.push('terminal pty');
   lines.push(`cwd ${plan.cwd}`);
   for (const [k, v] of Object.entries(plan.env)) lines.push(`env ${k}=${v}`);
   for (const fd of plan.keepFds) lines.push(`keep-fd ${fd}`);

@@ -36,7 +36,7 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroup
 	process_no_new_privs();
 	process_drop_caps();
 	landlock_enforce(ruleset);
-	listener = seccomp_install(policy.mode, abi, policy.spawn);
+	listener = seccomp_install(&policy, abi);
 	process_set_rlimits(&policy.limits, nproc, cgroups);
 	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
 		die_errno("hand the seccomp listener over");

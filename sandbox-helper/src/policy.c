@@ -27,7 +27,8 @@
 #define TIMEOUT_MS_MAX (7ULL * 24 * 60 * 60 * 1000)   /* a week */
 #define KEEP_FD_MAX 1023ULL                           /* below FD_SETSIZE, as plan.ts allows */
 
-enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_PROXY = 4, SEEN_SPAWN = 8, SEEN_LIMIT0 = 16 };
+enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_PROXY = 4, SEEN_SPAWN = 8, SEEN_TERMINAL = 16,
+       SEEN_LIMIT0 = 32 };
 
 static const struct {
 	const char *name;
@@ -252,6 +253,10 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)
 		return add_env(p, arg);
+	if (strcmp(word, "terminal") == 0)
+		return strcmp(arg, "caller") != 0 && strcmp(arg, "pty") != 0
+			       ? "expected 'terminal caller' or 'terminal pty'"
+			       : (p->terminal_pty = arg[0] == 'p', once(seen, SEEN_TERMINAL, word));
 	if (strcmp(word, "spawn") == 0)
 		return strcmp(arg, "yes") != 0 && strcmp(arg, "no") != 0 ? "expected 'spawn yes' or 'spawn no'"
 		       : (p->spawn = arg[0] == 'y', once(seen, SEEN_SPAWN, word));

@@ -51,6 +51,7 @@ struct policy {
 	int keep_fds[MAX_KEEP_FDS];
 	int n_keep_fds;
 	int spawn;           /* spawn yes|no: whether the command may start other programs */
+	int terminal_pty;    /* terminal pty: stdio is the caller's own pty, not its terminal */
 	uint16_t proxy_port; /* proxy-listen: 0 when absent */
 	int proxy_fd;        /* the caller's unix socket the listener is sent on; -1 when absent */
 	struct limits limits;

@@ -52,7 +52,7 @@ int landlock_prepare(const struct policy *p, int abi); /* returns the ruleset fd
 void landlock_enforce(int ruleset_fd);
 
 /* seccomp.c */
-int seccomp_install(enum sandbox_mode mode, int abi, int spawn); /* the notification listener */
+int seccomp_install(const struct policy *p, int abi); /* the notification listener */
 const char *seccomp_denied_name(int nr);
 int seccomp_denied_errno(const struct seccomp_data *d);
 /* Mode reduced: whether a call on another process acts on the sandbox's own (group `group`). */

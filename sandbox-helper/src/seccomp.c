@@ -234,6 +234,27 @@ static const struct sock_filter reduced_signals[] = {
 	SC_DENY_IF_2_NEXT(ioctl, 1, FIOSETOWN, SIOCSPGRP)
 };
 
+/* What the command could do to the terminal it inherits from the caller (the tty's ioctls that
+ * change something; reads stay): take it for itself (TIOCEXCL: then nothing of the user's can
+ * open /dev/tty), resize, flush or stop it, change its modes, line discipline or modem lines,
+ * send a break, hang it up. Refused unless the caller relays stdio through a pty of its own
+ * (`terminal pty`). The numbers are asm-generic's, the same on x86_64 and aarch64. */
+#define TTY_CHANGES(X)                                                                          \
+	X(0x5402) X(0x5403) X(0x5404) X(0x5406) X(0x5407) X(0x5408) /* TCSETS*, TCSETA*: modes */ \
+	X(0x402c542b) X(0x402c542c) X(0x402c542d) X(0x5457)         /* TCSETS*2, TIOCSLCKTRMIOS */ \
+	X(0x5409) X(0x5425) X(0x5427) X(0x5428) /* TCSBRK, TCSBRKP, TIOCSBRK, TIOCCBRK: a break */ \
+	X(0x540a) X(0x540b) /* TCXONC, TCFLSH: stop output, flush input */                        \
+	X(0x540c) X(0x540d) X(0x540e) X(0x5410) X(0x5422) /* TIOC{EXCL,NXCL,SCTTY,SPGRP,NOTTY} */ \
+	X(0x5414) X(0x5423) X(0x541d) X(0x5437) /* TIOCSWINSZ, TIOCSETD, TIOCCONS, TIOCVHANGUP */  \
+	X(0x5416) X(0x5417) X(0x5418) X(0x541a) /* TIOCMBIS, TIOCMBIC, TIOCMSET, TIOCSSOFTCAR */    \
+	X(0x541f) X(0x542f) X(0x5453) X(0x545b) /* serial port set-up */
+#define SC_DENY_VALUE(v) JEQ(v, 0, 1), DENY,
+#define COUNT(v) +1
+static const struct sock_filter caller_tty[] = {
+	JEQ(__NR_ioctl, 0, 2 * (0 TTY_CHANGES(COUNT)) + 2), LOAD(ARG_LO(1)),
+	TTY_CHANGES(SC_DENY_VALUE) LOAD_NR,
+};
+
 /* `spawn no`: the command is one program. Its own execve is the first one the supervisor is asked
  * about, and the only one it lets go on; every later one, and every execveat, is refused. So the
  * loader run as a program (ld.so FILE), a memfd, a written file or a #! script cannot start. */
@@ -337,22 +358,24 @@ int seccomp_allowed(const struct seccomp_data *d, pid_t group)
 #undef CASE
 }
 
-int seccomp_install(enum sandbox_mode mode, int abi, int spawn)
+int seccomp_install(const struct policy *p, int abi)
 {
 	struct sock_filter prog[ARRAY_LEN(head) + ARRAY_LEN(reduced) + ARRAY_LEN(reduced_signals) +
-				ARRAY_LEN(one_program) + ARRAY_LEN(common)];
+				ARRAY_LEN(one_program) + ARRAY_LEN(caller_tty) + ARRAY_LEN(common)];
 	struct sock_fprog fprog = { 0, prog };
 	int fd;
 
 #define APPEND(segment) \
 	(memcpy(prog + fprog.len, segment, sizeof segment), fprog.len += ARRAY_LEN(segment))
 	APPEND(head);
-	if (mode == MODE_REDUCED)
+	if (p->mode == MODE_REDUCED)
 		APPEND(reduced);
-	if (mode == MODE_REDUCED && abi < 6)
+	if (p->mode == MODE_REDUCED && abi < 6)
 		APPEND(reduced_signals);
-	if (!spawn)
+	if (!p->spawn)
 		APPEND(one_program);
+	if (!p->terminal_pty)
+		APPEND(caller_tty);
 	APPEND(common);
 #undef APPEND
 	/* The listener goes to the supervisor; until it arrives a denied call would block, so

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #ifndef __X32_SYSCALL_BIT
@@ -135,6 +136,35 @@ static long attempt(const char *op)
 	}
 	if (strcmp(op, "mount") == 0)
 		return mount("none", "/nonexistent-corral-probe", "tmpfs", 0, NULL);
+	/* The caller's terminal on fd 0: each change attempted, and its state as the probe sees it. */
+	if (strncmp(op, "tty_", 4) == 0) {
+		struct winsize ws = { .ws_row = 33, .ws_col = 77 };
+		struct termios t;
+		int excl = 0;
+
+		if (strcmp(op, "tty_state") == 0) {
+			if (ioctl(0, TIOCGWINSZ, &ws) < 0 || ioctl(0, TIOCGEXCL, &excl) < 0 ||
+			    tcgetattr(0, &t) < 0)
+				return -1;
+			printf("%s excl=%d size=%dx%d echo=%d\n", op, excl, ws.ws_col, ws.ws_row,
+			       !!(t.c_lflag & ECHO));
+			return -2;
+		}
+		if (strcmp(op, "tty_excl") == 0)
+			return ioctl(0, TIOCEXCL);
+		if (strcmp(op, "tty_resize") == 0)
+			return ioctl(0, TIOCSWINSZ, &ws);
+		if (strcmp(op, "tty_flush") == 0)
+			return tcflush(0, TCIFLUSH);
+		if (strcmp(op, "tty_stop") == 0) /* stops the terminal's output, then starts it again */
+			return tcflow(0, TCOOFF) < 0 ? -1 : tcflow(0, TCOON);
+		if (strcmp(op, "tty_noecho") == 0) {
+			if (tcgetattr(0, &t) < 0)
+				return -1;
+			t.c_lflag &= ~(tcflag_t)ECHO;
+			return tcsetattr(0, TCSANOW, &t);
+		}
+	}
 	if (strcmp(op, "tiocsti") == 0)
 		return ioctl(0, TIOCSTI, &c);
 	if (strcmp(op, "tiocsti_high_bits") == 0)

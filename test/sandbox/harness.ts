@@ -228,6 +228,8 @@ export interface PlanOptions {
   exec: string[];
   /** process.spawn; true unless a test asks for one program only (`spawn no`). */
   spawn?: boolean;
+  /** 'pty': stdio is a pty of the caller's own, which the command may drive. */
+  terminal?: 'caller' | 'pty';
   ro?: string[];
   rw?: string[];
   tmpfs?: string[];
@@ -251,6 +253,7 @@ export function planFor(o: PlanOptions): SandboxPlan {
     symlinks: mode === 'full' ? view.symlinks : [],
     execPaths: o.exec,
     spawn: o.spawn ?? true,
+    ...(o.terminal ? { terminal: o.terminal } : {}),
     tmpfs: o.tmpfs ?? [],
     cwd: o.cwd ?? '/',
     env: o.env ?? { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },

@@ -83,6 +83,16 @@ test('says the mode first, and the proxy listener with the descriptor the launch
   assert.throws(() => renderPolicy(withProxy), /needs the descriptor it is sent on/);
 });
 
+test('says terminal pty only when the caller relays stdio through a pty of its own', () => {
+  assert.ok(
+    renderPolicy({ ...base, terminal: 'pty' })
+      .split('\n')
+      .includes('terminal pty'),
+  );
+  for (const plan of [base, { ...base, terminal: 'caller' as const }])
+    assert.ok(!renderPolicy(plan).includes('terminal'), "the caller's terminal is the default");
+});
+
 test('reduced plans have no tmpfs, links or proxy listener', () => {
   const reduced = { ...base, mode: 'reduced' as const, tmpfs: [], symlinks: [] };
   const ok = (plan: unknown) => sandboxPlanSchema.safeParse(plan).success;
