@@ -29,8 +29,11 @@ export async function doctorCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const { report, verdict } = detected;
   if (json) {
-    const { mode, summary, degradations, remedies } = verdict;
-    io.stdout(JSON.stringify({ ...report, mode, summary, degradations, remedies }, null, 2) + '\n');
+    const { mode, summary, degradations, remedies, memoryLayer } = verdict;
+    io.stdout(
+      JSON.stringify({ ...report, mode, summary, degradations, remedies, memoryLayer }, null, 2) +
+        '\n',
+    );
   } else {
     io.stdout(render(report, verdict));
   }
@@ -53,7 +56,7 @@ function render(report: CheckReport, v: CapabilityVerdict): string {
       `  ${mark}  ${l.layer.padEnd(width)}  ${l.role}${l.detail ? ` (${l.detail})` : ''}${needed}`,
     );
   }
-  lines.push('', `sandbox mode: ${v.mode}`, v.summary);
+  lines.push('', `sandbox mode: ${v.mode}`, v.summary, '', `memory: ${v.memoryLayer}`);
   if (v.degradations.length > 0) {
     lines.push('', 'What reduced mode gives up:', ...v.degradations.map((d) => `  - ${d}`));
   }

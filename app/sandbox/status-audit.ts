@@ -113,14 +113,14 @@ export function limitMessage(status: HelperStatus, limits: SandboxLimits): strin
     case 'timeout':
       return `the command ran past its time limit (${limits.timeoutMs} ms) and was stopped; raise limits.timeoutMs to allow longer`;
     case 'cpu':
-      return `the command used up its CPU budget (${limits.cpuPercent}% of its ${limits.timeoutMs} ms) and was stopped; raise limits.cpuPercent`;
+      return status.detail === 'throttled'
+        ? `the command was held to its CPU rate (${limits.cpuPercent}% of one core); raise limits.cpuPercent to let it run faster`
+        : `the command used up its CPU budget (${limits.cpuPercent}% of its ${limits.timeoutMs} ms) and was stopped; raise limits.cpuPercent`;
     case 'fsize':
       return `the command tried to write a file larger than ${Math.round(limits.fileSizeBytes / 1048576)} MB and was stopped; raise limits.fileSizeMB`;
     case 'memory':
-      return `the command hit its memory limit (${Math.round(limits.memoryBytes / 1048576)} MB); raise limits.memoryMB`;
+      return `the command hit its memory limit (${Math.round(limits.memoryBytes / 1048576)} MB) and the kernel stopped a process of it; raise limits.memoryMB`;
     case 'pids':
-      return `the command hit its process limit (${limits.pids}); raise limits.pids`;
-    case 'nofile':
-      return `the command hit its open-file limit (${limits.openFiles}); raise limits.openFiles`;
+      return `the command hit its process limit (${limits.pids}) and could not start more; raise limits.pids`;
   }
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/types.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -97,9 +98,10 @@ static void add_own_rules(int ruleset, const struct policy *p, __u64 fs)
 	add_own_path(ruleset, p->mode == MODE_FULL ? "/proc" : path, READ, fs);
 	if (p->mode == MODE_FULL)
 		add_own_path(ruleset, "/dev/shm", WRITE, fs);
+	/* /dev/zero read-only: written shared mappings of it are shmem nothing counts. */
 	for (size_t i = 0; i < ARRAY_LEN(dev_nodes); i++) {
 		snprintf(path, sizeof path, "/dev/%s", dev_nodes[i]);
-		add_own_path(ruleset, path, DEVICE, fs);
+		add_own_path(ruleset, path, strcmp(dev_nodes[i], "zero") ? DEVICE : FS(READ_FILE), fs);
 	}
 }
 

@@ -36,7 +36,7 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroup
 	process_no_new_privs();
 	process_drop_caps();
 	landlock_enforce(ruleset);
-	listener = seccomp_install(&policy, abi);
+	listener = seccomp_install(&policy, abi, cgroups);
 	process_set_rlimits(&policy.limits, nproc, cgroups);
 	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
 		die_errno("hand the seccomp listener over");
@@ -129,6 +129,10 @@ int main(int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0)
 		die_errno("sigprocmask");
 	cgroups = cgroup_create(&policy.limits, policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
+	if (!cgroups && getuid() == 0)
+		die("limits.pids: uid 0 is exempt from RLIMIT_NPROC, and no cgroup could be made (v2 "
+		    "delegated to the caller, or v1 under /sys/fs/cgroup/{pids,cpu,memory}); hint: run "
+		    "corral as an unprivileged user");
 	if (policy.mode == MODE_REDUCED) {
 		child = start_reduced(sync, abi, cgroups, &nproc, args.command, &pidfd);
 	} else if ((child = ns_clone(MODE_FULL, &pidfd)) == 0) {

@@ -127,6 +127,7 @@ void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups)
 	 * a process that keeps to its rate always meets the wall clock first, never a tie with it.
 	 * The hard limit one second later turns SIGXCPU into SIGKILL for one that ignores it. */
 	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000) + 1;
+	struct rlimit mq;
 
 	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
 	set_limit(RLIMIT_CPU, cgroups ? RLIM_INFINITY : cpu, cgroups ? RLIM_INFINITY : cpu + 1, "cpu");
@@ -134,6 +135,12 @@ void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups)
 	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
 	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");
 	set_limit(RLIMIT_CORE, 0, 0, "core"); /* a core file would carry the command's memory out */
+	/* POSIX message queues, held in kernel memory: at most the memory limit (mode reduced
+	 * refuses them; in mode full this counts per sandbox, in its user namespace). Lowered
+	 * only: the caller's own limit, 800 KiB by default, may be lower still. */
+	if (getrlimit(RLIMIT_MSGQUEUE, &mq) < 0 || (mq.rlim_max > l->memory &&
+	    (mq.rlim_cur = mq.rlim_max = l->memory, setrlimit(RLIMIT_MSGQUEUE, &mq) < 0)))
+		die_errno("limit memory (message queues)");
 }
 
 rlim_t process_count_tasks(uid_t uid)

@@ -8,6 +8,8 @@
 
 #include "policy.h"
 
+#define FINAL_WAIT_MS 1000 /* how long a slow reader may hold up the closing status lines */
+
 struct seccomp_data;
 
 /* How to enable a missing layer, for --check and for the one-line refusal. */
@@ -52,7 +54,8 @@ int landlock_prepare(const struct policy *p, int abi); /* returns the ruleset fd
 void landlock_enforce(int ruleset_fd);
 
 /* seccomp.c */
-int seccomp_install(const struct policy *p, int abi); /* the notification listener */
+/* counted: a memory cgroup counts all the sandbox pins. Returns the notification listener. */
+int seccomp_install(const struct policy *p, int abi, int counted);
 const char *seccomp_denied_name(int nr);
 int seccomp_denied_errno(const struct seccomp_data *d);
 /* Mode reduced: whether a call on another process acts on the sandbox's own (group `group`). */
@@ -79,10 +82,12 @@ void supervisor_watch_parent(pid_t parent);
 int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc,
 	      int cgroups);
 
-/* cgroup.c: the pids limit and the CPU rate, where the caller can make a cgroup. */
-int cgroup_create(const struct limits *l, unsigned long long pids); /* P0: 1 if made, 0 if none */
+/* cgroup.c: memory, the CPU rate and pids, where the caller can make a cgroup. */
+int cgroup_create(const struct limits *l, uint64_t pids); /* P0: the version made (1, 2), or 0 */
 void cgroup_join(void);   /* C1 (or C), before it starts the command */
-void cgroup_remove(void); /* P0, once the sandbox is reaped */
+void cgroup_report(void); /* P0, once the sandbox is reaped: `limit memory`, `limit pids` */
+void cgroup_remove(void); /* P0, at the end */
+#define CGROUP_NAME(version) ((version) == 2 ? "v2" : (version) == 1 ? "v1" : "none")
 
 /* check.c */
 int check_run(void);

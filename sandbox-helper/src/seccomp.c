@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -58,6 +59,9 @@
 #define IOPRIO_WHO_PROCESS 1 /* <linux/ioprio.h>, absent from older headers */
 #ifndef MSG_FASTOPEN
 #define MSG_FASTOPEN 0x20000000
+#endif
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447
 #endif
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x0008U /* <linux/memfd.h> of Linux 6.3 */
@@ -130,6 +134,7 @@
 	X(name_to_handle_at) X(open_by_handle_at) /* file handles skip the path walk (Shocker) */ \
 	X(kexec_load) X(kexec_file_load) X(reboot) X(swapon) X(swapoff) X(acct) /* host admin */  \
 	X(init_module) X(finit_module) X(delete_module) X(quotactl) X(quotactl_fd) /* the same */ \
+	X(memfd_secret) /* memory no limit counts and nothing may swap out */                     \
 	DENY_LDT(X)
 #ifdef __x86_64__
 #define DENY_LDT(X) X(modify_ldt) /* 16-bit segments: old kernel exploits (CVE-2015-5157) */
@@ -255,6 +260,17 @@ static const struct sock_filter caller_tty[] = {
 	TTY_CHANGES(SC_DENY_VALUE) LOAD_NR,
 };
 
+/* No memory cgroup counts what the sandbox pins: memory the rlimits do not count is refused.
+ * memfds and anonymous shared mappings are shmem on the kernel's internal mount, which no size
+ * cap reaches; System V shared memory and message queues are bounded only by the IPC namespace's
+ * sysctls, which only a uid 0 mapped inside may set (the caller is mapped to itself). The tmpfs
+ * caps the rest (mounts.c). */
+static const struct sock_filter uncounted[] = {
+	SC_DENY(memfd_create) SC_DENY(shmget) SC_DENY(msgget)
+	JEQ(__NR_mmap, 0, 5), LOAD(ARG_LO(3)), AND(MAP_SHARED | MAP_ANONYMOUS),
+	JEQ(MAP_SHARED | MAP_ANONYMOUS, 0, 1), DENY, LOAD_NR,
+};
+
 /* `spawn no`: the command is one program. Its own execve is the first one the supervisor is asked
  * about, and the only one it lets go on; every later one, and every execveat, is refused. So the
  * loader run as a program (ld.so FILE), a memfd, a written file or a #! script cannot start. */
@@ -292,7 +308,7 @@ static const struct {
 	DENY_ALWAYS(NAME) DENY_GROUP(NAME) DENY_INBOUND(NAME) DENY_FASTOPEN(NAME_2) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
 	DECIDE_SIGNAL(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(socketpair) NAME(clone)
 	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl) NAME(execve) NAME(execveat)
-	NAME(memfd_create)
+	NAME(memfd_create) NAME(mmap)
 };
 
 const char *seccomp_denied_name(int nr)
@@ -358,10 +374,11 @@ int seccomp_allowed(const struct seccomp_data *d, pid_t group)
 #undef CASE
 }
 
-int seccomp_install(const struct policy *p, int abi)
+int seccomp_install(const struct policy *p, int abi, int counted)
 {
 	struct sock_filter prog[ARRAY_LEN(head) + ARRAY_LEN(reduced) + ARRAY_LEN(reduced_signals) +
-				ARRAY_LEN(one_program) + ARRAY_LEN(caller_tty) + ARRAY_LEN(common)];
+				ARRAY_LEN(uncounted) + ARRAY_LEN(one_program) + ARRAY_LEN(caller_tty) +
+				ARRAY_LEN(common)];
 	struct sock_fprog fprog = { 0, prog };
 	int fd;
 
@@ -372,6 +389,8 @@ int seccomp_install(const struct policy *p, int abi)
 		APPEND(reduced);
 	if (p->mode == MODE_REDUCED && abi < 6)
 		APPEND(reduced_signals);
+	if (!counted)
+		APPEND(uncounted);
 	if (!p->spawn)
 		APPEND(one_program);
 	if (!p->terminal_pty)

@@ -22,7 +22,6 @@
 #include "report.h"
 
 #define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
-#define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */
 
 struct watch {
 	const struct policy *p;
@@ -47,7 +46,7 @@ void supervisor_watch_parent(pid_t parent)
 /* Exactly what was applied, just before the command starts (wire format). */
 static void layers_line(struct watch *w, int abi)
 {
-	const char *cgroup = w->cgroups ? "v1" : "none"; /* cgroup.c */
+	const char *cgroup = CGROUP_NAME(w->cgroups);
 	int r;
 
 	if (w->p->mode == MODE_FULL)
@@ -251,6 +250,7 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 		die_errno("wait for the sandbox");
 	while (p->mode == MODE_REDUCED && (wait(NULL) > 0 || errno == EINTR))
 		; /* the orphans just killed */
+	cgroup_report();
 	cgroup_remove();
 	if (w.sync >= 0)
 		read_sync(&w); /* C1's last words may still be queued */

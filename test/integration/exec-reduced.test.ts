@@ -52,11 +52,18 @@ test(`[${runAs}] corral doctor states reduced mode, what it gives up and how to 
   assert.match(r.stdout, /\nsandbox mode: reduced\n/);
   assert.match(r.stdout, /What reduced mode gives up:\n {2}- /);
   assert.match(r.stdout, /For full mode, enable:\n {2}- user: .*user\.max_user_namespaces > 0/);
+  // The memory layer in force: root makes cgroups here, nobody cannot.
+  const cgroup = runAs === 'self' && process.getuid?.() === 0;
+  assert.match(r.stdout, cgroup ? /\nmemory: cgroup v1: / : /\nmemory: no cgroup for this user: /);
   const json = JSON.parse(corral(['doctor', '--json']).stdout) as {
     mode: string;
     degradations: string[];
     layers: { user: { ok: boolean } };
+    cgroupLimits: string;
+    memoryLayer: string;
   };
+  assert.equal(json.cgroupLimits, cgroup ? 'v1' : 'none');
+  assert.match(json.memoryLayer, cgroup ? /^cgroup v1: / : /^no cgroup for this user: /);
   assert.equal(json.mode, 'reduced');
   assert.equal(json.layers.user.ok, false);
   assert.ok(json.degradations.length >= 5);

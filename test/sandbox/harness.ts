@@ -169,6 +169,12 @@ while time.monotonic() - start < 1.5:
 print(round(time.process_time(), 3))
 `;
 
+/** Which cgroup would hold a sandbox's limits for the run-as user, from the helper's --check. */
+export function cgroupLimitsHere(stage: Stage): string {
+  const out = spawnSync(...asRunUser(stage.helper, ['--check']), { encoding: 'utf8' }).stdout;
+  return (JSON.parse(out) as { cgroupLimits: string }).cgroupLimits;
+}
+
 /** Which cgroup holds a sandbox's limits, from its `layers` status line: v1, v2 or none. */
 export function cgroupLimits(layers: string): string {
   const found = /(?:^|,)cgroup-limits=(v1|v2|none)(?:,|$)/.exec(layers.replace(/^layers /, ''));

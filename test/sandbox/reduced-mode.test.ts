@@ -22,6 +22,7 @@ import {
   startup,
   withoutUserNamespaces,
   helperCgroups,
+  cgroupLimits,
   KERNEL_SURFACE,
   type PlanOptions,
   type RunOptions,
@@ -412,6 +413,26 @@ describe('reduced mode: limits and the end of the sandbox', { skip }, () => {
     assert.equal(fits.stdout, '67108864\n', fits.stderr);
   });
 
+  it('bounds the memory it can pin beside its rlimits, summed over its processes', async () => {
+    // As in mode full (limits.test.ts), without the tmpfs and System V IPC it does not have.
+    for (const kind of ['anon_shared', 'memfd', 'devzero']) {
+      const r = await runSandboxed(
+        stage,
+        reduced({ exec: startup(python), ro: [stage.fixtures], limits: { memoryBytes: 96 << 20 } }),
+        python,
+        [join(stage.fixtures, 'pin.py'), kind, '40', '4'],
+        here,
+      );
+      const answers = r.stdout.trim().split(' ').filter(Boolean);
+      const why = `${kind}: ${r.stdout} ${r.stderr} ${r.status.join(', ')}`;
+      assert.ok(answers.filter((a) => a === 'pinned').length * 40 <= 96, why);
+      if (kind === 'devzero') assert.deepEqual(answers, Array(4).fill('EACCES'), why);
+      else if (cgroupLimits(r.status[0] ?? '') === 'none')
+        assert.deepEqual(answers, Array(4).fill('EPERM'), why);
+      else assert.ok(r.status.includes('limit memory'), why);
+    }
+  });
+
   it('kills a CPU spin and its background children at the timeout', async () => {
     const marker = `${Math.floor(Math.random() * 1e6)}`;
     const r = await shell(`sleep 29.${marker} & sleep 28.${marker} & while :; do :; done`, {
@@ -487,7 +508,7 @@ describe('reduced mode: refusals', { skip }, () => {
     assert.equal(existsSync(marker), false);
   });
 
-  for (const line of ['tmpfs /tmp', 'symlink /x y', 'proxy-relay 3128 /run/proxy.sock']) {
+  for (const line of ['tmpfs /tmp', 'symlink /x y', 'proxy-listen 3128 9']) {
     it(`refuses '${line.split(' ')[0]}' in a reduced policy`, async () => {
       const text = `corral-sandbox-policy 1\nmode reduced\n${line}\ncwd /\nexec /usr/bin\nlimit memory 1000000\nlimit cpu 1\nlimit pids 1\nlimit nofile 8\nlimit fsize 1\nlimit timeout-ms 1\nend\n`;
       const r = await runSandboxed(stage, text, '/bin/sh', touch, here);

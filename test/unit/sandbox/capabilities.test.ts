@@ -14,6 +14,7 @@ const all: CheckReport = {
   version: 1,
   arch: 'x86_64',
   kernel: '6.18.0',
+  cgroupLimits: 'none',
   layers: {
     user: ok,
     mount: ok,
@@ -109,6 +110,16 @@ for (const [name, layers, mode] of table) {
     for (const r of v.remedies) assert.match(r, /^[a-zA-Z]+( ABI \d+)?[: ]/);
   });
 }
+
+test('the memory layer in force is named in words, for each cgroup the helper found', () => {
+  const layer = (cgroupLimits: CheckReport['cgroupLimits']) =>
+    assessCapabilities({ ...all, cgroupLimits }).memoryLayer;
+  assert.match(layer('v1'), /^cgroup v1: all the memory a sandbox can pin is summed/);
+  assert.match(layer('v2'), /^cgroup v2 \(delegated\): .*no swap/);
+  assert.match(layer('none'), /^no cgroup for this user: .*RLIMIT_DATA.*refused/);
+  const refused = machine({ landlock: { ok: false, reason: 'Operation not supported' } });
+  assert.equal(assessCapabilities(refused).memoryLayer, layer('none'), 'stated in every mode');
+});
 
 test('every layer present: full mode, Landlock ABI shown', () => {
   const v = assessCapabilities(all);
