@@ -1,7 +1,6 @@
 // `corral exec`: runs any command in a sandbox built from a policy file (contracts section 3).
 // Exit status: the command's own, 125 when the sandbox could not be set up, 128+N for signal N.
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseExecArgs } from './exec-args.ts';
@@ -11,7 +10,8 @@ import { compilePolicy, sandboxGrants } from '../policy/compile.ts';
 import { pathVariables } from '../platform/user-dirs.ts';
 import { realizePolicy } from '../platform/real-path.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
-import { buildPlan } from '../sandbox/build-plan.ts';
+import { buildPlan, PlanError } from '../sandbox/build-plan.ts';
+import { createRunFolder, removeRunFolder } from '../platform/run-folder.ts';
 import { compileDecider } from '../policy/decide.ts';
 import type { SandboxMode } from '../sandbox/plan.ts';
 import { CapabilityCheckError, detectCapabilities } from '../sandbox/detect-capabilities.ts';
@@ -51,7 +51,7 @@ export async function execCommand(argv: string[], io: CliIO): Promise<number> {
     ext = loaded.ext;
     return await runConfined(args.command, args.workspace, loaded, io, audit, cleanups);
   } catch (e) {
-    if (!(e instanceof SetupError || e instanceof CommandError)) throw e;
+    if (!(e instanceof SetupError || e instanceof CommandError || e instanceof PlanError)) throw e;
     io.stderr(`corral exec: ${e.message}\n`);
     audit?.record({
       ext,
@@ -105,8 +105,12 @@ async function runConfined(
     );
   const mode = sandboxMode(helper, io);
   const workspace = workspaceArg === null ? null : realFolder(workspaceArg, io.cwd, '--workspace');
-  const runTmp = mkdtempSync(join(tmpdir(), 'corral-run-'));
-  cleanups.push(() => rmSync(runTmp, { recursive: true, force: true }));
+  // Swept at the next start if corral is killed; removed without ever changing the exit status.
+  const runTmp = createRunFolder('corral-run');
+  cleanups.push(() => {
+    const failed = removeRunFolder(runTmp);
+    if (failed) io.stderr(`corral exec: ${failed}; the next corral run removes it\n`);
+  });
   const vars = pathVariables({
     workspace,
     extensionData:
@@ -158,6 +162,8 @@ async function runConfined(
     cwd: io.cwd,
     home: vars.home,
     tmp: realpathSync(vars.tmp),
+    // The ad-hoc ${extensionData} is the run's own: in the sandbox's memory, like ${tmp}.
+    scratch: loaded.ext === 'exec' ? [realpathSync(vars.extensionData)] : [],
     env: { ...(io.env.TERM ? { TERM: io.env.TERM } : {}), ...proxy?.env },
   });
 

@@ -1,7 +1,7 @@
 // `corral run DIR [--workspace DIR] [--command ID] [--args JSON] [--audit FILE]`: runs an unpacked
 // extension in its sandbox and, with --command, one of its commands (contracts section 3).
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, statSync } from 'node:fs';
+import { createRunFolder, removeRunFolder } from '../platform/run-folder.ts';
 import { join, resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { parseOptions } from './options.ts';
@@ -108,7 +108,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       125,
     );
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'corral-ext-'));
+  const tmp = createRunFolder('corral-ext');
   const name = extension.manifest.name;
   const host = new ExtensionRunner({
     extension,
@@ -169,7 +169,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     } catch (e) {
       io.stderr(`corral run: ${e instanceof Error ? e.message : String(e)}\n`);
     }
-    rmSync(tmp, { recursive: true, force: true });
+    // Never throws: what the extension left (even a folder it locked) must not change the status.
+    const failed = removeRunFolder(tmp);
+    if (failed) io.stderr(`corral run: ${failed}; the next corral run removes it\n`);
   }
 }
 

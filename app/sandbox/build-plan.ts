@@ -26,6 +26,12 @@ export interface PlanRequest {
   home: string;
   /** The run's private temporary folder on the host (${tmp}); TMPDIR points there. */
   tmp: string;
+  /**
+   * Other folders that are the run's own scratch, like ${tmp} (corral exec's ${extensionData}).
+   * In full mode these and ${tmp} are folders of the sandbox's one tmpfs, capped at its memory
+   * limit, instead of the host's disk; in reduced mode, write grants.
+   */
+  scratch?: string[];
   /** Extra folders the runtime itself needs read-only (e.g. the extension's package). */
   runtimeReadOnly?: string[];
   keepFds?: number[];
@@ -46,8 +52,10 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
   const mounts = new Map<string, 'ro' | 'rw'>();
   for (const m of system.mounts) mounts.set(m.path, 'ro');
   for (const dir of req.runtimeReadOnly ?? []) addMount(mounts, realpathSync(dir), 'ro');
-  for (const m of req.grants.mounts) addMount(mounts, m.path, m.access);
-  addMount(mounts, req.tmp, 'rw'); // ${tmp} is always granted (contracts section 1)
+  for (const m of req.grants.mounts) addMount(mounts, grantable(m.path), m.access);
+  // ${tmp} is always granted (contracts section 1); rw here, so that exec paths leave it out.
+  const scratch = [req.tmp, ...(req.scratch ?? [])];
+  for (const path of scratch) addMount(mounts, path, 'rw');
   if (!isCovered(mounts, req.command.path)) addMount(mounts, req.command.path, 'ro');
   if (mode === 'reduced' && req.proxyListener) {
     throw new PlanError(
@@ -58,16 +66,20 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
   const execPaths = req.grants.spawn
     ? spawnExecPaths(mounts, req.command)
     : req.command.startupExecutables;
+  // Full mode: the run's scratch lives in the sandbox's memory, not on the host's disk.
+  const inMemory = mode === 'full' ? scratch : [];
   return sandboxPlanSchema.parse({
     mode,
-    mounts: [...mounts].map(([path, access]) => ({ path, access })),
+    mounts: [...mounts]
+      .filter(([path]) => !inMemory.some((dir) => isWithin(path, dir)))
+      .map(([path, access]) => ({ path, access })),
     // Reduced mode sees the host's own links; it has no root of its own to make them in.
     symlinks: mode === 'full' ? system.symlinks : [],
     execPaths,
     spawn: req.grants.spawn,
     ...(req.terminal === 'pty' ? { terminal: 'pty' as const } : {}),
     // Reduced mode has no private /tmp: programs use TMPDIR, the run's own ${tmp}.
-    tmpfs: mode === 'full' ? [SANDBOX_TMP] : [],
+    tmpfs: mode === 'full' ? [SANDBOX_TMP, ...inMemory] : [],
     // Both are granted host paths in either mode: the caller's when a grant covers them.
     cwd: isCovered(mounts, req.cwd) ? req.cwd : req.tmp,
     env: {
@@ -82,6 +94,19 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
     ...(req.proxyListener ? { proxyListener: req.proxyListener } : {}),
     limits: req.grants.limits,
   } satisfies SandboxPlan);
+}
+
+/** A grant's path, or PlanError when it is the root or the sandbox's own /proc or /dev. */
+function grantable(path: string): string {
+  const own = ['/proc', '/dev'].find((dir) => isWithin(path, dir));
+  if (path !== '/' && !own) return path;
+  const why =
+    path === '/'
+      ? 'it would replace the whole file system of the sandbox'
+      : `${own} is the sandbox's own`;
+  throw new PlanError(
+    `a grant of ${path} cannot be made: ${why}; fix: grant a folder below it in permissions.fs, or give --workspace a project folder`,
+  );
 }
 
 /** Records a bind unless an equal or wider bind with at least the same access already covers it. */

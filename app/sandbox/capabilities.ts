@@ -95,7 +95,7 @@ const ROLES: Record<LayerName, { role: string; reduced: boolean }> = {
 /** What reduced mode gives up, each in the words a user needs to decide whether that matters. */
 const REDUCED_DEGRADATIONS = [
   'Files outside the grants cannot be read, written or listed, but their names, sizes and dates can be looked up one by one (there is no private file-system view).',
-  "Programs have no private /tmp: they write to TMPDIR, the run's own temporary folder.",
+  "Programs have no private /tmp: they write to TMPDIR, the run's own temporary folder, which is on the machine's disk (bounded per file by limits.fileSizeMB, not in total).",
   'No direct network access at all: TCP ports stay closed (nothing can listen), UDP and unix sockets are refused, and tools cannot use the HTTP proxy. Extensions reach the network only through Corral (net/fetch).',
   "Other processes' ids can be seen; reading, tracing or signalling them is refused.",
   "Changing a file's mode, owner, times or extended attributes by path is refused (Landlock does not cover these); on an open file it works. Programs that do it fail (git init; an existing repository works).",

@@ -43,7 +43,7 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroup
 	close(listener);
 	execve(argv[0], argv, policy.env);
 	sync_send(sync_fd, SYNC_EXEC_FAILED, 0, -1); /* die() says why */
-	die_errno("exec %s", argv[0]);
+	die_errno("run the command %s", argv[0]);
 }
 
 /* C1, pid 1 of the new pid namespace: builds the file system, starts C2, then reaps. */

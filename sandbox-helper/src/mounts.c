@@ -48,21 +48,27 @@ static int set_attrs(int dfd, const char *path, unsigned flags, __u64 attrs)
 	return (int)syscall(__NR_mount_setattr, dfd, path, flags, &a, sizeof a);
 }
 
-/* Where the root is assembled before pivot_root. Covering the host's /tmp in our own mount
- * namespace is harmless: every grant is already an open descriptor by then. */
-#define STAGING "/tmp"
+/* Where the root is assembled before pivot_root, in our own mount namespace. Never a place a
+ * grant can hold: a grant's bind is a recursive clone of what is beneath it, which would then
+ * show the skeleton instead of the grant (a workspace of /tmp did). No grant may be in /proc. */
+#define STAGING "/proc"
 #define TMPFS_INODES "65536" /* files in the scratch tmpfs: plenty, and bounded kernel memory */
 
 static const char *const dev_nodes[] = { DEV_NODES };
+
+/* Grants come from permissions.fs, --workspace, the system view and the command's own files;
+ * the message says which kinds, since the helper cannot tell them apart. */
+#define GRANT_WHO "(permissions.fs, --workspace or the command)"
 
 static int open_grant(const char *what, const char *path)
 {
 	int fd = open_nofollow(AT_FDCWD, path, O_PATH);
 
 	if (fd < 0 && errno == ELOOP)
-		die("%s %s: the path contains a symlink; grants must name real paths", what, path);
+		die("%s grant %s " GRANT_WHO ": the path contains a symlink; grant its real path",
+		    what, path);
 	if (fd < 0)
-		die_errno("%s %s", what, path);
+		die_errno("%s grant %s " GRANT_WHO, what, path);
 	return fd;
 }
 
@@ -113,10 +119,14 @@ static int make_mount_point(int root, const char *path, int is_dir)
 	int parent = open_parent(root, path, buf, &last), fd;
 	struct stat st;
 
-	if ((is_dir ? mkdirat(parent, last, 0755) : mknodat(parent, last, S_IFREG | 0644, 0)) < 0 &&
-	    errno != EEXIST)
-		die_errno("mount point for %s", path);
+	/* One already there (a grant inside a read-only grant: --workspace /tmp holds the run's
+	 * own folder) is used as it is; only a missing one is made. */
 	fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT &&
+	    (is_dir ? mkdirat(parent, last, 0755) : mknodat(parent, last, S_IFREG | 0644, 0)) < 0)
+		die_errno("mount point for %s inside a read-only grant " GRANT_WHO, path);
+	if (fd < 0)
+		fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		die_errno("mount point for %s", path);
 	if (!S_ISDIR(st.st_mode) != !is_dir || S_ISLNK(st.st_mode))

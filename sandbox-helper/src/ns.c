@@ -94,7 +94,7 @@ void ns_proxy_listen(uint16_t port, int fd)
 
 	if (sock < 0 || bind(sock, (struct sockaddr *)&at, sizeof at) < 0 ||
 	    listen(sock, PROXY_BACKLOG) < 0 || sync_send(fd, SYNC_PROXY, port, sock) < 0)
-		die_errno("proxy-listen on 127.0.0.1:%u", port);
+		die_errno("the proxy for permissions.net on 127.0.0.1:%u", port);
 	close(sock);
 	close(fd);
 }

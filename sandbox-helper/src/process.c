@@ -29,7 +29,7 @@ void process_enter_cwd(const char *cwd)
 	int fd = open_nofollow(AT_FDCWD, cwd, O_PATH | O_DIRECTORY);
 
 	if (fd < 0 || fchdir(fd) < 0)
-		die_errno("cwd %s", cwd);
+		die_errno("working folder %s", cwd);
 	close(fd);
 }
 
@@ -117,7 +117,7 @@ static void set_limit(int resource, rlim_t soft, rlim_t hard, const char *what)
 	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
 
 	if (setrlimit(resource, &rl) < 0)
-		die_errno("limit %s", what);
+		die_errno("%s (the caller's own limit may be lower)", what);
 }
 
 void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups)
@@ -129,18 +129,20 @@ void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups)
 	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000) + 1;
 	struct rlimit mq;
 
-	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
-	set_limit(RLIMIT_CPU, cgroups ? RLIM_INFINITY : cpu, cgroups ? RLIM_INFINITY : cpu + 1, "cpu");
-	set_limit(RLIMIT_NPROC, nproc, nproc, "pids"); /* see main.c for what it counts */
-	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
-	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");
-	set_limit(RLIMIT_CORE, 0, 0, "core"); /* a core file would carry the command's memory out */
+	/* The names are the manifest's: a caller whose own hard limit is lower cannot raise it. */
+	set_limit(RLIMIT_DATA, l->memory, l->memory, "limits.memoryMB"); /* RLIMIT_AS breaks V8 */
+	set_limit(RLIMIT_CPU, cgroups ? RLIM_INFINITY : cpu, cgroups ? RLIM_INFINITY : cpu + 1,
+		  "limits.cpuPercent");
+	set_limit(RLIMIT_NPROC, nproc, nproc, "limits.pids"); /* see main.c for what it counts */
+	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "limits.openFiles");
+	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "limits.fileSizeMB");
+	set_limit(RLIMIT_CORE, 0, 0, "a core file size of 0"); /* it would carry the memory out */
 	/* POSIX message queues, held in kernel memory: at most the memory limit (mode reduced
 	 * refuses them; in mode full this counts per sandbox, in its user namespace). Lowered
 	 * only: the caller's own limit, 800 KiB by default, may be lower still. */
 	if (getrlimit(RLIMIT_MSGQUEUE, &mq) < 0 || (mq.rlim_max > l->memory &&
 	    (mq.rlim_cur = mq.rlim_max = l->memory, setrlimit(RLIMIT_MSGQUEUE, &mq) < 0)))
-		die_errno("limit memory (message queues)");
+		die_errno("limits.memoryMB (message queues)");
 }
 
 rlim_t process_count_tasks(uid_t uid)

@@ -169,7 +169,7 @@ static int finish(struct watch *w, int c1_status)
 
 	if (!w->ready || w->exec_failed) { /* the command never ran: 125, error already said */
 		if (w->timed_out)
-			die("set-up did not finish within %llu ms",
+			die("set-up did not finish within limits.timeoutMs (%llu ms)",
 			    (unsigned long long)w->p->limits.timeout_ms);
 		if (!w->exec_failed && WIFSIGNALED(c1_status))
 			die("the sandbox's set-up was killed by signal %d", WTERMSIG(c1_status));

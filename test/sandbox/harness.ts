@@ -295,6 +295,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Run the test build that behaves as on a kernel with at most this Landlock ABI. */
   landlockAbi?: OlderLandlockAbi;
+  /** The caller's own hard limit on open files, lower than the policy may ask (prlimit). */
+  callerNofile?: number;
   /** Safety net: the helper is SIGKILLed after this long (the test then fails on its result). */
   killAfterMs?: number;
   /** Run the helper where no user namespace can be made (withoutUserNamespaces()). */
@@ -339,7 +341,11 @@ export function helperCommand(
 ): [string, string[]] {
   const argv = ['--policy-fd', '3', '--status-fd', '4', '--', cmd, ...args];
   const helper = opts.landlockAbi ? stage.olderHelper(opts.landlockAbi) : stage.helper;
-  return opts.noUserNamespaces ? withoutUserNamespaces(helper, argv) : asRunUser(helper, argv);
+  const [file, rest] = opts.noUserNamespaces
+    ? withoutUserNamespaces(helper, argv)
+    : asRunUser(helper, argv);
+  const n = opts.callerNofile;
+  return n === undefined ? [file, rest] : ['prlimit', [`--nofile=${n}:${n}`, '--', file, ...rest]];
 }
 
 /** Starts the helper on `plan` (or a raw policy text); the result settles when it has exited. */
