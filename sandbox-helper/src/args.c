@@ -1,6 +1,5 @@
 /* The helper's command line: `--check`, or `--policy-fd N [--status-fd M] -- PATH [ARG...]`
  * (docs/sandbox-wire-format.md). No side effects, so that tests/args-probe.c can drive it. */
-#define _GNU_SOURCE
 #include "args.h"
 
 #include <errno.h>

@@ -7,19 +7,9 @@
  * the sandbox (a root caller here). Without either, rlimits, and what seccomp and the mounts close
  * (docs/security.md); but uid 0 is exempt from RLIMIT_NPROC (copy_process() spares INIT_USER, even
  * in a user namespace), so main.c refuses a root caller without a cgroup. */
-#define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "files.h"
-#include "report.h"
 #include "sandbox.h"
 
 #define ROOT "/sys/fs/cgroup"

@@ -1,14 +1,7 @@
 /* Small file helpers: symlink-free opens, one-write files (/proc maps), small text reads. */
-#define _GNU_SOURCE
-#include "files.h"
+#include "sandbox.h"
 
-#include <fcntl.h>
 #include <linux/openat2.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include "report.h"
 
 int open_nofollow(int dirfd, const char *path, int flags)
 {

@@ -1,18 +1,9 @@
 /* Landlock: the path and port rules, narrowed to what the running kernel's ABI knows.
  * Our own definitions up to ABI 7: the installed <linux/landlock.h> stops at ABI 2. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <linux/types.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "files.h"
-#include "report.h"
 
 #ifndef __NR_landlock_create_ruleset
 #define __NR_landlock_create_ruleset 444
@@ -104,7 +95,6 @@ static void add_own_rules(int ruleset, const struct policy *p, __u64 fs)
 		add_own_path(ruleset, path, strcmp(dev_nodes[i], "zero") ? DEVICE : FS(READ_FILE), fs);
 	}
 }
-
 
 int landlock_prepare(const struct policy *p, int abi)
 {

@@ -1,15 +1,10 @@
 /* corral-sandbox: confines one command exactly as a policy says (docs/sandbox-wire-format.md).
  * This file only sequences the steps; each step lives in its own module. */
-#define _GNU_SOURCE
-#include <signal.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "args.h"
 #include "sandbox.h"
-#include "report.h"
 
 static struct policy policy;
 

@@ -1,19 +1,9 @@
 /* C1: the sandbox's file system, a tmpfs root holding only the granted paths, /proc and /dev. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <linux/types.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "files.h"
-#include "report.h"
 
 /* The new mount API as raw system calls: glibc wraps it only since 2.36, musl not at all, and
  * <linux/mount.h> clashes with glibc's <sys/mount.h>. Values from <linux/mount.h>; the numbers

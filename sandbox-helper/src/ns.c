@@ -1,24 +1,15 @@
 /* Namespaces: C1's creation (or C's, without them), its identity maps, hostname and loopback,
  * and its life as pid 1. */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "files.h"
-#include "report.h"
 
 #define SANDBOX_NAMESPACES                                                                   \
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \

@@ -1,19 +1,9 @@
 /* Strict parser of the policy line format: anything unexpected is refused with its line number. */
-#define _GNU_SOURCE
-#include "policy.h"
+#include "sandbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "report.h"
 
 #define MAGIC "corral-sandbox-policy 1"
 

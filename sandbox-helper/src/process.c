@@ -1,23 +1,12 @@
 /* The command's process attributes: working folder, descriptors, no_new_privs, capabilities,
  * rlimits; and the count of the caller's tasks that RLIMIT_NPROC starts from in mode reduced. */
-#define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "files.h"
-#include "report.h"
 
 #ifndef __NR_close_range
 #define __NR_close_range 436 /* the same on every architecture; musl has no wrapper */

@@ -1,15 +1,9 @@
 /* What the caller is told: status lines on --status-fd (non-blocking, never a hang), and the
  * one-line fatal error (stderr, an `error` status line, exit 125). */
-#define _GNU_SOURCE
-#include "report.h"
+#include "sandbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #define LINE_BYTES 512        /* one status or error line; policy paths are what makes them long */
 #define PARTIAL_WAIT_MS 1000  /* a line begun is finished within this, or the fd is given up */

@@ -1,28 +1,17 @@
 /* The seccomp filter: static BPF tables, architecture check first, a reason per deny group,
  * default allow (Landlock and the namespaces do the confining; this removes kernel surface, and
  * in mode reduced closes what the namespaces would have closed). */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <fcntl.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "files.h"
-#include "report.h"
 
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000 /* <asm/unistd.h>, which musl's <sys/syscall.h> skips */

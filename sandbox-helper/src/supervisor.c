@@ -2,24 +2,16 @@
  * through a pidfd, answers the seccomp filter's notifications, enforces the wall clock, forwards
  * signals, writes status lines and turns the command's end into our exit status. Also the
  * messages C1 and C2 send it. */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <linux/seccomp.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdint.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "report.h"
 
 #define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
 

@@ -1,8 +1,6 @@
 /* The messages of the sandbox's processes: C2 → P0 (ready, with the seccomp listener; exec
  * failed), C1 → P0 (the command's status), and C1 → the caller (the proxy's listening socket).
  * One message per SOCK_SEQPACKET record, at most one descriptor riding along (SCM_RIGHTS). */
-#define _GNU_SOURCE
-#include <string.h>
 #include <sys/socket.h>
 
 #include "sandbox.h"

@@ -2,7 +2,6 @@
  * AddressSanitizer and UBSan): `fuzz-policy -max_total_time=SECONDS -seed=N CORPUS_DIR`. It
  * mutates the corpus the way AFL's havoc stage does (flips, inserts, deletes, splices of lines
  * and extreme numbers) for the given time, deterministically for a seed. */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,5 @@
 /* A tiny syscall probe for the sandbox tests (the bubblewrap way): each argument names one
  * attempt, and one line "NAME ok" or "NAME ERRNO" reports what the kernel answered. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
