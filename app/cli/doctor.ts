@@ -27,13 +27,11 @@ export async function doctorCommand(argv: string[], io: CliIO): Promise<number> 
     io.stderr(`corral doctor: ${e.message}\n`);
     return 125;
   }
-  const { report, verdict } = detected;
+  const { report, verdict, cgroupLimits } = detected;
   if (json) {
     const { mode, summary, degradations, remedies, memoryLayer } = verdict;
-    io.stdout(
-      JSON.stringify({ ...report, mode, summary, degradations, remedies, memoryLayer }, null, 2) +
-        '\n',
-    );
+    const out = { ...report, cgroupLimits, mode, summary, degradations, remedies, memoryLayer };
+    io.stdout(JSON.stringify(out, null, 2) + '\n');
   } else {
     io.stdout(render(report, verdict));
   }

@@ -4,6 +4,7 @@
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from './process-alive.ts';
 
 /** The run folders Corral makes: corral exec's and corral run's. */
 export type RunFolderKind = 'corral-run' | 'corral-ext';
@@ -67,7 +68,7 @@ export function sweepRunFolders(base: string = tmpdir()): string[] {
   for (const name of names) {
     const pid = NAME.exec(name)?.[1];
     const path = join(base, name);
-    if (!pid || !ownFolder(path) || running(Number(pid))) continue;
+    if (!pid || !ownFolder(path) || processAlive(Number(pid))) continue;
     if (removeRunFolder(path) === null) removed.push(path);
   }
   return removed;
@@ -79,15 +80,5 @@ function ownFolder(path: string): boolean {
     return stat.isDirectory() && stat.uid === process.getuid?.();
   } catch {
     return false;
-  }
-}
-
-/** Whether a process of that pid exists (EPERM: it does, as another user's). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return !(e instanceof Error && 'code' in e && e.code === 'ESRCH');
   }
 }

@@ -14,8 +14,6 @@ export const checkReportSchema = z.object({
   version: z.literal(1),
   arch: z.string(),
   kernel: z.string(),
-  /** Where memory, the CPU rate and pids are held for this user: a cgroup of which version. */
-  cgroupLimits: z.enum(['v1', 'v2', 'none']),
   layers: z.object({
     user: layerSchema,
     mount: layerSchema,
@@ -68,8 +66,11 @@ export interface CapabilityVerdict {
   memoryLayer: string;
 }
 
-/** The memory layer for the helper's cgroupLimits, in the words `corral doctor` prints. */
-const MEMORY_LAYERS: Record<CheckReport['cgroupLimits'], string> = {
+/** Where memory, the CPU rate and pids are held for this user (app/sandbox/cgroup.ts). */
+export type CgroupLimits = 'v1' | 'v2' | 'none';
+
+/** The memory layer for each, in the words `corral doctor` prints. */
+const MEMORY_LAYERS: Record<CgroupLimits, string> = {
   v1: 'cgroup v1: all the memory a sandbox can pin is summed over its processes (shared memory, memfds and its tmpfs included, swap included), with a CPU rate and the process limit; the kernel stops a process that goes past',
   v2: 'cgroup v2 (delegated): all the memory a sandbox can pin is summed over its processes (shared memory, memfds and its tmpfs included, no swap), with a CPU rate and the process limit; the kernel stops a process that goes past',
   none: 'no cgroup for this user: memory is limited per process (RLIMIT_DATA), the private tmpfs holds at most the limit, shared anonymous memory, memfds, System V shared memory and message queues are refused; no CPU rate, but a CPU-time budget per process',
@@ -105,8 +106,11 @@ const REDUCED_DEGRADATIONS = [
   "The host name is the machine's own.",
 ];
 
-/** The mode this report allows, a line per layer, and what reduced mode gives up. */
-export function assessCapabilities(report: CheckReport): CapabilityVerdict {
+/** The mode this report allows, a line per layer, what reduced mode gives up, the memory layer. */
+export function assessCapabilities(
+  report: CheckReport,
+  cgroupLimits: CgroupLimits,
+): CapabilityVerdict {
   const landlockAbi = report.layers.landlock.ok ? (report.layers.landlock.abi ?? 0) : 0;
   const layers = (Object.keys(ROLES) as LayerName[]).map((layer): LayerLine => {
     const l = report.layers[layer];
@@ -133,7 +137,7 @@ export function assessCapabilities(report: CheckReport): CapabilityVerdict {
       layers,
       degradations: [],
       remedies: [],
-      memoryLayer: MEMORY_LAYERS[report.cgroupLimits],
+      memoryLayer: MEMORY_LAYERS[cgroupLimits],
     };
   }
   const tooOld = report.layers.landlock.ok && landlockAbi < REDUCED_MIN_LANDLOCK_ABI;
@@ -161,7 +165,7 @@ export function assessCapabilities(report: CheckReport): CapabilityVerdict {
           : []),
       ],
       remedies: remedies(namespaces),
-      memoryLayer: MEMORY_LAYERS[report.cgroupLimits],
+      memoryLayer: MEMORY_LAYERS[cgroupLimits],
     };
   }
   return {
@@ -170,7 +174,7 @@ export function assessCapabilities(report: CheckReport): CapabilityVerdict {
     layers,
     degradations: [],
     remedies: [...remedies(missing), ...landlockTooOld],
-    memoryLayer: MEMORY_LAYERS[report.cgroupLimits],
+    memoryLayer: MEMORY_LAYERS[cgroupLimits],
   };
 }
 

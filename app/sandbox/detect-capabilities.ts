@@ -5,12 +5,16 @@ import {
   assessCapabilities,
   checkReportSchema,
   type CapabilityVerdict,
+  type CgroupLimits,
   type CheckReport,
 } from './capabilities.ts';
+import { cgroupSupport } from './cgroup.ts';
 import { HELPER_ENV } from './helper-path.ts';
 
 export interface DetectedCapabilities {
   report: CheckReport;
+  /** Where a sandbox's memory, CPU rate and pids would be held for this user. */
+  cgroupLimits: CgroupLimits;
   verdict: CapabilityVerdict;
 }
 
@@ -40,7 +44,8 @@ export function detectCapabilities(helper: string): DetectedCapabilities {
       `${helper} --check gave no usable report (${why}); fix: rebuild it with "npm install"`,
     );
   }
-  const detected = { report, verdict: assessCapabilities(report) };
+  const cgroupLimits = cgroupSupport();
+  const detected = { report, cgroupLimits, verdict: assessCapabilities(report, cgroupLimits) };
   cache.set(helper, detected);
   return detected;
 }

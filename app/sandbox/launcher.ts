@@ -1,6 +1,6 @@
-// Starts the helper for one sandboxed command: hands it the policy on a descriptor, reads its
-// status lines, receives the proxy's listening socket when the plan has one, and reports how the
-// command ended.
+// Starts the helper for one sandboxed command: makes its cgroup where the caller can, hands it the
+// policy on a descriptor, reads its status lines, receives the proxy's listening socket when the
+// plan has one, and reports how the command ended (and what the cgroup counted).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -10,6 +10,7 @@ import type { SandboxPlan } from './plan.ts';
 import { renderPolicy, type PolicyDescriptors } from './wire.ts';
 import { HELPER_ENV } from './helper-path.ts';
 import { lineSplitter, parseStatusLine, type HelperStatus } from './status.ts';
+import { createSandboxCgroup, type SandboxCgroup } from './cgroup.ts';
 
 export interface LaunchRequest {
   helper: string;
@@ -57,6 +58,15 @@ export function launchSandbox(req: LaunchRequest): Launched {
     fds.proxyListener = stdio.length;
     stdio.push(pair[1]);
   }
+  // The sandbox's init counts among its processes in mode full.
+  const cgroup = createSandboxCgroup(
+    plan.limits,
+    plan.limits.pids + (plan.mode === 'full' ? 1 : 0),
+  );
+  if (cgroup) {
+    fds.cgroup = { version: cgroup.version, fds: cgroup.joinFds.map((_, i) => stdio.length + i) };
+    stdio.push(...cgroup.joinFds);
+  }
   const policyFd = stdio.length;
   const statusFd = policyFd + 1;
   stdio.push('pipe', 'pipe');
@@ -79,6 +89,7 @@ export function launchSandbox(req: LaunchRequest): Launched {
   } finally {
     if (pair) closeSync(pair[1]); // the helper's copy is its own now
   }
+  cgroup?.closeJoinFds();
   const statuses: HelperStatus[] = [];
   const report = (status: HelperStatus) => {
     statuses.push(status);
@@ -134,9 +145,10 @@ export function launchSandbox(req: LaunchRequest): Launched {
       spawnError = err;
     });
     child.on('close', (code, signal) => {
-      void statusDone.then(() => {
+      void statusDone.then(async () => {
         if (ownSocket !== null) closeSync(ownSocket); // the sandbox never got that far
         ownSocket = null;
+        if (cgroup) await endCgroup(cgroup, spawnError ? () => {} : report);
         if (spawnError) {
           report({ type: 'error', reason: `cannot start ${req.helper}: ${spawnError.message}` });
           return resolve({ exitStatus: 125, statuses });
@@ -149,3 +161,16 @@ export function launchSandbox(req: LaunchRequest): Launched {
   });
   return { child, result };
 }
+
+/**
+ * What the cgroup counted, as `limit` statuses, then its removal: the sandbox's last processes
+ * may take a moment to be gone after the helper (a SIGKILLed helper's sandbox dies after it).
+ */
+async function endCgroup(cgroup: SandboxCgroup, report: (s: HelperStatus) => void): Promise<void> {
+  for (const limit of cgroup.events()) {
+    report({ type: 'limit', limit, detail: limit === 'cpu' ? 'throttled' : '' });
+  }
+  for (let i = 0; i < 40 && !cgroup.remove(); i++) await sleep(25);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,6 +8,8 @@ export const WIRE_MAGIC = 'corral-sandbox-policy 1';
 export interface PolicyDescriptors {
   /** The unix socket the proxy's listening socket is sent on (plans with a proxyListener). */
   proxyListener?: number;
+  /** The cgroup the sandbox joins (app/sandbox/cgroup.ts): its version and join files. */
+  cgroup?: { version: 'v1' | 'v2'; fds: number[] };
 }
 
 /** The policy text the helper reads from its --policy-fd, ending with "end". */
@@ -27,6 +29,7 @@ export function renderPolicy(plan: SandboxPlan, fds: PolicyDescriptors = {}): st
   lines.push(`cwd ${plan.cwd}`);
   for (const [k, v] of Object.entries(plan.env)) lines.push(`env ${k}=${v}`);
   for (const fd of plan.keepFds) lines.push(`keep-fd ${fd}`);
+  for (const fd of fds.cgroup?.fds ?? []) lines.push(`cgroup ${fds.cgroup!.version} ${fd}`);
   if (plan.proxyListener) {
     if (fds.proxyListener === undefined)
       throw new Error('renderPolicy: a proxyListener needs the descriptor it is sent on');

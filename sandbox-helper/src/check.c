@@ -56,7 +56,7 @@ static void print_layer(const char *name, int err, const char *hint, int first)
 
 int check_run(void)
 {
-	int err[ARRAY_LEN(layers)], pipefd[2], status, abi = landlock_abi(), cgroups;
+	int err[ARRAY_LEN(layers)], pipefd[2], status, abi = landlock_abi();
 	struct utsname u;
 	pid_t child;
 
@@ -69,11 +69,8 @@ int check_run(void)
 	close(pipefd[1]);
 	if (read(pipefd[0], err, sizeof err) != sizeof err || waitpid(child, &status, 0) < 0)
 		die("--check: the probe process failed");
-	/* Where memory, the CPU rate and pids would be held: a throw-away group says. */
-	cgroups = cgroup_create(&(struct limits){ .memory = 1ULL << 46, .cpu_percent = 100 }, 1);
-	cgroup_remove();
-	printf("{\"version\":1,\"arch\":\"%s\",\"kernel\":\"%s\",\"cgroupLimits\":\"%s\","
-	       "\"layers\":{", u.machine, u.release, CGROUP_NAME(cgroups));
+	printf("{\"version\":1,\"arch\":\"%s\",\"kernel\":\"%s\",\"layers\":{", u.machine,
+	       u.release);
 	for (size_t i = 0; i < ARRAY_LEN(layers); i++) {
 		/* Without a user namespace an unprivileged caller cannot make the others either;
 		 * with one that gives no capabilities, AppArmor's restriction is the usual cause. */

@@ -12,10 +12,10 @@ static struct policy policy;
  * dropped before Landlock (it needs no_new_privs), and seccomp comes last so that the set-up
  * itself may use what the filter refuses. Resource limits come after, so the helper's own
  * descriptors and memory never count against the command's. */
-static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroups, char **argv)
+static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **argv)
 {
 	sigset_t none;
-	int ruleset, internal[3], listener;
+	int ruleset, listener;
 
 	sigemptyset(&none);
 	/* A session and process group of its own: no terminal, and in mode reduced the group the
@@ -24,15 +24,12 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroup
 		die_errno("new session");
 	ruleset = landlock_prepare(&policy, abi);
 	process_enter_cwd(policy.cwd);
-	internal[0] = sync_fd;
-	internal[1] = ruleset;
-	internal[2] = status_fd(); /* close-on-exec, like the other two: die() may still need it */
-	process_close_fds(&policy, internal, 3);
+	process_close_fds(&policy);
 	process_no_new_privs();
 	process_drop_caps();
 	landlock_enforce(ruleset);
-	listener = seccomp_install(&policy, abi, cgroups);
-	process_set_rlimits(&policy.limits, nproc, cgroups);
+	listener = seccomp_install(&policy, abi);
+	process_set_rlimits(&policy.limits, nproc, policy.cgroup_version);
 	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
 		die_errno("hand the seccomp listener over");
 	close(listener);
@@ -42,12 +39,12 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, int cgroup
 }
 
 /* C1, pid 1 of the new pid namespace: builds the file system, starts C2, then reaps. */
-static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int cgroups, char **argv)
+static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, char **argv)
 {
 	pid_t command;
 
 	ns_watch_supervisor(sync_fd);
-	cgroup_join();
+	process_join_cgroups(&policy);
 	ns_setup(uid, gid);
 	if (policy.proxy_port)
 		ns_proxy_listen(policy.proxy_port, policy.proxy_fd);
@@ -58,14 +55,14 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 	/* RLIMIT_NPROC is counted per user namespace since Linux 5.14, so only the sandbox's
 	 * processes count; + 1 for its init, which is one of them. */
 	if (command == 0)
-		run_command(sync_fd, abi, policy.limits.pids + 1, cgroups, argv);
+		run_command(sync_fd, abi, policy.limits.pids + 1, argv);
 	ns_init(command, sync_fd);
 }
 
 /* P0 in mode reduced: no namespace can be made (docs/platforms.md). The command's process C is
  * P0's own child; Landlock rules name the host's paths, and the filter closes what the
  * namespaces would have. */
-static pid_t start_reduced(int sync[2], int abi, int cgroups, rlim_t *nproc, char **argv, int *pidfd)
+static pid_t start_reduced(int sync[2], int abi, rlim_t *nproc, char **argv, int *pidfd)
 {
 	pid_t child;
 
@@ -79,9 +76,9 @@ static pid_t start_reduced(int sync[2], int abi, int cgroups, rlim_t *nproc, cha
 	if ((child = ns_clone(MODE_REDUCED, pidfd)) == 0) {
 		close(sync[0]);
 		ns_watch_supervisor(sync[1]);
-		cgroup_join();
+		process_join_cgroups(&policy);
 		mounts_open_grants(&policy);
-		run_command(sync[1], abi, *nproc, cgroups, argv);
+		run_command(sync[1], abi, *nproc, argv);
 	}
 	return child;
 }
@@ -89,7 +86,7 @@ static pid_t start_reduced(int sync[2], int abi, int cgroups, rlim_t *nproc, cha
 int main(int argc, char **argv)
 {
 	pid_t parent = getppid(); /* first thing: the later re-check needs the original */
-	int abi, pidfd, sync[2], cgroups;
+	int abi, pidfd, sync[2];
 	sigset_t forwarded;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -123,19 +120,20 @@ int main(int argc, char **argv)
 		sigaddset(&forwarded, SIGCHLD); /* P0 reaps the sandbox's orphans */
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0)
 		die_errno("sigprocmask");
-	cgroups = cgroup_create(&policy.limits, policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
-	if (!cgroups && getuid() == 0)
-		die("limits.pids: uid 0 is exempt from RLIMIT_NPROC, and no cgroup could be made (v2 "
-		    "delegated to the caller, or v1 under /sys/fs/cgroup/{pids,cpu,memory}); hint: run "
+	if (!policy.cgroup_version && getuid() == 0)
+		die("limits.pids: uid 0 is exempt from RLIMIT_NPROC, and the caller gave no cgroup (it "
+		    "makes one in cgroup v2 delegated to it or v1 under /sys/fs/cgroup); hint: run "
 		    "corral as an unprivileged user");
 	if (policy.mode == MODE_REDUCED) {
-		child = start_reduced(sync, abi, cgroups, &nproc, args.command, &pidfd);
+		child = start_reduced(sync, abi, &nproc, args.command, &pidfd);
 	} else if ((child = ns_clone(MODE_FULL, &pidfd)) == 0) {
 		close(sync[0]);
-		run_init(sync[1], abi, uid, gid, cgroups, args.command);
+		run_init(sync[1], abi, uid, gid, args.command);
 	}
 	close(sync[1]);
 	if (policy.proxy_fd >= 0)
-		close(policy.proxy_fd); /* C1's to use */
-	return supervise(child, pidfd, sync[0], &policy, nproc, cgroups);
+		close(policy.proxy_fd); /* C1's to use, and the cgroups' */
+	for (int i = 0; i < policy.n_cgroup_fds; i++)
+		close(policy.cgroup_fds[i]);
+	return supervise(child, pidfd, sync[0], &policy, nproc);
 }

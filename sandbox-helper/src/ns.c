@@ -26,7 +26,6 @@ pid_t ns_clone(enum sandbox_mode mode, int *pidfd)
 	if (pid < 0) {
 		int saved = errno;
 
-		cgroup_remove();
 		if (mode == MODE_REDUCED)
 			die("fork the command: %s", strerror(saved));
 		die("cannot create the sandbox's namespaces: %s; hint: " HINT_USERNS

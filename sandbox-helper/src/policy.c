@@ -137,6 +137,9 @@ static const char *fd_number(const struct policy *p, const char *arg, int policy
 			return "names a keep-fd descriptor again";
 	if ((int)fd == p->proxy_fd)
 		return "names the proxy-listen descriptor again";
+	for (int i = 0; i < p->n_cgroup_fds; i++)
+		if (p->cgroup_fds[i] == (int)fd)
+			return "names a cgroup descriptor again";
 	*out = (int)fd;
 	return NULL;
 }
@@ -185,9 +188,24 @@ static const char *add_proxy(struct policy *p, const char *port, const char *fd,
 	return once(seen, SEEN_PROXY, "proxy-listen");
 }
 
+/* `cgroup v1|v2 FD`, up to three of one version (v1: one group per controller). */
+static const char *add_cgroup(struct policy *p, const char *version, const char *fd,
+			      int policy_fd, int status_fd)
+{
+	int v = !strcmp(version, "v1") ? 1 : !strcmp(version, "v2") ? 2 : 0, n;
+	const char *bad = !v || !fd || !*fd ? "expected 'cgroup v1|v2 FD'" : NULL;
+
+	if (bad || (bad = fd_number(p, fd, policy_fd, status_fd, &n)))
+		return bad;
+	if (p->cgroup_version && p->cgroup_version != v)
+		return "cgroup lines of two versions";
+	p->cgroup_version = v;
+	return PUSH(p->cgroup_fds, p->n_cgroup_fds, n, "cgroup");
+}
+
 /* Directives whose argument is two fields: `symlink PATH TARGET`, `limit KIND N`,
- * `proxy-listen PORT FD`. */
-static const char *const two_fields[] = { "symlink", "limit", "proxy-listen" };
+ * `proxy-listen PORT FD`, `cgroup VERSION FD`. */
+static const char *const two_fields[] = { "symlink", "limit", "proxy-listen", "cgroup" };
 /* What mode reduced cannot do: it has no mount namespace and no network namespace. */
 static const char *const full_only[] = { "tmpfs", "symlink", "proxy-listen" };
 
@@ -256,6 +274,8 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return add_limit(p, arg, second, seen);
 	if (strcmp(word, "proxy-listen") == 0)
 		return add_proxy(p, arg, second, seen, policy_fd, status_fd);
+	if (strcmp(word, "cgroup") == 0)
+		return add_cgroup(p, arg, second, policy_fd, status_fd);
 	return say("unknown directive '%.32s'", word);
 }
 
@@ -356,4 +376,7 @@ void policy_read(int fd, int status_fd, struct policy *p)
 			die_errno("keep-fd %d", p->keep_fds[i]);
 	if (p->proxy_fd >= 0 && fcntl(p->proxy_fd, F_SETFD, FD_CLOEXEC) < 0)
 		die_errno("proxy-listen descriptor %d", p->proxy_fd);
+	for (int i = 0; i < p->n_cgroup_fds; i++)
+		if (fcntl(p->cgroup_fds[i], F_SETFD, FD_CLOEXEC) < 0)
+			die_errno("cgroup descriptor %d", p->cgroup_fds[i]);
 }

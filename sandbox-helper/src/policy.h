@@ -54,6 +54,9 @@ struct policy {
 	int terminal_pty;    /* terminal pty: stdio is the caller's own pty, not its terminal */
 	uint16_t proxy_port; /* proxy-listen: 0 when absent */
 	int proxy_fd;        /* the caller's unix socket the listener is sent on; -1 when absent */
+	/* cgroup VERSION FD: the caller's cgroup(s) holding memory, pids and the CPU rate, joined
+	 * through these `tasks` (v1) or `cgroup.procs` (v2) files; version 0 when none. */
+	int cgroup_version, cgroup_fds[3], n_cgroup_fds;
 	struct limits limits;
 };
 

@@ -24,11 +24,6 @@ void status_init(int fd)
 	status = fd;
 }
 
-int status_fd(void)
-{
-	return status;
-}
-
 int status_line(int wait_ms, const char *fmt, ...)
 {
 	char line[LINE_BYTES];

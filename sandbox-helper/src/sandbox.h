@@ -25,7 +25,6 @@
 
 /* Remembers the --status-fd (or -1), made non-blocking so a slow reader never stalls us. */
 void status_init(int fd);
-int status_fd(void);
 /* Writes one line; waits at most wait_ms for the reader. Returns -1 when the line was lost. */
 int status_line(int wait_ms, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -74,7 +73,8 @@ void mounts_build(const struct policy *p);
 
 /* process.c: the command's process attributes (C2). */
 void process_enter_cwd(const char *cwd);
-void process_close_fds(const struct policy *p, const int *internal, int n_internal);
+void process_close_fds(const struct policy *p);
+void process_join_cgroups(const struct policy *p); /* C1 or C, before it starts the command */
 void process_no_new_privs(void);
 void process_drop_caps(void);
 /* cgroups: 1 when a cgroup holds the pids limit and the CPU rate (cgroup.c), else 0. */
@@ -87,8 +87,7 @@ int landlock_prepare(const struct policy *p, int abi); /* returns the ruleset fd
 void landlock_enforce(int ruleset_fd);
 
 /* seccomp.c */
-/* counted: a memory cgroup counts all the sandbox pins. Returns the notification listener. */
-int seccomp_install(const struct policy *p, int abi, int counted);
+int seccomp_install(const struct policy *p, int abi); /* the notification listener */
 const char *seccomp_denied_name(int nr);
 int seccomp_denied_errno(const struct seccomp_data *d);
 /* Mode reduced: whether a call on another process acts on the sandbox's own (group `group`). */
@@ -112,14 +111,8 @@ ssize_t sync_recv(int fd, struct sync_msg *msg, int *pass_fd);
 /* supervisor.c: P0. */
 void supervisor_watch_parent(pid_t parent);
 /* P0 until the end; child is C1 (full) or C (reduced); nproc is the command's RLIMIT_NPROC. */
-int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc,
-	      int cgroups);
+int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc);
 
-/* cgroup.c: memory, the CPU rate and pids, where the caller can make a cgroup. */
-int cgroup_create(const struct limits *l, uint64_t pids); /* P0: the version made (1, 2), or 0 */
-void cgroup_join(void);   /* C1 (or C), before it starts the command */
-void cgroup_report(void); /* P0, once the sandbox is reaped: `limit memory`, `limit pids` */
-void cgroup_remove(void); /* P0, at the end */
 #define CGROUP_NAME(version) ((version) == 2 ? "v2" : (version) == 1 ? "v1" : "none")
 
 /* check.c */

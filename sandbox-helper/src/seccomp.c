@@ -363,7 +363,7 @@ int seccomp_allowed(const struct seccomp_data *d, pid_t group)
 #undef CASE
 }
 
-int seccomp_install(const struct policy *p, int abi, int counted)
+int seccomp_install(const struct policy *p, int abi)
 {
 	struct sock_filter prog[ARRAY_LEN(head) + ARRAY_LEN(reduced) + ARRAY_LEN(reduced_signals) +
 				ARRAY_LEN(uncounted) + ARRAY_LEN(one_program) + ARRAY_LEN(caller_tty) +
@@ -378,7 +378,7 @@ int seccomp_install(const struct policy *p, int abi, int counted)
 		APPEND(reduced);
 	if (p->mode == MODE_REDUCED && abi < 6)
 		APPEND(reduced_signals);
-	if (!counted)
+	if (!p->cgroup_version)
 		APPEND(uncounted);
 	if (!p->spawn)
 		APPEND(one_program);

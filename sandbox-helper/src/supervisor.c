@@ -22,7 +22,6 @@ struct watch {
 	int ready, exec_failed, executed, timed_out, have_status, status;
 	unsigned long denials, lost;
 	rlim_t nproc;
-	int cgroups;
 };
 
 void supervisor_watch_parent(pid_t parent)
@@ -38,7 +37,7 @@ void supervisor_watch_parent(pid_t parent)
 /* Exactly what was applied, just before the command starts (wire format). */
 static void layers_line(struct watch *w, int abi)
 {
-	const char *cgroup = CGROUP_NAME(w->cgroups);
+	const char *cgroup = CGROUP_NAME(w->p->cgroup_version);
 	int r;
 
 	if (w->p->mode == MODE_FULL)
@@ -188,11 +187,10 @@ static int finish(struct watch *w, int c1_status)
 	return WEXITSTATUS(st);
 }
 
-int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc,
-	      int cgroups)
+int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_t nproc)
 {
 	struct watch w = { .p = p, .child = child, .pidfd = pidfd, .sync = sync_fd, .listener = -1,
-			   .nproc = nproc, .cgroups = cgroups };
+			   .nproc = nproc };
 	struct itimerspec at = { .it_value = { .tv_sec = (time_t)(p->limits.timeout_ms / 1000),
 					       .tv_nsec = (long)(p->limits.timeout_ms % 1000) * 1000000 } };
 	sigset_t watched;
@@ -242,8 +240,6 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 		die_errno("wait for the sandbox");
 	while (p->mode == MODE_REDUCED && (wait(NULL) > 0 || errno == EINTR))
 		; /* the orphans just killed */
-	cgroup_report();
-	cgroup_remove();
 	if (w.sync >= 0)
 		read_sync(&w); /* C1's last words may still be queued */
 	return finish(&w, status);

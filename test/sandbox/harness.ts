@@ -12,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -19,6 +20,7 @@ import {
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fdPassing } from '../../app/platform/fd-passing.ts';
+import { cgroupSupport, createSandboxCgroup } from '../../app/sandbox/cgroup.ts';
 import { resolveCommand } from '../../app/sandbox/command.ts';
 import { sandboxPlanSchema, type SandboxLimits, type SandboxPlan } from '../../app/sandbox/plan.ts';
 import { systemView } from '../../app/sandbox/system-paths.ts';
@@ -169,10 +171,9 @@ while time.monotonic() - start < 1.5:
 print(round(time.process_time(), 3))
 `;
 
-/** Which cgroup would hold a sandbox's limits for the run-as user, from the helper's --check. */
-export function cgroupLimitsHere(stage: Stage): string {
-  const out = spawnSync(...asRunUser(stage.helper, ['--check']), { encoding: 'utf8' }).stdout;
-  return (JSON.parse(out) as { cgroupLimits: string }).cgroupLimits;
+/** Which cgroup would hold a sandbox's limits for the run-as user (the caller makes it). */
+export function cgroupLimitsHere(): string {
+  return runAs === 'self' ? cgroupSupport() : 'none';
 }
 
 /** Which cgroup holds a sandbox's limits, from its `layers` status line: v1, v2 or none. */
@@ -183,18 +184,18 @@ export function cgroupLimits(layers: string): string {
 }
 
 /**
- * The cgroups a helper of process id `pid` made and has not removed: corral-sandbox-PID beneath
- * this process's own group in each v1 hierarchy the helper uses (a helper started by this
- * process, or by setpriv and unshare from it, shares its groups).
+ * The sandbox cgroups this process made and has not removed: corral-sandbox-PID-N beneath its
+ * own group in each v1 hierarchy (the harness, like the launcher, makes them for the helper).
  */
-export function helperCgroups(pid: number): string[] {
+export function sandboxCgroups(): string[] {
   const left: string[] = [];
   for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
     const [, controllers = '', path = ''] = line.split(':');
     for (const controller of controllers.split(',')) {
       if (!['pids', 'cpu', 'memory'].includes(controller)) continue;
-      const group = join('/sys/fs/cgroup', controller, path, `corral-sandbox-${pid}`);
-      if (existsSync(group)) left.push(group);
+      const dir = join('/sys/fs/cgroup', controller, path);
+      for (const name of existsSync(dir) ? readdirSync(dir) : [])
+        if (name.startsWith(`corral-sandbox-${process.pid}-`)) left.push(join(dir, name));
     }
   }
   return left;
@@ -348,6 +349,17 @@ export function helperCommand(
   return n === undefined ? [file, rest] : ['prlimit', [`--nofile=${n}:${n}`, '--', file, ...rest]];
 }
 
+/** A raw policy text with the cgroup lines before its `end` (a truncated one stays as it is). */
+function withCgroup(text: string, cgroup?: { version: string; fds: number[] }): string {
+  if (!cgroup || !text.endsWith('\nend\n')) return text;
+  const lines = cgroup.fds.map((fd) => `cgroup ${cgroup.version} ${fd}\n`).join('');
+  return `${text.slice(0, -'end\n'.length)}${lines}end\n`;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** Starts the helper on `plan` (or a raw policy text); the result settles when it has exited. */
 export function spawnSandboxed(
   stage: Stage,
@@ -359,6 +371,12 @@ export function spawnSandboxed(
   const [file, argv] = helperCommand(stage, cmd, args, opts);
   const extra = opts.extraFds ?? [];
   const pair = opts.proxyListener ? fdPassing().socketPair() : null;
+  // The caller makes the sandbox's cgroup, as the launcher does: this process when the helper
+  // runs as itself; never for nobody, who can make none here.
+  const limits = typeof plan === 'string' ? defaultLimits : plan.limits;
+  const full = typeof plan === 'string' ? !plan.includes('\nmode reduced\n') : plan.mode === 'full';
+  const cgroup =
+    runAs === 'self' ? createSandboxCgroup(limits, limits.pids + (full ? 1 : 0)) : null;
   const stdio: StdioOptions = [
     'pipe',
     'pipe',
@@ -367,7 +385,15 @@ export function spawnSandboxed(
     'pipe',
     ...extra,
     ...(pair ? [pair[1]] : []),
+    ...(cgroup?.joinFds ?? []),
   ];
+  const first = 5 + extra.length + (pair ? 1 : 0);
+  const fds = {
+    proxyListener: 5 + extra.length,
+    ...(cgroup
+      ? { cgroup: { version: cgroup.version, fds: cgroup.joinFds.map((_, i) => first + i) } }
+      : {}),
+  };
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env };
   for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) {
     const value = process.env[name];
@@ -375,11 +401,10 @@ export function spawnSandboxed(
   }
   const started = performance.now();
   const child = spawn(file, argv, { stdio, env });
+  cgroup?.closeJoinFds();
   const policy = child.stdio[3] as Writable;
   policy.on('error', () => {}); // a helper that refuses early never reads it; its exit says why
-  policy.end(
-    typeof plan === 'string' ? plan : renderPolicy(plan, { proxyListener: 5 + extra.length }),
-  );
+  policy.end(typeof plan === 'string' ? withCgroup(plan, fds.cgroup) : renderPolicy(plan, fds));
   if (pair) {
     closeSync(pair[1]);
     // The helper sent the listener before it finished the set-up, so it is there by `layers`.
@@ -404,12 +429,20 @@ export function spawnSandboxed(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // What the cgroup counted goes before the exit line, where the helper once said it.
+      const lines = status().split('\n').filter(Boolean);
+      const events = (cgroup?.events() ?? []).map(
+        (e) => `limit ${e}${e === 'cpu' ? ' throttled' : ''}`,
+      );
+      const exitAt = lines.findIndex((l) => l.startsWith('exit '));
+      lines.splice(exitAt === -1 ? lines.length : exitAt, 0, ...events);
+      for (let i = 0; i < 400 && cgroup && !cgroup.remove(); i++) sleepSync(5);
       resolve({
         code,
         signal,
         stdout: stdout(),
         stderr: stderr(),
-        status: status().split('\n').filter(Boolean),
+        status: lines,
         ms: performance.now() - started,
       });
     });

@@ -26,7 +26,7 @@ after(() => stage.cleanup());
 const skip = missingLayers(stage);
 // Without a cgroup (an unprivileged user here) there is no CPU rate, only a budget, and the other
 // way round: each test says which it covers.
-const layer = skip ? 'none' : cgroupLimitsHere(stage);
+const layer = skip ? 'none' : cgroupLimitsHere();
 const noCgroup = layer === 'none' ? 'no cgroup for this user: the budget test covers it' : false;
 const withCgroup =
   layer === 'none' ? false : `a ${layer} cgroup holds the rate: the rate test covers it`;

@@ -7,11 +7,14 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawn as ptySpawn } from 'node-pty';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createSandboxCgroup } from '../../app/sandbox/cgroup.ts';
 import { renderPolicy } from '../../app/sandbox/wire.ts';
 import {
   asRunUser,
   missingLayers,
   planFor,
+  runAs,
   stageSandbox,
   withoutUserNamespaces,
   type PlanOptions,
@@ -45,17 +48,26 @@ for (const mode of ['full', 'reduced'] as const) {
   async function inSandbox(o: Partial<PlanOptions>): Promise<{ out: string; status: string }> {
     const policy = join(dir, `${o.terminal ?? 'caller'}.policy`);
     const status = join(dir, `${o.terminal ?? 'caller'}.status`);
+    const plan = planFor({ mode, exec: [stage.probe], ro: [stage.probe], ...o });
+    // The caller makes the cgroup, as the launcher does (this process, when it runs the helper
+    // as itself); the shell opens its join files on 5 and on.
+    const cgroup = runAs === 'self' ? createSandboxCgroup(plan.limits, plan.limits.pids + 1) : null;
+    cgroup?.closeJoinFds();
+    const joins = cgroup?.joinFiles ?? [];
+    const version = cgroup?.version ?? 'v1';
     writeFileSync(
       policy,
-      renderPolicy(planFor({ mode, exec: [stage.probe], ro: [stage.probe], ...o })),
+      renderPolicy(plan, { cgroup: { version, fds: joins.map((_, i) => 5 + i) } }),
     );
     writeFileSync(status, '');
     chmodSync(status, 0o666); // the helper may run as nobody, and the shell opens it for it
-    const script = `exec "$0" --policy-fd 3 --status-fd 4 -- "$@" 3<${policy} 4>${status}`;
+    const redirect = joins.map((file, i) => ` ${5 + i}>>${file}`).join('');
+    const script = `exec "$0" --policy-fd 3 --status-fd 4 -- "$@" 3<${policy} 4>${status}${redirect}`;
     const argv = ['-c', script, stage.helper, stage.probe, 'tty_state', ...CHANGES, 'tty_state'];
     const [file, args] =
       mode === 'reduced' ? withoutUserNamespaces('/bin/sh', argv) : asRunUser('/bin/sh', argv);
     const out = await underPty(file, args);
+    for (let i = 0; i < 40 && cgroup && !cgroup.remove(); i++) await sleep(25);
     return { out, status: readFileSync(status, 'utf8') };
   }
 
