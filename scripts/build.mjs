@@ -16,6 +16,8 @@ import {
   readdirSync,
   rmSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = `${root}dist`;
@@ -47,6 +49,22 @@ await build({
 
 copyFileSync(`${root}sandbox-helper/build/corral-sandbox`, `${dist}/corral-sandbox`);
 chmodSync(`${dist}/corral-sandbox`, 0o755);
+
+// The fd-passing addon (native/fd-passing), built like node-pty: node-gyp against this Node's own
+// headers (npm's nodedir, else the include/ folder of this Node's installation), N-API only.
+const addon = `${root}native/fd-passing`;
+const gyp =
+  process.env.npm_config_node_gyp ??
+  createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+const nodedir = process.env.npm_config_nodedir ?? join(dirname(process.execPath), '..');
+const runGyp = (...args) =>
+  execFileSync(process.execPath, [gyp, ...args, `--nodedir=${nodedir}`, '--loglevel=error'], {
+    cwd: addon,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+if (!existsSync(`${addon}/build/Makefile`)) runGyp('configure');
+runGyp('build');
+copyFileSync(`${addon}/build/Release/fd_passing.node`, `${dist}/fd-passing.node`);
 // app/runtime/runtime-support.ts looks for the Python SDK here first (bound read-only into the
 // sandbox and put on PYTHONPATH).
 mkdirSync(`${dist}/python-sdk`, { recursive: true });

@@ -16,10 +16,11 @@ export const doctorCommand = command(doctorSpec, ({ options }, io, services) => 
     io.stderr(`corral doctor: ${e.message}\n`);
     return 125;
   }
-  const { report, verdict } = detected;
+  const { report, verdict, cgroupLimits } = detected;
   if (json) {
-    const { mode, summary, degradations, remedies } = verdict;
-    io.stdout(JSON.stringify({ ...report, mode, summary, degradations, remedies }, null, 2) + '\n');
+    const { mode, summary, degradations, remedies, memoryLayer } = verdict;
+    const out = { ...report, cgroupLimits, mode, summary, degradations, remedies, memoryLayer };
+    io.stdout(JSON.stringify(out, null, 2) + '\n');
   } else {
     io.stdout(render(report, verdict));
   }
@@ -42,7 +43,7 @@ function render(report: CheckReport, v: CapabilityVerdict): string {
       `  ${mark}  ${l.layer.padEnd(width)}  ${l.role}${l.detail ? ` (${l.detail})` : ''}${needed}`,
     );
   }
-  lines.push('', `sandbox mode: ${v.mode}`, v.summary);
+  lines.push('', `sandbox mode: ${v.mode}`, v.summary, '', `memory: ${v.memoryLayer}`);
   if (v.degradations.length > 0) {
     lines.push('', 'What reduced mode gives up:', ...v.degradations.map((d) => `  - ${d}`));
   }

@@ -1,7 +1,6 @@
 // `corral exec`: runs any command in a sandbox built from a policy file (contracts section 3).
 // Exit status: the command's own, 125 when the sandbox could not be set up, 128+N for signal N.
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STOP_SIGNALS, type CliIO } from './io.ts';
 import { command } from './command.ts';
@@ -11,6 +10,7 @@ import { formatPolicyErrors } from '../policy/errors.ts';
 import { pathVariables } from '../platform/user-dirs.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
 import { confine, ConfineError } from '../sandbox/confine.ts';
+import { createRunFolder, removeRunFolder } from '../platform/run-folder.ts';
 import { corralDataDir } from '../platform/corral-dirs.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import type { AuditEventInput } from '../audit-event/event.ts';
@@ -104,8 +104,12 @@ async function runConfined(
 ): Promise<number> {
   const sandbox = services.sandbox();
   const workspace = workspaceArg === null ? null : realFolder(workspaceArg, io.cwd, '--workspace');
-  const runTmp = mkdtempSync(join(tmpdir(), 'corral-run-'));
-  cleanups.push(() => rmSync(runTmp, { recursive: true, force: true }));
+  // Swept at the next start if corral is killed; removed without ever changing the exit status.
+  const runTmp = createRunFolder('corral-run');
+  cleanups.push(() => {
+    const failed = removeRunFolder(runTmp);
+    if (failed) io.stderr(`corral exec: ${failed}; the next corral run removes it\n`);
+  });
   const vars = pathVariables({
     workspace,
     extensionData:
@@ -131,6 +135,8 @@ async function runConfined(
     command: resolveCommand(command[0]!, io.cwd),
     args: command.slice(1),
     cwd: io.cwd,
+    // The ad-hoc ${extensionData} is the run's own: in the sandbox's memory, like ${tmp}.
+    ...(loaded.ext === 'exec' ? { scratch: [realpathSync(vars.extensionData)] } : {}),
     env: io.env.TERM ? { TERM: io.env.TERM } : {},
     stdio: ['inherit', 'inherit', 'inherit'],
     audit,

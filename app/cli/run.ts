@@ -155,7 +155,8 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
     return fail(io, failureText(e, witness), 1);
   } finally {
     installed?.close();
-    await dispose();
+    const failed = await dispose();
+    if (failed) io.stderr(`corral run: ${failed}; the next corral run removes it\n`);
     monitor?.close();
     try {
       if (auditFile) audit.close();

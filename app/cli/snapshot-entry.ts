@@ -45,11 +45,10 @@ sandboxPlanSchema.parse({
   mounts: [{ path: '/usr', access: 'ro' }],
   symlinks: [{ path: '/bin', target: 'usr/bin' }],
   execPaths: ['/usr/bin/true'],
+  spawn: false,
   tmpfs: ['/tmp'],
   cwd: '/tmp',
   env: { PATH: '/usr/bin' },
-  tcpConnectPorts: [],
-  tcpBindPorts: [],
   keepFds: [],
   limits: { memoryBytes: 1, cpuPercent: 1, pids: 1, openFiles: 8, fileSizeBytes: 1, timeoutMs: 1 },
 });

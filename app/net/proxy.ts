@@ -47,10 +47,15 @@ export const DEFAULT_PROXY_LIMITS: Readonly<ProxyLimits> = Object.freeze({
   connectTimeoutMs: 10_000,
 });
 
-export type ProxyListen = { path: string } | { host: '127.0.0.1' | '::1'; port: number };
+export type ProxyListen =
+  | { path: string }
+  | { host: '127.0.0.1' | '::1'; port: number }
+  // A listening socket made elsewhere: the sandbox helper's 127.0.0.1:PORT in the sandbox's own
+  // network namespace (app/runtime/sandbox-proxy.ts).
+  | { fd: number };
 
 export interface ProxyOptions {
-  /** A unix socket path (the sandbox's relay connects to it), or a loopback TCP port. */
+  /** A unix socket path, a loopback TCP port, or a listening socket handed over. */
   listen: ProxyListen;
   decider: Decider;
   /** The extension every audit event is attributed to. */
@@ -175,7 +180,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      const where = 'path' in listen ? listen.path : `${listen.host}:${listen.port}`;
+      const where =
+        'path' in listen
+          ? listen.path
+          : 'fd' in listen
+            ? `descriptor ${listen.fd}`
+            : `${listen.host}:${listen.port}`;
       reject(new Error(`proxy: cannot listen on ${where}: ${err.code ?? err.message}`));
     });
     const ready = () => {
@@ -184,6 +194,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       resolve();
     };
     if ('path' in listen) server.listen(listen.path, ready);
+    else if ('fd' in listen) server.listen({ fd: listen.fd }, ready);
     else server.listen(listen.port, listen.host, ready);
   });
   let address: RunningProxy['address'];
@@ -196,7 +207,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     address = { path: listen.path };
   } else {
     const a = server.address() as net.AddressInfo;
-    self = { host: a.address, port: a.port };
+    // A handed-over socket listens in another network namespace: nothing the proxy connects to
+    // from here can be itself.
+    if (!('fd' in listen)) self = { host: a.address, port: a.port };
     address = { host: a.address, port: a.port };
   }
 

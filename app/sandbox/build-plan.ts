@@ -26,13 +26,24 @@ export interface PlanRequest {
   home: string;
   /** The run's private temporary folder on the host (${tmp}); TMPDIR points there. */
   tmp: string;
+  /**
+   * Other folders that are the run's own scratch, like ${tmp} (corral exec's ${extensionData}).
+   * In full mode these and ${tmp} are folders of the sandbox's one tmpfs, capped at its memory
+   * limit, instead of the host's disk; in reduced mode, write grants.
+   */
+  scratch?: string[];
   /** Extra folders the runtime itself needs read-only (e.g. the extension's package). */
   runtimeReadOnly?: string[];
   keepFds?: number[];
   /** Variables passed on top of the clean base environment. */
   env?: Record<string, string>;
-  /** 127.0.0.1:port inside the sandbox, relayed to the host's proxy at socketPath (full mode). */
-  proxyRelay?: { port: number; socketPath: string };
+  /**
+   * 'pty' when the caller relays the command's stdio through a pseudo-terminal of its own;
+   * otherwise the caller's terminal, if stdio is one, is protected (plan.ts).
+   */
+  terminal?: 'caller' | 'pty';
+  /** 127.0.0.1:port inside the sandbox, the host proxy's listening socket (full mode). */
+  proxyListener?: { port: number };
 }
 
 export function buildPlan(req: PlanRequest): SandboxPlan {
@@ -41,26 +52,34 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
   const mounts = new Map<string, 'ro' | 'rw'>();
   for (const m of system.mounts) mounts.set(m.path, 'ro');
   for (const dir of req.runtimeReadOnly ?? []) addMount(mounts, realpathSync(dir), 'ro');
-  for (const m of req.grants.mounts) addMount(mounts, m.path, m.access);
-  addMount(mounts, req.tmp, 'rw'); // ${tmp} is always granted (contracts section 1)
+  for (const m of req.grants.mounts) addMount(mounts, grantable(m.path), m.access);
+  // ${tmp} is always granted (contracts section 1); rw here, so that exec paths leave it out.
+  const scratch = [req.tmp, ...(req.scratch ?? [])];
+  for (const path of scratch) addMount(mounts, path, 'rw');
   if (!isCovered(mounts, req.command.path)) addMount(mounts, req.command.path, 'ro');
-  if (mode === 'reduced' && req.proxyRelay) {
+  if (mode === 'reduced' && req.proxyListener) {
     throw new PlanError(
-      'the proxy relay needs a network namespace, which this machine does not offer (reduced mode); fix: see "corral doctor"',
+      'the proxy needs a network namespace of the sandbox, which this machine does not offer (reduced mode); fix: see "corral doctor"',
     );
   }
 
   const execPaths = req.grants.spawn
     ? spawnExecPaths(mounts, req.command)
     : req.command.startupExecutables;
+  // Full mode: the run's scratch lives in the sandbox's memory, not on the host's disk.
+  const inMemory = mode === 'full' ? scratch : [];
   return sandboxPlanSchema.parse({
     mode,
-    mounts: [...mounts].map(([path, access]) => ({ path, access })),
+    mounts: [...mounts]
+      .filter(([path]) => !inMemory.some((dir) => isWithin(path, dir)))
+      .map(([path, access]) => ({ path, access })),
     // Reduced mode sees the host's own links; it has no root of its own to make them in.
     symlinks: mode === 'full' ? system.symlinks : [],
     execPaths,
+    spawn: req.grants.spawn,
+    ...(req.terminal === 'pty' ? { terminal: 'pty' as const } : {}),
     // Reduced mode has no private /tmp: programs use TMPDIR, the run's own ${tmp}.
-    tmpfs: mode === 'full' ? [SANDBOX_TMP] : [],
+    tmpfs: mode === 'full' ? [SANDBOX_TMP, ...inMemory] : [],
     // Both are granted host paths in either mode: the caller's when a grant covers them.
     cwd: isCovered(mounts, req.cwd) ? req.cwd : req.tmp,
     env: {
@@ -71,14 +90,23 @@ export function buildPlan(req: PlanRequest): SandboxPlan {
       CORRAL_SANDBOX: '1',
       ...req.env,
     },
-    // No TCP port rules in either mode: the network is reached through the broker and the proxy
-    // relay (whose port the helper allows itself), which check the host as well as the port.
-    tcpConnectPorts: [],
-    tcpBindPorts: [],
     keepFds: req.keepFds ?? [],
-    ...(req.proxyRelay ? { proxyRelay: req.proxyRelay } : {}),
+    ...(req.proxyListener ? { proxyListener: req.proxyListener } : {}),
     limits: req.grants.limits,
   } satisfies SandboxPlan);
+}
+
+/** A grant's path, or PlanError when it is the root or the sandbox's own /proc or /dev. */
+function grantable(path: string): string {
+  const own = ['/proc', '/dev'].find((dir) => isWithin(path, dir));
+  if (path !== '/' && !own) return path;
+  const why =
+    path === '/'
+      ? 'it would replace the whole file system of the sandbox'
+      : `${own} is the sandbox's own`;
+  throw new PlanError(
+    `a grant of ${path} cannot be made: ${why}; fix: grant a folder below it in permissions.fs, or give --workspace a project folder`,
+  );
 }
 
 /** Records a bind unless an equal or wider bind with at least the same access already covers it. */

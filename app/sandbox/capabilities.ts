@@ -62,7 +62,19 @@ export interface CapabilityVerdict {
   degradations: string[];
   /** How to get full mode (reduced) or any mode (refused); empty in full mode. */
   remedies: string[];
+  /** Which memory accounting is in force, in plain words (the UI contract's memoryLayer). */
+  memoryLayer: string;
 }
+
+/** Where memory, the CPU rate and pids are held for this user (app/sandbox/cgroup.ts). */
+export type CgroupLimits = 'v1' | 'v2' | 'none';
+
+/** The memory layer for each, in the words `corral doctor` prints. */
+const MEMORY_LAYERS: Record<CgroupLimits, string> = {
+  v1: 'cgroup v1: all the memory a sandbox can pin is summed over its processes (shared memory, memfds and its tmpfs included, swap included), with a CPU rate and the process limit; the kernel stops a process that goes past',
+  v2: 'cgroup v2 (delegated): all the memory a sandbox can pin is summed over its processes (shared memory, memfds and its tmpfs included, no swap), with a CPU rate and the process limit; the kernel stops a process that goes past',
+  none: 'no cgroup for this user: memory is limited per process (RLIMIT_DATA), the private tmpfs holds at most the limit, shared anonymous memory, memfds, System V shared memory and message queues are refused; no CPU rate, but a CPU-time budget per process',
+};
 
 const ROLES: Record<LayerName, { role: string; reduced: boolean }> = {
   user: { role: 'unprivileged namespaces (setuid-free)', reduced: false },
@@ -84,18 +96,21 @@ const ROLES: Record<LayerName, { role: string; reduced: boolean }> = {
 /** What reduced mode gives up, each in the words a user needs to decide whether that matters. */
 const REDUCED_DEGRADATIONS = [
   'Files outside the grants cannot be read, written or listed, but their names, sizes and dates can be looked up one by one (there is no private file-system view).',
-  "Programs have no private /tmp: they write to TMPDIR, the run's own temporary folder.",
-  'No direct network access at all: TCP ports stay closed, UDP and unix sockets are refused, and there is no proxy relay. Extensions reach the network only through Corral (net/fetch).',
+  "Programs have no private /tmp: they write to TMPDIR, the run's own temporary folder, which is on the machine's disk (bounded per file by limits.fileSizeMB, not in total).",
+  'No direct network access at all: TCP ports stay closed (nothing can listen), UDP and unix sockets are refused, and tools cannot use the HTTP proxy. Extensions reach the network only through Corral (net/fetch).',
   "Other processes' ids can be seen; reading, tracing or signalling them is refused.",
-  "Changing a file's mode, owner, times or extended attributes by path is refused (Landlock does not cover these); on an open file it works.",
-  'No System V IPC or POSIX message queues.',
+  "Changing a file's mode, owner, times or extended attributes by path is refused (Landlock does not cover these); on an open file it works. Programs that do it fail (git init; an existing repository works).",
+  "No System V IPC, POSIX message queues or POSIX shared memory (/dev/shm is the machine's): Python's multiprocessing does not work.",
   "For a user other than root, the process limit counts all of the user's processes, so it is approximate: the command may start about the limit's number more than there are now.",
   'If the helper itself is killed with SIGKILL, a background process the command started can survive (there is no pid namespace to take it down); stopping Corral normally ends everything.',
   "The host name is the machine's own.",
 ];
 
-/** The mode this report allows, a line per layer, and what reduced mode gives up. */
-export function assessCapabilities(report: CheckReport): CapabilityVerdict {
+/** The mode this report allows, a line per layer, what reduced mode gives up, the memory layer. */
+export function assessCapabilities(
+  report: CheckReport,
+  cgroupLimits: CgroupLimits,
+): CapabilityVerdict {
   const landlockAbi = report.layers.landlock.ok ? (report.layers.landlock.abi ?? 0) : 0;
   const layers = (Object.keys(ROLES) as LayerName[]).map((layer): LayerLine => {
     const l = report.layers[layer];
@@ -122,6 +137,7 @@ export function assessCapabilities(report: CheckReport): CapabilityVerdict {
       layers,
       degradations: [],
       remedies: [],
+      memoryLayer: MEMORY_LAYERS[cgroupLimits],
     };
   }
   const tooOld = report.layers.landlock.ok && landlockAbi < REDUCED_MIN_LANDLOCK_ABI;
@@ -149,6 +165,7 @@ export function assessCapabilities(report: CheckReport): CapabilityVerdict {
           : []),
       ],
       remedies: remedies(namespaces),
+      memoryLayer: MEMORY_LAYERS[cgroupLimits],
     };
   }
   return {
@@ -157,6 +174,7 @@ export function assessCapabilities(report: CheckReport): CapabilityVerdict {
     layers,
     degradations: [],
     remedies: [...remedies(missing), ...landlockTooOld],
+    memoryLayer: MEMORY_LAYERS[cgroupLimits],
   };
 }
 

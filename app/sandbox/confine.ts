@@ -31,8 +31,11 @@ export type ProxyStarter = (o: {
   decider: () => Decider;
   audit: (event: AuditEventInput) => void;
 }) => Promise<{
-  relay: { port: number; socketPath: string };
+  /** Where tools inside reach the proxy (the plan's proxyListener). */
+  listener: { port: number };
   env: Record<string, string>;
+  /** Accepts on the listening socket the helper made inside the sandbox and handed over. */
+  adopt(fd: number): void;
   close(): Promise<void>;
 }>;
 
@@ -56,6 +59,10 @@ export interface ConfineRequest {
   cwd: string;
   /** Folders the runtime itself needs read-only (the extension's package, the Python SDK). */
   runtimeReadOnly?: string[];
+  /** Other folders that are the run's own scratch, like ${tmp} (in the sandbox's memory). */
+  scratch?: string[];
+  /** 'pty' when the caller relays the command's terminal through a pseudo-terminal of its own. */
+  terminal?: 'caller' | 'pty';
   keepFds?: number[];
   env?: Record<string, string>;
   stdio: LaunchRequest['stdio'];
@@ -143,7 +150,7 @@ async function start(req: ConfineRequest): Promise<Confinement> {
   try {
     plan = buildPlan({
       mode: verdict.mode,
-      ...(proxy ? { proxyRelay: proxy.relay } : {}),
+      ...(proxy ? { proxyListener: proxy.listener } : {}),
       grants:
         req.lifetimeMs === undefined
           ? grants
@@ -153,6 +160,8 @@ async function start(req: ConfineRequest): Promise<Confinement> {
       home: req.vars.home,
       tmp: req.vars.tmp,
       ...(req.runtimeReadOnly ? { runtimeReadOnly: req.runtimeReadOnly } : {}),
+      ...(req.scratch ? { scratch: req.scratch } : {}),
+      ...(req.terminal ? { terminal: req.terminal } : {}),
       ...(req.keepFds ? { keepFds: req.keepFds } : {}),
       env: { ...req.env, ...proxy?.env },
     });
@@ -167,6 +176,7 @@ async function start(req: ConfineRequest): Promise<Confinement> {
     path: req.command.path,
     args: req.args,
     stdio: req.stdio,
+    ...(proxy ? { onProxyListener: (fd: number) => proxy.adopt(fd) } : {}),
     onStatus: (status) => {
       req.onStatus?.(status, live.policy);
       const event = statusToAudit(status, { ext: req.ext, target: req.target });

@@ -5,12 +5,16 @@ import {
   assessCapabilities,
   checkReportSchema,
   type CapabilityVerdict,
+  type CgroupLimits,
   type CheckReport,
 } from './capabilities.ts';
-import { helperEnv } from './helper-path.ts';
+import { cgroupSupport } from './cgroup.ts';
+import { HELPER_ENV } from './helper-path.ts';
 
 export interface DetectedCapabilities {
   report: CheckReport;
+  /** Where a sandbox's memory, CPU rate and pids would be held for this user. */
+  cgroupLimits: CgroupLimits;
   verdict: CapabilityVerdict;
 }
 
@@ -29,7 +33,7 @@ export function detectCapabilities(helper: string): DetectedCapabilities {
   const run = spawnSync(helper, ['--check'], {
     encoding: 'utf8',
     timeout: 10_000,
-    env: helperEnv(),
+    env: HELPER_ENV,
   });
   let report: CheckReport;
   try {
@@ -40,7 +44,8 @@ export function detectCapabilities(helper: string): DetectedCapabilities {
       `${helper} --check gave no usable report (${why}); fix: rebuild it with "npm install"`,
     );
   }
-  const detected = { report, verdict: assessCapabilities(report) };
+  const cgroupLimits = cgroupSupport();
+  const detected = { report, cgroupLimits, verdict: assessCapabilities(report, cgroupLimits) };
   cache.set(helper, detected);
   return detected;
 }

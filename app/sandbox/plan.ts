@@ -56,12 +56,6 @@ const portSchema = z.number().int().min(1).max(65535);
  */
 export const sandboxModeSchema = z.enum(['full', 'reduced']);
 
-/** A unix socket path: sockaddr_un holds 107 bytes and a NUL. */
-const socketPathSchema = absolutePathSchema.refine(
-  (p) => new TextEncoder().encode(p).length <= 107,
-  'a unix socket path has at most 107 bytes',
-);
-
 export const sandboxPlanSchema = z
   .object({
     mode: sandboxModeSchema,
@@ -71,23 +65,30 @@ export const sandboxPlanSchema = z
     symlinks: z.array(symlinkSchema).max(32),
     /** Files and folders beneath which execution is allowed (Landlock EXECUTE). */
     execPaths: z.array(absolutePathSchema).min(1).max(16),
+    /**
+     * The manifest's process.spawn. false: the command is one program, whose own execve is the
+     * only one; every later one is refused and reported (the helper's `spawn no`).
+     */
+    spawn: z.boolean(),
+    /**
+     * What the command's stdio may be: 'caller' (the default) when it can be the caller's own
+     * terminal, whose every changing ioctl the helper then refuses (TIOCEXCL, resize, flush, mode
+     * changes...); 'pty' when the caller relays stdio through a pseudo-terminal of its own
+     * (node-pty, filtering what the command writes), so that the command may drive that one.
+     */
+    terminal: z.enum(['caller', 'pty']).optional(),
     /** Private, empty, writable folders (a fresh tmpfs each); full mode only. */
     tmpfs: z.array(absolutePathSchema).max(8),
     cwd: absolutePathSchema,
     env: z.record(envNameSchema, envValueSchema),
-    /**
-     * Landlock TCP rules; empty means no TCP at all. In full mode they apply inside the private
-     * network namespace; in reduced mode to every address, the host's and the internet's.
-     */
-    tcpConnectPorts: z.array(portSchema).max(64),
-    tcpBindPorts: z.array(portSchema).max(64),
     /** Descriptors (besides 0, 1, 2) handed to the command on purpose, e.g. 3 for the broker. */
     keepFds: z.array(z.number().int().min(3).max(1023)).max(8),
     /**
-     * Full mode only: 127.0.0.1:port inside the sandbox leads to the unix socket socketPath on
-     * the host (the filtering proxy); the command may connect to that port and no other.
+     * Full mode only: the helper listens on 127.0.0.1:port inside the sandbox's network namespace
+     * and hands the listening socket to the caller, whose filtering proxy accepts on it; the
+     * command may connect to that port and no other.
      */
-    proxyRelay: z.object({ port: portSchema, socketPath: socketPathSchema }).optional(),
+    proxyListener: z.object({ port: portSchema }).optional(),
     limits: limitsSchema,
   })
   .superRefine((plan, ctx) => {
@@ -98,28 +99,15 @@ export const sandboxPlanSchema = z
           ctx.addIssue({ code: 'custom', path: [key], message: 'not available in reduced mode' });
         }
       }
-      if (plan.proxyRelay) {
+      if (plan.proxyListener) {
         ctx.addIssue({
           code: 'custom',
-          path: ['proxyRelay'],
+          path: ['proxyListener'],
           message: 'not available in reduced mode',
         });
       }
     }
-    // The supervisor connects to the socket unconfined: the command must not be able to swap it.
-    const socket = plan.proxyRelay?.socketPath;
-    if (socket && plan.mounts.some((m) => m.access === 'rw' && within(socket, m.path))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['proxyRelay', 'socketPath'],
-        message: 'must not lie in a writable grant',
-      });
-    }
   });
-
-function within(path: string, dir: string): boolean {
-  return path === dir || path.startsWith(dir === '/' ? '/' : `${dir}/`);
-}
 
 export type SandboxMode = z.infer<typeof sandboxModeSchema>;
 export type SandboxPlan = z.infer<typeof sandboxPlanSchema>;

@@ -290,12 +290,6 @@ function checkMacosPlan(plan: SandboxPlan, options: SeatbeltOptions): void {
   if (!Object.hasOwn(RUNTIME_SYSCTLS, options.runtime)) {
     throw new SeatbeltError(`runtime "${String(options.runtime)}" must be node, python or exec`);
   }
-  if (plan.tcpBindPorts.length > 0) {
-    // With no private network namespace, a bound port would listen on the Mac itself.
-    throw new SeatbeltError(
-      `the plan binds TCP port ${plan.tcpBindPorts[0]}, which macOS cannot confine to the sandbox; remove it`,
-    );
-  }
   const paths = [...plan.mounts.map((m) => m.path), ...plan.execPaths];
   for (const path of paths) {
     if (path === '/') {

@@ -21,6 +21,16 @@ const SYSCALL_KIND: Record<string, AuditEventInput['kind']> = {
   quotactl: 'fs',
   quotactl_fd: 'fs',
   acct: 'fs',
+  name_to_handle_at: 'fs',
+  open_by_handle_at: 'fs',
+};
+
+// Refusals that follow from a manifest field, named in the words of that field.
+const DENY_REASON: Record<string, string> = {
+  execve: 'seccomp: a second program was refused; process.spawn is not granted',
+  execveat: 'seccomp: a second program was refused; process.spawn is not granted',
+  memfd_create:
+    'seccomp: an anonymous file was refused (only ones sealed against execution, MFD_NOEXEC_SEAL)',
 };
 
 /** The audit event for a status line, or null for lines that are not events (exit, unknown). */
@@ -47,7 +57,8 @@ export function statusToAudit(
         kind: SYSCALL_KIND[status.syscall] ?? 'process',
         op: status.syscall,
         decision: 'deny',
-        reason: `seccomp: the sandbox refused this ${status.syscall} call`,
+        reason:
+          DENY_REASON[status.syscall] ?? `seccomp: the sandbox refused this ${status.syscall} call`,
       };
     case 'lost':
       return {
@@ -102,14 +113,14 @@ export function limitMessage(status: HelperStatus, limits: SandboxLimits): strin
     case 'timeout':
       return `the command ran past its time limit (${limits.timeoutMs} ms) and was stopped; raise limits.timeoutMs to allow longer`;
     case 'cpu':
-      return `the command used up its CPU budget (${limits.cpuPercent}% of its ${limits.timeoutMs} ms) and was stopped; raise limits.cpuPercent`;
+      return status.detail === 'throttled'
+        ? `the command was held to its CPU rate (${limits.cpuPercent}% of one core); raise limits.cpuPercent to let it run faster`
+        : `the command used up its CPU budget (${limits.cpuPercent}% of its ${limits.timeoutMs} ms) and was stopped; raise limits.cpuPercent`;
     case 'fsize':
       return `the command tried to write a file larger than ${Math.round(limits.fileSizeBytes / 1048576)} MB and was stopped; raise limits.fileSizeMB`;
     case 'memory':
-      return `the command hit its memory limit (${Math.round(limits.memoryBytes / 1048576)} MB); raise limits.memoryMB`;
+      return `the command hit its memory limit (${Math.round(limits.memoryBytes / 1048576)} MB) and the kernel stopped a process of it; raise limits.memoryMB`;
     case 'pids':
-      return `the command hit its process limit (${limits.pids}); raise limits.pids`;
-    case 'nofile':
-      return `the command hit its open-file limit (${limits.openFiles}); raise limits.openFiles`;
+      return `the command hit its process limit (${limits.pids}) and could not start more; raise limits.pids`;
   }
 }

@@ -6,14 +6,15 @@ export type HelperStatus =
   | { type: 'lost'; count: number }
   | {
       type: 'limit';
-      limit: 'timeout' | 'cpu' | 'fsize' | 'memory' | 'pids' | 'nofile';
+      /** cpu: `throttled` (held to its rate by the cgroup) or killed at its budget (no detail). */
+      limit: 'timeout' | 'cpu' | 'fsize' | 'memory' | 'pids';
       detail: string;
     }
   | { type: 'exit'; code: number | null; signal: number | null }
   | { type: 'error'; reason: string }
   | { type: 'unknown'; line: string };
 
-const LIMITS = new Set(['timeout', 'cpu', 'fsize', 'memory', 'pids', 'nofile']);
+const LIMITS = new Set(['timeout', 'cpu', 'fsize', 'memory', 'pids']);
 
 /** One status line → one event; anything unexpected is kept as `unknown`, never dropped. */
 export function parseStatusLine(line: string): HelperStatus {

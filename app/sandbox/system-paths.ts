@@ -23,6 +23,8 @@ export const SYSTEM_PATHS = [
   '/etc/ssl/certs',
   // Node's OpenSSL reads it at start-up: missing is fine, but unreadable (reduced mode) is fatal.
   '/etc/ssl/openssl.cnf',
+  // The same for git's system configuration.
+  '/etc/gitconfig',
   '/etc/ca-certificates',
 ] as const;
 

@@ -1,11 +1,10 @@
 // How one extension is wired to the host's parts: its sandbox, data and run folders, path
 // variables, audit, ipc bus, net/fetch and runtime support. `corral run`, the host service and
 // the test harness all start extensions through here instead of each filling the option bag.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import { extensionDataDir } from '../platform/corral-dirs.ts';
+import { createRunFolder, removeRunFolder } from '../platform/run-folder.ts';
 import { userDirectories } from '../platform/user-dirs.ts';
 import type { NetFetcher } from '../runtime/broker.ts';
 import { ExtensionRunner, type ExtensionRunnerOptions } from '../runtime/extension-runner.ts';
@@ -43,15 +42,18 @@ export type RunnerWiring = Pick<ExtensionRunnerOptions, 'extension' | 'workspace
 /** A runner and the private run folder behind its ${tmp}, removed by `dispose()`. */
 export interface WiredRunner {
   runner: ExtensionRunner;
-  /** Stops the extension, then removes its run folder. */
-  dispose(): Promise<void>;
+  /**
+   * Stops the extension, then removes its run folder (never throwing, whatever it left there);
+   * resolves with why the folder could not be removed, or null.
+   */
+  dispose(): Promise<string | null>;
 }
 
 /** Builds the ExtensionRunner for one extension; nothing starts until `runner.start()`. */
 export function wireRunner(services: Services, w: RunnerWiring): WiredRunner {
   const id = w.extension.manifest.id;
   // The private run folder behind ${tmp} (a test gives its own, reachable by its sandbox user).
-  const runFolder = w.tmpDir ? null : mkdtempSync(join(tmpdir(), 'corral-ext-'));
+  const runFolder = w.tmpDir ? null : createRunFolder('corral-ext');
   const runner = new ExtensionRunner({
     extension: w.extension,
     workspace: w.workspace,
@@ -79,7 +81,7 @@ export function wireRunner(services: Services, w: RunnerWiring): WiredRunner {
     runner,
     async dispose() {
       await runner.stop();
-      if (runFolder) rmSync(runFolder, { recursive: true, force: true });
+      return runFolder ? removeRunFolder(runFolder) : null;
     },
   };
 }

@@ -296,6 +296,7 @@ function doctorReport(services: Services): DoctorReportView {
       })),
       degradations: verdict.degradations,
       remedies: verdict.remedies,
+      memoryLayer: verdict.memoryLayer,
     };
   } catch (e) {
     if (!(e instanceof ConfineError || e instanceof CapabilityCheckError)) throw e;

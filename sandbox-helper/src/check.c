@@ -1,21 +1,13 @@
 /* --check: which isolation layers this kernel offers, as one JSON line (wire format). It runs
  * nothing but the probes themselves, in a throw-away child. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
 
 /* In output order; landlock is printed after cgroup. flag 0: not a namespace. */
 static const struct {

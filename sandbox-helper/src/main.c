@@ -1,17 +1,10 @@
 /* corral-sandbox: confines one command exactly as a policy says (docs/sandbox-wire-format.md).
  * This file only sequences the steps; each step lives in its own module. */
-#define _GNU_SOURCE
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
+#include "args.h"
 #include "sandbox.h"
-#include "util.h"
-
-#define USAGE "usage: corral-sandbox --check | --policy-fd N [--status-fd M] -- PATH [ARG...]"
 
 static struct policy policy;
 
@@ -22,7 +15,7 @@ static struct policy policy;
 static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **argv)
 {
 	sigset_t none;
-	int ruleset, internal[3], listener;
+	int ruleset, listener;
 
 	sigemptyset(&none);
 	/* A session and process group of its own: no terminal, and in mode reduced the group the
@@ -31,34 +24,30 @@ static _Noreturn void run_command(int sync_fd, int abi, rlim_t nproc, char **arg
 		die_errno("new session");
 	ruleset = landlock_prepare(&policy, abi);
 	process_enter_cwd(policy.cwd);
-	internal[0] = sync_fd;
-	internal[1] = ruleset;
-	internal[2] = status_fd(); /* close-on-exec, like the other two: die() may still need it */
-	process_close_fds(&policy, internal, 3);
+	process_close_fds(&policy);
 	process_no_new_privs();
 	process_drop_caps();
 	landlock_enforce(ruleset);
-	listener = seccomp_install(policy.mode, abi);
-	process_set_rlimits(&policy.limits, nproc);
+	listener = seccomp_install(&policy, abi);
+	process_set_rlimits(&policy.limits, nproc, policy.cgroup_version);
 	if (sync_send(sync_fd, SYNC_READY, abi, listener) < 0)
 		die_errno("hand the seccomp listener over");
 	close(listener);
 	execve(argv[0], argv, policy.env);
 	sync_send(sync_fd, SYNC_EXEC_FAILED, 0, -1); /* die() says why */
-	die_errno("exec %s", argv[0]);
+	die_errno("run the command %s", argv[0]);
 }
 
 /* C1, pid 1 of the new pid namespace: builds the file system, starts C2, then reaps. */
-static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int cgroup, char **argv)
+static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, char **argv)
 {
 	pid_t command;
 
 	ns_watch_supervisor(sync_fd);
-	if (cgroup >= 0)
-		cgroup_join(cgroup);
+	process_join_cgroups(&policy);
 	ns_setup(uid, gid);
-	if (policy.relay_port)
-		relay_listen(sync_fd, policy.relay_port);
+	if (policy.proxy_port)
+		ns_proxy_listen(policy.proxy_port, policy.proxy_fd);
 	mounts_open_grants(&policy);
 	mounts_build(&policy);
 	if ((command = fork()) < 0)
@@ -73,7 +62,7 @@ static _Noreturn void run_init(int sync_fd, int abi, uid_t uid, gid_t gid, int c
 /* P0 in mode reduced: no namespace can be made (docs/platforms.md). The command's process C is
  * P0's own child; Landlock rules name the host's paths, and the filter closes what the
  * namespaces would have. */
-static pid_t start_reduced(int sync[2], int abi, int cgroup, rlim_t *nproc, char **argv, int *pidfd)
+static pid_t start_reduced(int sync[2], int abi, rlim_t *nproc, char **argv, int *pidfd)
 {
 	pid_t child;
 
@@ -87,49 +76,32 @@ static pid_t start_reduced(int sync[2], int abi, int cgroup, rlim_t *nproc, char
 	if ((child = ns_clone(MODE_REDUCED, pidfd)) == 0) {
 		close(sync[0]);
 		ns_watch_supervisor(sync[1]);
-		if (cgroup >= 0)
-			cgroup_join(cgroup);
+		process_join_cgroups(&policy);
 		mounts_open_grants(&policy);
 		run_command(sync[1], abi, *nproc, argv);
 	}
 	return child;
 }
 
-static int fd_arg(const char *s)
-{
-	char *end;
-	long v = s ? strtol(s, &end, 10) : -1;
-
-	if (!s || s[0] < '0' || s[0] > '9' || *end != '\0' || v < 3 || v > 1 << 20)
-		die("a descriptor number >= 3 is expected, not '%s'; " USAGE, s ? s : "");
-	return (int)v;
-}
-
 int main(int argc, char **argv)
 {
 	pid_t parent = getppid(); /* first thing: the later re-check needs the original */
-	int policy_fd = -1, status = -1, i = 1, abi, pidfd, sync[2], cgroup;
+	int abi, pidfd, sync[2];
 	sigset_t forwarded;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	rlim_t nproc = 0; /* mode reduced's RLIMIT_NPROC, for the `layers` line */
 	pid_t child;
+	struct args args;
+	char err[256];
 
-	if (argc == 2 && strcmp(argv[1], "--check") == 0)
+	if (args_parse(argc, argv, &args, err, sizeof err) == 0 && args.check)
 		return check_run();
-	for (; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
-		if (strcmp(argv[i], "--policy-fd") == 0 && policy_fd < 0)
-			policy_fd = fd_arg(argv[i + 1]);
-		else if (strcmp(argv[i], "--status-fd") == 0 && status < 0)
-			status = fd_arg(argv[i + 1]);
-		else
-			die("unexpected argument '%s'; " USAGE, argv[i]);
-	}
-	status_init(status);
-	if (policy_fd < 0 || policy_fd == status || i + 1 >= argc || argv[i + 1][0] != '/')
-		die(USAGE " (PATH absolute, the two descriptors distinct)");
+	status_init(args.status_fd); /* even for a bad command line: the caller is told why */
+	if (!args.command)
+		die("%s", err);
 	supervisor_watch_parent(parent);
-	policy_read(policy_fd, status, &policy);
+	policy_read(args.policy_fd, args.status_fd, &policy);
 	abi = landlock_abi();
 	if (policy.mode == MODE_FULL && abi < 1)
 		die("mode full needs Landlock: %s; hint: " HINT_LANDLOCK, strerror(-abi));
@@ -148,15 +120,20 @@ int main(int argc, char **argv)
 		sigaddset(&forwarded, SIGCHLD); /* P0 reaps the sandbox's orphans */
 	if (sigprocmask(SIG_BLOCK, &forwarded, NULL) < 0)
 		die_errno("sigprocmask");
-	cgroup = cgroup_create(policy.limits.pids + (policy.mode == MODE_FULL)); /* + C1 */
+	if (!policy.cgroup_version && getuid() == 0)
+		die("limits.pids: uid 0 is exempt from RLIMIT_NPROC, and the caller gave no cgroup (it "
+		    "makes one in cgroup v2 delegated to it or v1 under /sys/fs/cgroup); hint: run "
+		    "corral as an unprivileged user");
 	if (policy.mode == MODE_REDUCED) {
-		child = start_reduced(sync, abi, cgroup, &nproc, argv + i + 1, &pidfd);
+		child = start_reduced(sync, abi, &nproc, args.command, &pidfd);
 	} else if ((child = ns_clone(MODE_FULL, &pidfd)) == 0) {
 		close(sync[0]);
-		run_init(sync[1], abi, uid, gid, cgroup, argv + i + 1);
+		run_init(sync[1], abi, uid, gid, args.command);
 	}
 	close(sync[1]);
-	if (cgroup >= 0)
-		close(cgroup);
+	if (policy.proxy_fd >= 0)
+		close(policy.proxy_fd); /* C1's to use, and the cgroups' */
+	for (int i = 0; i < policy.n_cgroup_fds; i++)
+		close(policy.cgroup_fds[i]);
 	return supervise(child, pidfd, sync[0], &policy, nproc);
 }

@@ -1,18 +1,9 @@
 /* C1: the sandbox's file system, a tmpfs root holding only the granted paths, /proc and /dev. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <linux/types.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
 
 /* The new mount API as raw system calls: glibc wraps it only since 2.36, musl not at all, and
  * <linux/mount.h> clashes with glibc's <sys/mount.h>. Values from <linux/mount.h>; the numbers
@@ -20,6 +11,11 @@
 #ifndef __NR_open_tree
 #define __NR_open_tree 428
 #define __NR_move_mount 429
+#endif
+#ifndef __NR_fsopen
+#define __NR_fsopen 430
+#define __NR_fsconfig 431
+#define __NR_fsmount 432
 #endif
 #ifndef __NR_mount_setattr
 #define __NR_mount_setattr 442
@@ -29,6 +25,8 @@
 #endif
 enum { ATTR_RDONLY = 0x1, ATTR_NOSUID = 0x2, ATTR_NODEV = 0x4, ATTR_NOEXEC = 0x8 };
 enum { TREE_CLONE = 1, MOVE_FROM_FD = 0x4, MOVE_TO_FD = 0x40 };
+/* fsopen(2) and friends, under names of our own: glibc's <sys/mount.h> has the others since 2.36. */
+enum { FS_OPEN_CLOEXEC = 1, FS_SET_STRING = 1, FS_CMD_CREATE = 6, FS_MOUNT_CLOEXEC = 1 };
 struct mount_attrs {
 	__u64 attr_set, attr_clr, propagation, userns_fd;
 };
@@ -40,21 +38,27 @@ static int set_attrs(int dfd, const char *path, unsigned flags, __u64 attrs)
 	return (int)syscall(__NR_mount_setattr, dfd, path, flags, &a, sizeof a);
 }
 
-/* Where the root is assembled before pivot_root. Covering the host's /tmp in our own mount
- * namespace is harmless: every grant is already an open descriptor by then. */
-#define STAGING "/tmp"
-#define TMPFS_INODES 65536 /* files per private tmpfs: plenty for scratch, bounded kernel memory */
+/* Where the root is assembled before pivot_root, in our own mount namespace. Never a place a
+ * grant can hold: a grant's bind is a recursive clone of what is beneath it, which would then
+ * show the skeleton instead of the grant (a workspace of /tmp did). No grant may be in /proc. */
+#define STAGING "/proc"
+#define TMPFS_INODES "65536" /* files in the scratch tmpfs: plenty, and bounded kernel memory */
 
 static const char *const dev_nodes[] = { DEV_NODES };
+
+/* Grants come from permissions.fs, --workspace, the system view and the command's own files;
+ * the message says which kinds, since the helper cannot tell them apart. */
+#define GRANT_WHO "(permissions.fs, --workspace or the command)"
 
 static int open_grant(const char *what, const char *path)
 {
 	int fd = open_nofollow(AT_FDCWD, path, O_PATH);
 
 	if (fd < 0 && errno == ELOOP)
-		die("%s %s: the path contains a symlink; grants must name real paths", what, path);
+		die("%s grant %s " GRANT_WHO ": the path contains a symlink; grant its real path",
+		    what, path);
 	if (fd < 0)
-		die_errno("%s %s", what, path);
+		die_errno("%s grant %s " GRANT_WHO, what, path);
 	return fd;
 }
 
@@ -105,10 +109,14 @@ static int make_mount_point(int root, const char *path, int is_dir)
 	int parent = open_parent(root, path, buf, &last), fd;
 	struct stat st;
 
-	if ((is_dir ? mkdirat(parent, last, 0755) : mknodat(parent, last, S_IFREG | 0644, 0)) < 0 &&
-	    errno != EEXIST)
-		die_errno("mount point for %s", path);
+	/* One already there (a grant inside a read-only grant: --workspace /tmp holds the run's
+	 * own folder) is used as it is; only a missing one is made. */
 	fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT &&
+	    (is_dir ? mkdirat(parent, last, 0755) : mknodat(parent, last, S_IFREG | 0644, 0)) < 0)
+		die_errno("mount point for %s inside a read-only grant " GRANT_WHO, path);
+	if (fd < 0)
+		fd = openat(parent, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		die_errno("mount point for %s", path);
 	if (!S_ISDIR(st.st_mode) != !is_dir || S_ISLNK(st.st_mode))
@@ -131,20 +139,42 @@ static void bind_fd(int src, int dst, __u64 attrs, const char *path)
 	close(tree);
 }
 
-/* A private tmpfs (mode 0700: only the caller's uid exists inside, so no sticky 1777 needed),
- * capped at the memory limit since its pages are RAM that RLIMIT_DATA does not count. */
-static void mount_tmpfs(const char *target, unsigned long long size, const char *path)
+static int fs_set(int fs, const char *key, const char *value)
 {
-	char opts[96];
+	return (int)syscall(__NR_fsconfig, fs, FS_SET_STRING, key, value, 0);
+}
 
-	snprintf(opts, sizeof opts, "mode=0700,size=%llu,nr_inodes=%d", size, TMPFS_INODES);
-	if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+/* One tmpfs holds all of the sandbox's scratch, every `tmpfs PATH` and /dev/shm a folder of it,
+ * capped at the memory limit: together they can never hold more (RLIMIT_DATA does not count
+ * their pages; a memory cgroup does). It is never mounted itself, only its folders are: each is
+ * private, writable, noexec, mode 0700 (only the caller's uid exists inside). */
+static void bind_scratch(int dst, unsigned long long size, const char *path)
+{
+	static int scratch = -1, n;
+	char name[16], opt[24];
+	int fs, dir;
+
+	if (scratch < 0) {
+		snprintf(opt, sizeof opt, "%llu", size);
+		fs = (int)syscall(__NR_fsopen, "tmpfs", FS_OPEN_CLOEXEC);
+		if (fs < 0 || fs_set(fs, "size", opt) || fs_set(fs, "nr_inodes", TMPFS_INODES) ||
+		    fs_set(fs, "mode", "0700") ||
+		    syscall(__NR_fsconfig, fs, FS_CMD_CREATE, NULL, NULL, 0) < 0 ||
+		    (scratch = (int)syscall(__NR_fsmount, fs, FS_MOUNT_CLOEXEC, 0)) < 0)
+			die_errno("tmpfs for %s", path);
+		close(fs);
+	}
+	snprintf(name, sizeof name, "%d", n++);
+	if (mkdirat(scratch, name, 0700) < 0 ||
+	    (dir = openat(scratch, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die_errno("tmpfs %s", path);
+	bind_fd(dir, dst, ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC, path);
+	close(dir);
 }
 
 static void build_dev(int root, unsigned long long shm_size)
 {
-	int dev;
+	int dev, shm;
 
 	/* mknod is refused in a user namespace, so the harmless nodes are bound from the host. */
 	if (mkdirat(root, "dev", 0755) < 0 ||
@@ -164,9 +194,10 @@ static void build_dev(int root, unsigned long long shm_size)
 		close(src);
 		close(dst);
 	}
-	if (mkdirat(dev, "shm", 0700) < 0)
+	if (mkdirat(dev, "shm", 0700) < 0 || (shm = openat(dev, "shm", O_PATH | O_CLOEXEC)) < 0)
 		die_errno("/dev/shm");
-	mount_tmpfs("dev/shm", shm_size, "/dev/shm");
+	bind_scratch(shm, shm_size, "/dev/shm");
+	close(shm);
 	if (symlinkat("/proc/self/fd", dev, "fd") || symlinkat("/proc/self/fd/0", dev, "stdin") ||
 	    symlinkat("/proc/self/fd/1", dev, "stdout") ||
 	    symlinkat("/proc/self/fd/2", dev, "stderr"))
@@ -175,25 +206,25 @@ static void build_dev(int root, unsigned long long shm_size)
 }
 
 /* Grants and private tmpfs in policy order (the compiler puts parents first, and a tmpfs before
- * the grants beneath it). nodev, nosuid: a grant exposes files, not devices or set-uid programs. */
+ * the grants beneath it). nodev, nosuid: a grant exposes files, not devices or set-uid programs.
+ * noexec on everything writable: what the command writes is never mapped as code, not even by
+ * the loader (Landlock's EXECUTE covers execve, not mmap). */
 static void mount_grants(int root, const struct policy *p)
 {
 	for (int i = 0; i < p->n_mounts; i++) {
 		const struct grant *g = &p->mounts[i];
 		struct stat st;
-		char target[40];
 		int dst;
 
 		if (g->kind == MOUNT_TMPFS) {
 			dst = make_mount_point(root, g->path, 1);
-			snprintf(target, sizeof target, "/proc/self/fd/%d", dst);
-			mount_tmpfs(target, p->limits.memory, g->path);
+			bind_scratch(dst, p->limits.memory, g->path);
 		} else {
 			if (fstat(g->fd, &st) < 0)
 				die_errno("%s", g->path);
 			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
 			bind_fd(g->fd, dst, ATTR_NOSUID | ATTR_NODEV |
-				(g->kind == MOUNT_RW ? 0 : ATTR_RDONLY), g->path);
+				(g->kind == MOUNT_RW ? ATTR_NOEXEC : ATTR_RDONLY), g->path);
 		}
 		close(dst);
 	}

@@ -1,22 +1,15 @@
 /* Namespaces: C1's creation (or C's, without them), its identity maps, hostname and loopback,
  * and its life as pid 1. */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
 
 #define SANDBOX_NAMESPACES                                                                   \
 	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
@@ -33,7 +26,6 @@ pid_t ns_clone(enum sandbox_mode mode, int *pidfd)
 	if (pid < 0) {
 		int saved = errno;
 
-		cgroup_remove();
 		if (mode == MODE_REDUCED)
 			die("fork the command: %s", strerror(saved));
 		die("cannot create the sandbox's namespaces: %s; hint: " HINT_USERNS
@@ -77,6 +69,35 @@ void ns_setup(uid_t uid, gid_t gid)
 	if (ioctl(sock, SIOCSIFFLAGS, &lo) < 0)
 		die_errno("bring loopback up");
 	close(sock);
+}
+
+#define PROXY_BACKLOG 64 /* connections the host's proxy has yet to accept; then ECONNREFUSED */
+
+/* `proxy-listen PORT FD`: 127.0.0.1:PORT in the sandbox's own network namespace, listening, handed
+ * to the caller over its unix socket FD, whose proxy accepts on it (nothing of the helper carries
+ * the bytes). The command may connect to PORT (Landlock) but cannot bind it: the caller holds it. */
+void ns_proxy_listen(uint16_t port, int fd)
+{
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	int sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (sock < 0 || bind(sock, (struct sockaddr *)&at, sizeof at) < 0 ||
+	    listen(sock, PROXY_BACKLOG) < 0 || sync_send(fd, SYNC_PROXY, port, sock) < 0)
+		die_errno("the proxy for permissions.net on 127.0.0.1:%u", port);
+	close(sock);
+	close(fd);
+}
+
+void forwarded_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
 }
 
 static volatile pid_t command_pid;

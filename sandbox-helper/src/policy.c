@@ -1,19 +1,9 @@
 /* Strict parser of the policy line format: anything unexpected is refused with its line number. */
-#define _GNU_SOURCE
-#include "policy.h"
+#include "sandbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "util.h"
 
 #define MAGIC "corral-sandbox-policy 1"
 
@@ -27,7 +17,8 @@
 #define TIMEOUT_MS_MAX (7ULL * 24 * 60 * 60 * 1000)   /* a week */
 #define KEEP_FD_MAX 1023ULL                           /* below FD_SETSIZE, as plan.ts allows */
 
-enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_RELAY = 4, SEEN_LIMIT0 = 8 };
+enum { SEEN_MODE = 1, SEEN_CWD = 2, SEEN_PROXY = 4, SEEN_SPAWN = 8, SEEN_TERMINAL = 16,
+       SEEN_LIMIT0 = 32 };
 
 static const struct {
 	const char *name;
@@ -130,7 +121,9 @@ static const char *add_env(struct policy *p, char *arg)
 	return NULL;
 }
 
-static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd, int status_fd)
+/* A descriptor of the caller's: never one of the helper's own two, never named twice. */
+static const char *fd_number(const struct policy *p, const char *arg, int policy_fd, int status_fd,
+			     int *out)
 {
 	uint64_t fd;
 	const char *bad = number(arg, 3, KEEP_FD_MAX, &fd);
@@ -138,11 +131,25 @@ static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd,
 	if (bad)
 		return bad;
 	if ((int)fd == policy_fd || (int)fd == status_fd)
-		return "keep-fd names the helper's own policy or status descriptor";
+		return "names the helper's own policy or status descriptor";
 	for (int i = 0; i < p->n_keep_fds; i++)
 		if (p->keep_fds[i] == (int)fd)
-			return "keep-fd given twice";
-	return PUSH(p->keep_fds, p->n_keep_fds, (int)fd, "keep-fd");
+			return "names a keep-fd descriptor again";
+	if ((int)fd == p->proxy_fd)
+		return "names the proxy-listen descriptor again";
+	for (int i = 0; i < p->n_cgroup_fds; i++)
+		if (p->cgroup_fds[i] == (int)fd)
+			return "names a cgroup descriptor again";
+	*out = (int)fd;
+	return NULL;
+}
+
+static const char *add_keep_fd(struct policy *p, const char *arg, int policy_fd, int status_fd)
+{
+	int fd;
+	const char *bad = fd_number(p, arg, policy_fd, status_fd, &fd);
+
+	return bad ? say("keep-fd %s", bad) : PUSH(p->keep_fds, p->n_keep_fds, fd, "keep-fd");
 }
 
 static const char *add_limit(struct policy *p, char *arg, char *value, unsigned *seen)
@@ -167,25 +174,40 @@ static const char *set_mode(struct policy *p, const char *arg, unsigned *seen)
 	return once(seen, SEEN_MODE, "mode");
 }
 
-static const char *add_relay(struct policy *p, const char *port, const char *path, unsigned *seen)
+static const char *add_proxy(struct policy *p, const char *port, const char *fd, unsigned *seen,
+			     int policy_fd, int status_fd)
 {
-	const char *bad = !path || !*path ? "expected 'proxy-relay PORT SOCKETPATH'" : NULL;
+	const char *bad = !fd || !*fd ? "expected 'proxy-listen PORT FD'" : NULL;
 	uint64_t n;
 
-	if (bad || (bad = number(port, 1, 65535, &n)) || (bad = check_path(path)))
+	if (bad || (bad = number(port, 1, 65535, &n)))
 		return bad;
-	if (strlen(path) >= RELAY_PATH_MAX)
-		return say("a unix socket path has at most %d bytes", RELAY_PATH_MAX - 1);
-	p->relay_port = (uint16_t)n;
-	p->relay_socket = path;
-	return once(seen, SEEN_RELAY, "proxy-relay");
+	if ((bad = fd_number(p, fd, policy_fd, status_fd, &p->proxy_fd)))
+		return say("proxy-listen %s", bad);
+	p->proxy_port = (uint16_t)n;
+	return once(seen, SEEN_PROXY, "proxy-listen");
+}
+
+/* `cgroup v1|v2 FD`, up to three of one version (v1: one group per controller). */
+static const char *add_cgroup(struct policy *p, const char *version, const char *fd,
+			      int policy_fd, int status_fd)
+{
+	int v = !strcmp(version, "v1") ? 1 : !strcmp(version, "v2") ? 2 : 0, n;
+	const char *bad = !v || !fd || !*fd ? "expected 'cgroup v1|v2 FD'" : NULL;
+
+	if (bad || (bad = fd_number(p, fd, policy_fd, status_fd, &n)))
+		return bad;
+	if (p->cgroup_version && p->cgroup_version != v)
+		return "cgroup lines of two versions";
+	p->cgroup_version = v;
+	return PUSH(p->cgroup_fds, p->n_cgroup_fds, n, "cgroup");
 }
 
 /* Directives whose argument is two fields: `symlink PATH TARGET`, `limit KIND N`,
- * `proxy-relay PORT SOCKETPATH`. */
-static const char *const two_fields[] = { "symlink", "limit", "proxy-relay" };
+ * `proxy-listen PORT FD`, `cgroup VERSION FD`. */
+static const char *const two_fields[] = { "symlink", "limit", "proxy-listen", "cgroup" };
 /* What mode reduced cannot do: it has no mount namespace and no network namespace. */
-static const char *const full_only[] = { "tmpfs", "symlink", "proxy-relay" };
+static const char *const full_only[] = { "tmpfs", "symlink", "proxy-listen" };
 
 static int among(const char *word, const char *const *list, size_t n)
 {
@@ -201,7 +223,6 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 	char *second = arg && among(word, two_fields, ARRAY_LEN(two_fields)) ? strchr(arg, ' ')
 									       : NULL;
 	const char *bad;
-	uint64_t port;
 
 	if (!arg || !*arg)
 		return say("'%s' needs an argument", word);
@@ -240,40 +261,36 @@ static const char *directive(struct policy *p, const char *word, char *arg, unsi
 		return (bad = check_path(arg)) ? bad : (p->cwd = arg, once(seen, SEEN_CWD, word));
 	if (strcmp(word, "env") == 0)
 		return add_env(p, arg);
-	if (strcmp(word, "tcp-connect") == 0)
-		return (bad = number(arg, 1, 65535, &port)) ? bad
-		       : PUSH(p->tcp_connect, p->n_tcp_connect, (uint16_t)port, word);
-	if (strcmp(word, "tcp-bind") == 0)
-		return (bad = number(arg, 1, 65535, &port)) ? bad
-		       : PUSH(p->tcp_bind, p->n_tcp_bind, (uint16_t)port, word);
+	if (strcmp(word, "terminal") == 0)
+		return strcmp(arg, "caller") != 0 && strcmp(arg, "pty") != 0
+			       ? "expected 'terminal caller' or 'terminal pty'"
+			       : (p->terminal_pty = arg[0] == 'p', once(seen, SEEN_TERMINAL, word));
+	if (strcmp(word, "spawn") == 0)
+		return strcmp(arg, "yes") != 0 && strcmp(arg, "no") != 0 ? "expected 'spawn yes' or 'spawn no'"
+		       : (p->spawn = arg[0] == 'y', once(seen, SEEN_SPAWN, word));
 	if (strcmp(word, "keep-fd") == 0)
 		return add_keep_fd(p, arg, policy_fd, status_fd);
 	if (strcmp(word, "limit") == 0)
 		return add_limit(p, arg, second, seen);
-	if (strcmp(word, "proxy-relay") == 0)
-		return add_relay(p, arg, second, seen);
+	if (strcmp(word, "proxy-listen") == 0)
+		return add_proxy(p, arg, second, seen, policy_fd, status_fd);
+	if (strcmp(word, "cgroup") == 0)
+		return add_cgroup(p, arg, second, policy_fd, status_fd);
 	return say("unknown directive '%.32s'", word);
 }
 
 /* What a complete policy must have said by its `end` line, and what only the whole can show. */
-static const char *missing(const struct policy *p, unsigned seen)
+static const char *missing(unsigned seen)
 {
 	if (!(seen & SEEN_MODE))
 		return "'mode' is required";
 	if (!(seen & SEEN_CWD))
 		return "'cwd' is required";
+	if (!(seen & SEEN_SPAWN))
+		return "'spawn' is required";
 	for (size_t i = 0; i < ARRAY_LEN(limit_specs); i++)
 		if (!(seen & (SEEN_LIMIT0 << i)))
 			return say("'limit %s' is required", limit_specs[i].name);
-	/* P0, unconfined, connects to this path for every relayed connection: in a place the
-	 * command can write, the command could put another socket there (the user's D-Bus...). */
-	for (int i = 0; p->relay_port && i < p->n_mounts; i++) {
-		size_t n = strlen(p->mounts[i].path);
-
-		if (p->mounts[i].kind == MOUNT_RW && strncmp(p->relay_socket, p->mounts[i].path, n) == 0 &&
-		    (p->relay_socket[n] == '/' || p->relay_socket[n] == '\0'))
-			return "the proxy-relay socket lies in a writable grant";
-	}
 	return NULL;
 }
 
@@ -285,6 +302,7 @@ int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct po
 	int ended = 0;
 
 	memset(p, 0, sizeof *p);
+	p->proxy_fd = -1;
 	text[len] = '\0';
 	if (memchr(text, '\0', len)) {
 		snprintf(err, errlen, "policy: contains a NUL byte");
@@ -307,7 +325,7 @@ int policy_parse(char *text, size_t len, int policy_fd, int status_fd, struct po
 			bad = "empty line";
 		else if (strcmp(line, "end") == 0) {
 			ended = 1;
-			bad = missing(p, seen);
+			bad = missing(seen);
 		} else {
 			if ((space = strchr(line, ' ')))
 				*space = '\0';
@@ -356,4 +374,9 @@ void policy_read(int fd, int status_fd, struct policy *p)
 	for (int i = 0; i < p->n_keep_fds; i++)
 		if (fcntl(p->keep_fds[i], F_GETFD) < 0)
 			die_errno("keep-fd %d", p->keep_fds[i]);
+	if (p->proxy_fd >= 0 && fcntl(p->proxy_fd, F_SETFD, FD_CLOEXEC) < 0)
+		die_errno("proxy-listen descriptor %d", p->proxy_fd);
+	for (int i = 0; i < p->n_cgroup_fds; i++)
+		if (fcntl(p->cgroup_fds[i], F_SETFD, FD_CLOEXEC) < 0)
+			die_errno("cgroup descriptor %d", p->cgroup_fds[i]);
 }

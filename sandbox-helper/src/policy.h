@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Caps from the wire format; each array is fixed so a policy can never make us allocate. */
 #define POLICY_MAX_BYTES 65536 /* longer input is refused, not truncated */
 #define MAX_MOUNTS 64          /* ro + rw: ~20 system paths plus an extension's grants */
@@ -12,9 +14,7 @@
 #define MAX_TMPFS 8            /* private scratch folders; each costs RAM */
 #define MAX_EXEC 16            /* runtime, loader and a few tool folders */
 #define MAX_ENV 128            /* a clean environment is short */
-#define MAX_PORTS 64           /* per direction (connect, bind) */
 #define MAX_KEEP_FDS 8         /* the broker socket and little else */
-#define RELAY_PATH_MAX 108     /* sizeof sockaddr_un.sun_path, the terminating NUL included */
 
 /* full: every namespace; reduced: Landlock, seccomp and rlimits on the host's own view. */
 enum sandbox_mode { MODE_FULL = 1, MODE_REDUCED };
@@ -48,12 +48,15 @@ struct policy {
 	const char *cwd;
 	char *env[MAX_ENV + 1]; /* "NAME=VALUE", NULL-terminated: execve's envp as is */
 	int n_env;
-	uint16_t tcp_connect[MAX_PORTS], tcp_bind[MAX_PORTS];
-	int n_tcp_connect, n_tcp_bind;
 	int keep_fds[MAX_KEEP_FDS];
 	int n_keep_fds;
-	uint16_t relay_port; /* proxy-relay: 0 when absent */
-	const char *relay_socket;
+	int spawn;           /* spawn yes|no: whether the command may start other programs */
+	int terminal_pty;    /* terminal pty: stdio is the caller's own pty, not its terminal */
+	uint16_t proxy_port; /* proxy-listen: 0 when absent */
+	int proxy_fd;        /* the caller's unix socket the listener is sent on; -1 when absent */
+	/* cgroup VERSION FD: the caller's cgroup(s) holding memory, pids and the CPU rate, joined
+	 * through these `tasks` (v1) or `cgroup.procs` (v2) files; version 0 when none. */
+	int cgroup_version, cgroup_fds[3], n_cgroup_fds;
 	struct limits limits;
 };
 

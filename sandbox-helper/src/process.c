@@ -1,26 +1,17 @@
 /* The command's process attributes: working folder, descriptors, no_new_privs, capabilities,
  * rlimits; and the count of the caller's tasks that RLIMIT_NPROC starts from in mode reduced. */
-#define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
 
 #ifndef __NR_close_range
 #define __NR_close_range 436 /* the same on every architecture; musl has no wrapper */
 #endif
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
 #define CAP_PROBE_MAX 64 /* capabilities fit a u64 mask; the kernel says EINVAL past its last */
 
 void process_enter_cwd(const char *cwd)
@@ -28,48 +19,28 @@ void process_enter_cwd(const char *cwd)
 	int fd = open_nofollow(AT_FDCWD, cwd, O_PATH | O_DIRECTORY);
 
 	if (fd < 0 || fchdir(fd) < 0)
-		die_errno("cwd %s", cwd);
+		die_errno("working folder %s", cwd);
 	close(fd);
 }
 
-static int kept(int fd, const struct policy *p, const int *internal, int n_internal)
+/* From here every descriptor but 0-2 and the keep-fd ones is close-on-exec (Linux 5.11), so a
+ * secret the caller leaked to us without O_CLOEXEC never reaches the command, while ours stay
+ * usable until execve. */
+void process_close_fds(const struct policy *p)
 {
-	for (int i = 0; i < p->n_keep_fds; i++)
-		if (p->keep_fds[i] == fd)
-			return 1;
-	for (int i = 0; i < n_internal; i++)
-		if (internal[i] == fd)
-			return 1;
-	return 0;
-}
-
-/* Closes every descriptor but 0-2, the keep-fd ones and our own (close-on-exec) ones, so a
- * secret the caller leaked to us without O_CLOEXEC never reaches the command. */
-void process_close_fds(const struct policy *p, const int *internal, int n_internal)
-{
-	int top = 2;
-
-	for (int i = 0; i < p->n_keep_fds; i++)
-		top = p->keep_fds[i] > top ? p->keep_fds[i] : top;
-	for (int i = 0; i < n_internal; i++)
-		top = internal[i] > top ? internal[i] : top;
-	for (int from = 3;;) {
-		int to = from;
-
-		while (to <= top && !kept(to, p, internal, n_internal))
-			to++;
-		if (to > top) { /* nothing past top is kept */
-			if (syscall(__NR_close_range, from, ~0U, 0) < 0)
-				die_errno("close_range");
-			break;
-		}
-		if (to > from && syscall(__NR_close_range, from, to - 1, 0) < 0)
-			die_errno("close_range");
-		from = to + 1;
-	}
+	if (syscall(__NR_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		die_errno("close_range");
 	for (int i = 0; i < p->n_keep_fds; i++)
 		if (fcntl(p->keep_fds[i], F_SETFD, 0) < 0)
 			die_errno("keep-fd %d", p->keep_fds[i]);
+}
+
+/* The caller's cgroups: the first process of the sandbox moves itself in, before the command. */
+void process_join_cgroups(const struct policy *p)
+{
+	for (int i = 0; i < p->n_cgroup_fds; i++)
+		if (write(p->cgroup_fds[i], "0", 1) != 1 || close(p->cgroup_fds[i]) < 0)
+			die_errno("join the caller's cgroup (descriptor %d)", p->cgroup_fds[i]);
 }
 
 void process_no_new_privs(void)
@@ -116,21 +87,31 @@ static void set_limit(int resource, rlim_t soft, rlim_t hard, const char *what)
 	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
 
 	if (setrlimit(resource, &rl) < 0)
-		die_errno("limit %s", what);
+		die_errno("%s (the caller's own limit may be lower)", what);
 }
 
-void process_set_rlimits(const struct limits *l, rlim_t nproc)
+void process_set_rlimits(const struct limits *l, rlim_t nproc, int cgroups)
 {
-	/* ceil(timeout × percent / 100) seconds of CPU; the hard limit one second later turns
-	 * SIGXCPU into SIGKILL for a command that ignores it. */
-	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000);
+	/* The CPU rate is the cgroup's (app/sandbox/cgroup.ts). Without one, each process may use the CPU time
+	 * the rate allows over the whole timeout, ceil(timeout × percent / 100), plus one second:
+	 * a process that keeps to its rate always meets the wall clock first, never a tie with it.
+	 * The hard limit one second later turns SIGXCPU into SIGKILL for one that ignores it. */
+	rlim_t cpu = (rlim_t)((l->timeout_ms * l->cpu_percent + 99999) / 100000) + 1;
+	struct rlimit mq = { 0, 0 };
 
-	set_limit(RLIMIT_DATA, l->memory, l->memory, "memory"); /* RLIMIT_AS would break V8 */
-	set_limit(RLIMIT_CPU, cpu, cpu + 1, "cpu");
-	set_limit(RLIMIT_NPROC, nproc, nproc, "pids"); /* see main.c for what it counts */
-	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "nofile");
-	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "fsize");
-	set_limit(RLIMIT_CORE, 0, 0, "core"); /* a core file would carry the command's memory out */
+	/* The names are the manifest's: a caller whose own hard limit is lower cannot raise it. */
+	set_limit(RLIMIT_DATA, l->memory, l->memory, "limits.memoryMB"); /* RLIMIT_AS breaks V8 */
+	set_limit(RLIMIT_CPU, cgroups ? RLIM_INFINITY : cpu, cgroups ? RLIM_INFINITY : cpu + 1,
+		  "limits.cpuPercent");
+	set_limit(RLIMIT_NPROC, nproc, nproc, "limits.pids"); /* see main.c for what it counts */
+	set_limit(RLIMIT_NOFILE, l->nofile, l->nofile, "limits.openFiles");
+	set_limit(RLIMIT_FSIZE, l->fsize, l->fsize, "limits.fileSizeMB");
+	set_limit(RLIMIT_CORE, 0, 0, "a core file size of 0"); /* it would carry the memory out */
+	/* POSIX message queues, in kernel memory: at most the memory limit, or the caller's own
+	 * lower one (800 KiB by default; mode reduced refuses them anyway). */
+	getrlimit(RLIMIT_MSGQUEUE, &mq);
+	mq.rlim_max = mq.rlim_max < l->memory ? mq.rlim_max : l->memory;
+	set_limit(RLIMIT_MSGQUEUE, mq.rlim_max, mq.rlim_max, "limits.memoryMB (message queues)");
 }
 
 rlim_t process_count_tasks(uid_t uid)

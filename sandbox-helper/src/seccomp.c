@@ -1,26 +1,17 @@
 /* The seccomp filter: static BPF tables, architecture check first, a reason per deny group,
  * default allow (Landlock and the namespaces do the confining; this removes kernel surface, and
  * in mode reduced closes what the namespaces would have closed). */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <fcntl.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
 
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000 /* <asm/unistd.h>, which musl's <sys/syscall.h> skips */
@@ -55,6 +46,18 @@
 #define __NR_removexattrat 466
 #endif
 #define IOPRIO_WHO_PROCESS 1 /* <linux/ioprio.h>, absent from older headers */
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447
+#endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U /* <linux/memfd.h> of Linux 6.3 */
+#endif
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
 #define SOCK_TYPE_MASK 0xf   /* socket()'s type without SOCK_NONBLOCK and SOCK_CLOEXEC */
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -92,6 +95,12 @@
 /* The same as SC_DENY_IF_2, but a call that passes goes on to the later rules (A reloaded). */
 #define SC_DENY_IF_2_NEXT(name, arg, a, b) \
 	JEQ(__NR_##name, 0, 5), LOAD(ARG_LO(arg)), JEQ(a, 1, 0), JEQ(b, 0, 1), DENY, LOAD_NR,
+/* The same for flag bits: a call with none of mask set goes on to the later rules. */
+#define SC_DENY_IF_BITS_NEXT(name, arg, mask) \
+	JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(arg)), JSET(mask, 0, 1), DENY, LOAD_NR,
+/* ... and a call with any of mask set goes on; one with none of it is refused. */
+#define SC_DENY_UNLESS_BITS_NEXT(name, arg, mask) \
+	JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(arg)), JSET(mask, 1, 0), DENY, LOAD_NR,
 /* A pid of 0 means the caller itself (kill: its own process group, the sandbox). */
 #define SC_ALLOW_IF_0(name) JEQ(__NR_##name, 0, 4), LOAD(ARG_LO(0)), JEQ(0, 0, 1), ALLOW, DENY,
 /* setpriority and ioprio_set (which, who): allowed on the caller itself (who 0). */
@@ -99,29 +108,40 @@
 	JEQ(__NR_##name, 0, 6), LOAD(ARG_LO(0)), JEQ(which, 0, 3), LOAD(ARG_LO(1)), JEQ(0, 0, 1), \
 		ALLOW, DENY,
 
-/* Debugging a process reads and writes its memory: a same-uid way around every other layer. */
-#define DENY_TRACE(X) X(ptrace) X(process_vm_readv) X(process_vm_writev)
-/* The mount table is the sandbox's shape; only the helper may arrange it. */
-#define DENY_MOUNT(X)                                                                   \
-	X(mount) X(umount2) X(pivot_root) X(move_mount) X(open_tree) X(open_tree_attr) \
-	X(fsopen) X(fsmount) X(fspick) X(mount_setattr)
-/* A new user namespace hands back every capability, and with it most of the kernel's
- * unprivileged-exploit surface; joining one would leave ours. */
-#define DENY_NAMESPACE(X) X(unshare) X(setns)
-/* Rich kernel interfaces with a long record of privilege escalations, unused by extensions. */
-#define DENY_SURFACE(X)                                                                  \
-	X(bpf) X(perf_event_open) X(userfaultfd) X(io_uring_setup) X(io_uring_enter) \
-	X(io_uring_register)
-/* The kernel keyring is shared by all of the user's processes, outside any namespace. */
-#define DENY_KEYRING(X) X(keyctl) X(add_key) X(request_key)
-/* Host administration (capabilities stop these too; two locks on the same door). */
-#define DENY_ADMIN(X)                                                                        \
-	X(kexec_load) X(kexec_file_load) X(init_module) X(finit_module) X(delete_module) \
-	X(reboot) X(swapon) X(swapoff) X(acct) X(quotactl) X(quotactl_fd) X(open_by_handle_at)
+/* Refused in both modes, one reason a line; most of it Docker's default profile refuses too.
+ * The mount table and the namespaces are the sandbox's shape: only the helper may arrange them. */
+#define DENY_ALWAYS(X)                                                                          \
+	X(ptrace) X(process_vm_readv) X(process_vm_writev) /* another process's memory */         \
+	X(kcmp) X(pidfd_getfd) X(process_madvise)          /* its descriptors and pages */        \
+	X(mount) X(umount2) X(pivot_root) X(move_mount)    /* the sandbox's shape */              \
+	X(open_tree) X(open_tree_attr) X(fsopen) X(fsmount) X(fspick) X(mount_setattr) /* same */ \
+	X(unshare) X(setns) /* a user namespace hands back every capability; setns leaves ours */ \
+	X(bpf) X(perf_event_open) X(userfaultfd) /* large surfaces with a record of exploits */   \
+	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) /* the same, and blind to us */  \
+	X(keyctl) X(add_key) X(request_key) /* the keyring is the whole user's, in no namespace */ \
+	X(mbind) X(set_mempolicy) X(migrate_pages) X(move_pages) /* NUMA placement, others' too */ \
+	X(name_to_handle_at) X(open_by_handle_at) /* file handles skip the path walk (Shocker) */ \
+	X(kexec_load) X(kexec_file_load) X(reboot) X(swapon) X(swapoff) X(acct) /* host admin */  \
+	X(init_module) X(finit_module) X(delete_module) X(quotactl) X(quotactl_fd) /* the same */ \
+	X(memfd_secret) /* memory no limit counts and nothing may swap out */                     \
+	DENY_LDT(X)
+#ifdef __x86_64__
+#define DENY_LDT(X) X(modify_ldt) /* 16-bit segments: old kernel exploits (CVE-2015-5157) */
+#else
+#define DENY_LDT(X)
+#endif
 
 /* Mode reduced, which has no namespace behind Landlock. */
 /* The supervisor ends the sandbox by killing its process group: nothing may leave it. */
 #define DENY_GROUP(X) X(setsid) X(setpgid)
+/* No inbound TCP: no port is ever granted to bind, but listen() binds one by itself, unseen by
+ * Landlock (up to ABI 7), and accept() would take what came in, on every address of the host. */
+#define DENY_INBOUND(X) X(listen) X(accept) X(accept4)
+/* TCP Fast Open connects from sendto() and sendmsg(), where Landlock does not look
+ * (landlock-lsm#41). */
+#define DENY_FASTOPEN(X) X(sendto, 3) X(sendmsg, 2) X(sendmmsg, 3)
+#define SC_DENY_FASTOPEN(name, arg) SC_DENY_IF_BITS_NEXT(name, arg, MSG_FASTOPEN)
+#define NAME_2(name, arg) NAME(name)
 /* Without an IPC namespace, System V IPC and POSIX message queues are the whole host's. */
 #define DENY_IPC(X)                                                                          \
 	X(shmget) X(shmat) X(shmdt) X(shmctl) X(msgget) X(msgsnd) X(msgrcv) X(msgctl) X(semget) \
@@ -197,7 +217,8 @@ static const struct sock_filter reduced[] = {
 	DECIDE_PROCESS(SC_ALLOW_IF_0)
 	SC_ALLOW_IF_SELF(setpriority, PRIO_PROCESS)
 	SC_ALLOW_IF_SELF(ioprio_set, IOPRIO_WHO_PROCESS)
-	DENY_GROUP(SC_DENY) DENY_IPC(SC_DENY) DENY_META(SC_DENY)
+	DENY_FASTOPEN(SC_DENY_FASTOPEN)
+	DENY_GROUP(SC_DENY) DENY_INBOUND(SC_DENY) DENY_IPC(SC_DENY) DENY_META(SC_DENY)
 };
 
 /* Mode reduced with Landlock ABI < 6: signals, including SIGIO to an owner set by fcntl/ioctl. */
@@ -207,11 +228,54 @@ static const struct sock_filter reduced_signals[] = {
 	SC_DENY_IF_2_NEXT(ioctl, 1, FIOSETOWN, SIOCSPGRP)
 };
 
+/* What the command could do to the terminal it inherits from the caller (the tty's ioctls that
+ * change something; reads stay): take it for itself (TIOCEXCL: then nothing of the user's can
+ * open /dev/tty), resize, flush or stop it, change its modes, line discipline or modem lines,
+ * send a break, hang it up. Refused unless the caller relays stdio through a pty of its own
+ * (`terminal pty`). The numbers are asm-generic's, the same on x86_64 and aarch64. */
+#define TTY_CHANGES(X)                                                                          \
+	X(0x5402) X(0x5403) X(0x5404) X(0x5406) X(0x5407) X(0x5408) /* TCSETS*, TCSETA*: modes */ \
+	X(0x402c542b) X(0x402c542c) X(0x402c542d) X(0x5457)         /* TCSETS*2, TIOCSLCKTRMIOS */ \
+	X(0x5409) X(0x5425) X(0x5427) X(0x5428) /* TCSBRK, TCSBRKP, TIOCSBRK, TIOCCBRK: a break */ \
+	X(0x540a) X(0x540b) /* TCXONC, TCFLSH: stop output, flush input */                        \
+	X(0x540c) X(0x540d) X(0x540e) X(0x5410) X(0x5422) /* TIOC{EXCL,NXCL,SCTTY,SPGRP,NOTTY} */ \
+	X(0x5414) X(0x5423) X(0x541d) X(0x5437) /* TIOCSWINSZ, TIOCSETD, TIOCCONS, TIOCVHANGUP */  \
+	X(0x5416) X(0x5417) X(0x5418) X(0x541a) /* TIOCMBIS, TIOCMBIC, TIOCMSET, TIOCSSOFTCAR */    \
+	X(0x541f) X(0x542f) X(0x5453) X(0x545b) /* serial port set-up */
+#define SC_DENY_VALUE(v) JEQ(v, 0, 1), DENY,
+#define COUNT(v) +1
+static const struct sock_filter caller_tty[] = {
+	JEQ(__NR_ioctl, 0, 2 * (0 TTY_CHANGES(COUNT)) + 2), LOAD(ARG_LO(1)),
+	TTY_CHANGES(SC_DENY_VALUE) LOAD_NR,
+};
+
+/* No memory cgroup counts what the sandbox pins: memory the rlimits do not count is refused.
+ * memfds and anonymous shared mappings are shmem on the kernel's internal mount, which no size
+ * cap reaches; System V shared memory and message queues are bounded only by the IPC namespace's
+ * sysctls, which only a uid 0 mapped inside may set (the caller is mapped to itself). The tmpfs
+ * caps the rest (mounts.c). */
+static const struct sock_filter uncounted[] = {
+	SC_DENY(memfd_create) SC_DENY(shmget) SC_DENY(msgget)
+	JEQ(__NR_mmap, 0, 5), LOAD(ARG_LO(3)), AND(MAP_SHARED | MAP_ANONYMOUS),
+	JEQ(MAP_SHARED | MAP_ANONYMOUS, 0, 1), DENY, LOAD_NR,
+};
+
+/* `spawn no`: the command is one program. Its own execve is the first one the supervisor is asked
+ * about, and the only one it lets go on; every later one, and every execveat, is refused. So the
+ * loader run as a program (ld.so FILE), a memfd, a written file or a #! script cannot start. */
+static const struct sock_filter one_program[] = { SC_DENY(execve) SC_DENY(execveat) };
+
 static const struct sock_filter common[] = {
 	/* The argument checks first: the kernel's per-syscall cache cannot skip these (their answer
 	 * depends on arguments), and ioctl in particular is frequent. */
 	/* Typing into, or driving, the caller's terminal. */
 	SC_DENY_IF_2(ioctl, 1, TIOCSTI, TIOCLINUX)
+	/* A memfd is code nobody can see on disk, and Landlock does not check the execution of one
+	 * (it lives on an internal mount): only memfds sealed against execution, MFD_NOEXEC_SEAL
+	 * (Linux 6.3). vm.memfd_noexec would do it by default, but only the host's root may set it. */
+	SC_DENY_UNLESS_BITS_NEXT(memfd_create, 1, MFD_NOEXEC_SEAL)
+	/* MPTCP carries plain TCP too, and Landlock's TCP rules do not see it (landlock-lsm#54). */
+	SC_DENY_IF_2_NEXT(socket, 2, IPPROTO_MPTCP, IPPROTO_MPTCP)
 	/* Netlink, packet, vsock...: big, rarely audited families; extensions need these three.
 	 * socketpair() reaches the same families (and their module autoloading): unix only. */
 	SC_ALLOW_IF_3(socket, 0, AF_UNIX, AF_INET, AF_INET6)
@@ -221,8 +285,7 @@ static const struct sock_filter common[] = {
 	/* Other personas revive old quirks (READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE): only PER_LINUX
 	 * and the 0xffffffff query. */
 	SC_ALLOW_IF_2(personality, 0, 0, 0xffffffffU)
-	DENY_TRACE(SC_DENY) DENY_MOUNT(SC_DENY) DENY_NAMESPACE(SC_DENY) DENY_SURFACE(SC_DENY)
-	DENY_KEYRING(SC_DENY) DENY_ADMIN(SC_DENY)
+	DENY_ALWAYS(SC_DENY)
 	ALLOW,
 };
 
@@ -231,10 +294,10 @@ static const struct {
 	int nr;
 	const char *name;
 } names[] = {
-	DENY_TRACE(NAME) DENY_MOUNT(NAME) DENY_NAMESPACE(NAME) DENY_SURFACE(NAME) DENY_KEYRING(NAME)
-	DENY_ADMIN(NAME) DENY_GROUP(NAME) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
+	DENY_ALWAYS(NAME) DENY_GROUP(NAME) DENY_INBOUND(NAME) DENY_FASTOPEN(NAME_2) DENY_IPC(NAME) DENY_META(NAME) DECIDE_PROCESS(NAME)
 	DECIDE_SIGNAL(NAME) NAME(personality) NAME(ioctl) NAME(socket) NAME(socketpair) NAME(clone)
-	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl)
+	NAME(utimensat) NAME(setpriority) NAME(ioprio_set) NAME(fcntl) NAME(execve) NAME(execveat)
+	NAME(memfd_create) NAME(mmap)
 };
 
 const char *seccomp_denied_name(int nr)
@@ -300,9 +363,10 @@ int seccomp_allowed(const struct seccomp_data *d, pid_t group)
 #undef CASE
 }
 
-int seccomp_install(enum sandbox_mode mode, int abi)
+int seccomp_install(const struct policy *p, int abi)
 {
 	struct sock_filter prog[ARRAY_LEN(head) + ARRAY_LEN(reduced) + ARRAY_LEN(reduced_signals) +
+				ARRAY_LEN(uncounted) + ARRAY_LEN(one_program) + ARRAY_LEN(caller_tty) +
 				ARRAY_LEN(common)];
 	struct sock_fprog fprog = { 0, prog };
 	int fd;
@@ -310,10 +374,16 @@ int seccomp_install(enum sandbox_mode mode, int abi)
 #define APPEND(segment) \
 	(memcpy(prog + fprog.len, segment, sizeof segment), fprog.len += ARRAY_LEN(segment))
 	APPEND(head);
-	if (mode == MODE_REDUCED)
+	if (p->mode == MODE_REDUCED)
 		APPEND(reduced);
-	if (mode == MODE_REDUCED && abi < 6)
+	if (p->mode == MODE_REDUCED && abi < 6)
 		APPEND(reduced_signals);
+	if (!p->cgroup_version)
+		APPEND(uncounted);
+	if (!p->spawn)
+		APPEND(one_program);
+	if (!p->terminal_pty)
+		APPEND(caller_tty);
 	APPEND(common);
 #undef APPEND
 	/* The listener goes to the supervisor; until it arrives a denied call would block, so

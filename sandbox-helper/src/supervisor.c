@@ -1,74 +1,28 @@
 /* P0, the unconfined supervisor: watches its child (C1, or the command itself in mode reduced)
  * through a pidfd, answers the seccomp filter's notifications, enforces the wall clock, forwards
- * signals, runs the proxy relay, writes status lines and turns the command's end into our exit
- * status. Also the messages C1 and C2 send it. */
-#define _GNU_SOURCE
-#include <errno.h>
+ * signals, writes status lines and turns the command's end into our exit status. Also the
+ * messages C1 and C2 send it. */
 #include <linux/seccomp.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdint.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "sandbox.h"
-#include "util.h"
 
 #define DENY_LINES_MAX 1000 /* wire format: then one `lost N` line at exit */
-#define FINAL_WAIT_MS 1000  /* how long a slow reader may hold up the closing lines */
 
 struct watch {
 	const struct policy *p;
 	pid_t child; /* in mode reduced also the sandbox's process group */
 	int pidfd, sync, listener, sigfd, timer;
-	int ready, exec_failed, timed_out, have_status, status;
+	int ready, exec_failed, executed, timed_out, have_status, status;
 	unsigned long denials, lost;
 	rlim_t nproc;
 };
-
-/* One message on the SOCK_SEQPACKET pair, with at most one descriptor riding along. */
-static ssize_t sync_io(int fd, int sending, int flags, struct sync_msg *msg, int *pass_fd)
-{
-	struct iovec iov = { msg, sizeof *msg };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = { { 0 } };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			     .msg_controllen = sizeof ctl.buf };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	ssize_t n;
-
-	if (sending && *pass_fd < 0) {
-		mh.msg_controllen = 0;
-	} else if (sending) {
-		*c = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(int)), .cmsg_level = SOL_SOCKET,
-				       .cmsg_type = SCM_RIGHTS };
-		memcpy(CMSG_DATA(c), pass_fd, sizeof(int));
-	}
-	if (sending)
-		return sendmsg(fd, &mh, flags | MSG_NOSIGNAL);
-	n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
-	c = CMSG_FIRSTHDR(&mh);
-	*pass_fd = -1;
-	if (n > 0 && c && c->cmsg_type == SCM_RIGHTS)
-		memcpy(pass_fd, CMSG_DATA(c), sizeof(int));
-	return n;
-}
-
-int sync_send(int fd, char kind, int value, int pass_fd)
-{
-	struct sync_msg msg = { kind, value };
-
-	return sync_io(fd, 1, 0, &msg, &pass_fd) == (ssize_t)sizeof msg ? 0 : -1;
-}
 
 void supervisor_watch_parent(pid_t parent)
 {
@@ -83,15 +37,15 @@ void supervisor_watch_parent(pid_t parent)
 /* Exactly what was applied, just before the command starts (wire format). */
 static void layers_line(struct watch *w, int abi)
 {
-	const char *cgroup = getuid() == 0 ? ",pids-cgroup" : ""; /* cgroup.c */
+	const char *cgroup = CGROUP_NAME(w->p->cgroup_version);
 	int r;
 
 	if (w->p->mode == MODE_FULL)
 		r = status_line(0, "layers mode=full,user,mount,pid,net,ipc,uts,cgroup,landlock=%d,"
-				   "seccomp,nnp,caps,rlimits%s", abi, cgroup);
+				   "seccomp,nnp,caps,rlimits,cgroup-limits=%s", abi, cgroup);
 	else
 		r = status_line(0, "layers mode=reduced,landlock=%d,seccomp,signals=%s,nnp,caps,rlimits,"
-				   "nproc=%llu%s", abi, abi >= 6 ? "landlock" : "seccomp",
+				   "nproc=%llu,cgroup-limits=%s", abi, abi >= 6 ? "landlock" : "seccomp",
 				(unsigned long long)w->nproc, cgroup);
 	if (r < 0)
 		w->lost++;
@@ -103,18 +57,14 @@ static void read_sync(struct watch *w)
 	ssize_t n;
 	int fd;
 
-	while ((n = sync_io(w->sync, 0, MSG_DONTWAIT, &msg, &fd)) != 0) {
-		int with_fd = msg.kind == SYNC_READY || msg.kind == SYNC_RELAY;
-
+	while ((n = sync_recv(w->sync, &msg, &fd)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n != sizeof msg || with_fd != (fd >= 0) || (msg.kind == SYNC_READY && w->ready) ||
-		    (msg.kind == SYNC_RELAY && (w->ready || msg.value != w->p->relay_port)))
+		if (n != sizeof msg || (msg.kind == SYNC_READY) != (fd >= 0) ||
+		    (msg.kind == SYNC_READY && w->ready))
 			die("malformed message from the sandbox");
-		if (msg.kind == SYNC_RELAY)
-			relay_start(fd, w->p->relay_socket);
 		if (msg.kind == SYNC_READY) {
 			w->listener = fd;
 			w->ready = 1;
@@ -142,9 +92,12 @@ static void answer(struct watch *w)
 		die_errno("seccomp notification");
 	}
 	resp = (struct seccomp_notif_resp){ .id = req.id, .error = -seccomp_denied_errno(&req.data) };
-	/* Mode reduced: a call on one of the sandbox's own processes goes on. Its arguments are
-	 * numbers, which the caller cannot change after the check (seccomp_unotify(2)). */
-	if (w->p->mode == MODE_REDUCED && seccomp_allowed(&req.data, w->child))
+	/* `spawn no`: the first execve is the command's own (nothing else runs under the filter
+	 * before it does) and names the helper's PATH; it goes on, and none after it. Mode reduced:
+	 * a call on one of the sandbox's own processes goes on. Its arguments are numbers, which the
+	 * caller cannot change after the check (seccomp_unotify(2)). */
+	if ((req.data.nr == __NR_execve && !w->executed++) ||
+	    (w->p->mode == MODE_REDUCED && seccomp_allowed(&req.data, w->child)))
 		resp = (struct seccomp_notif_resp){ .id = req.id,
 						    .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
 	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
@@ -207,7 +160,7 @@ static int finish(struct watch *w, int c1_status)
 
 	if (!w->ready || w->exec_failed) { /* the command never ran: 125, error already said */
 		if (w->timed_out)
-			die("set-up did not finish within %llu ms",
+			die("set-up did not finish within limits.timeoutMs (%llu ms)",
 			    (unsigned long long)w->p->limits.timeout_ms);
 		if (!w->exec_failed && WIFSIGNALED(c1_status))
 			die("the sandbox's set-up was killed by signal %d", WTERMSIG(c1_status));
@@ -253,14 +206,12 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 	    timerfd_settime(w.timer, 0, &at, NULL) < 0)
 		die_errno("supervisor set-up");
 	for (int exited = 0; !exited;) {
-		struct pollfd pfd[5 + RELAY_POLLFDS] = {
+		struct pollfd pfd[] = {
 			{ w.sync, POLLIN, 0 },	{ w.listener, POLLIN, 0 }, { w.sigfd, POLLIN, 0 },
 			{ w.timer, POLLIN, 0 }, { w.pidfd, POLLIN, 0 },
 		};
-		/* The relay's descriptors come last, and every one of its steps is non-blocking. */
-		int relayed = relay_poll(pfd + 5);
 
-		if (poll(pfd, 5 + (nfds_t)relayed, -1) < 0) {
+		if (poll(pfd, ARRAY_LEN(pfd), -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno("poll");
@@ -281,8 +232,6 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 			close(w.timer);
 			w.timer = -1;
 		}
-		if (relayed)
-			relay_events(pfd + 5);
 		exited = pfd[4].revents != 0;
 	}
 	if (p->mode == MODE_REDUCED)
@@ -291,7 +240,6 @@ int supervise(pid_t child, int pidfd, int sync_fd, const struct policy *p, rlim_
 		die_errno("wait for the sandbox");
 	while (p->mode == MODE_REDUCED && (wait(NULL) > 0 || errno == EINTR))
 		; /* the orphans just killed */
-	cgroup_remove();
 	if (w.sync >= 0)
 		read_sync(&w); /* C1's last words may still be queued */
 	return finish(&w, status);

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPlan } from '../../app/sandbox/build-plan.ts';
+import { createSandboxCgroup } from '../../app/sandbox/cgroup.ts';
 import { resolveCommand } from '../../app/sandbox/command.ts';
 import { findHelper } from '../../app/sandbox/helper-path.ts';
 import { renderPolicy } from '../../app/sandbox/wire.ts';
@@ -60,7 +61,17 @@ export async function benchSandbox(): Promise<BenchTable> {
     home: '/nonexistent',
     tmp: dir,
   });
-  writeFileSync(policyFile, renderPolicy(plan));
+  // A root caller hands the helper a cgroup (app/sandbox/cgroup.ts); the shell opens its join
+  // files on 5 and on for every run, as the launcher passes them.
+  const cgroup = createSandboxCgroup(plan.limits, plan.limits.pids + 1);
+  cgroup?.closeJoinFds();
+  const joins = cgroup?.joinFiles ?? [];
+  const version = cgroup?.version ?? 'v1';
+  writeFileSync(
+    policyFile,
+    renderPolicy(plan, { cgroup: { version, fds: joins.map((_, i) => 5 + i) } }),
+  );
+  const redirect = joins.map((file, i) => ` ${5 + i}>>${file}`).join('');
   const bwrap =
     'bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /usr --symlink usr/lib /lib ' +
     '--symlink usr/lib64 /lib64 --symlink usr/bin /bin --proc /proc --dev /dev --tmpfs /tmp /bin/true';
@@ -68,7 +79,7 @@ export async function benchSandbox(): Promise<BenchTable> {
   const medians = hyperfine(
     {
       'bare /bin/true': '/bin/true',
-      'helper, deny-all, /bin/true': `${helper} --policy-fd 3 -- /bin/true 3<${policyFile}`,
+      'helper, deny-all, /bin/true': `${helper} --policy-fd 3 -- /bin/true 3<${policyFile}${redirect}`,
       'bwrap --unshare-all, /bin/true': bwrap,
       'corral exec --policy deny-all -- /bin/true': corral,
       'bare node -e 0': 'node -e 0',
@@ -79,6 +90,7 @@ export async function benchSandbox(): Promise<BenchTable> {
     },
     100,
   );
+  cgroup?.remove();
   const ms = (name: string) => medians.get(name) ?? NaN;
   const fmt = (x: number) => x.toFixed(2);
   return {

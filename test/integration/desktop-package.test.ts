@@ -14,6 +14,7 @@ import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { FUSE_DECISIONS } from '../../packaging/fuses.mjs';
 import { findHelper } from '../../app/sandbox/helper-path.ts';
 import { pythonSdkDir } from '../../app/runtime/runtime-support.ts';
+import { findInstalled } from '../../app/platform/installed-file.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const electronVersion: string = JSON.parse(
@@ -35,6 +36,7 @@ before(() => {
     'dist/renderer/index.html',
     'dist/corral-sandbox',
     'dist/python-sdk/corral_sdk.py',
+    'dist/fd-passing.node',
   ]) {
     assert.ok(existsSync(join(root, built)), `${built} is missing: run npm run build`);
   }
@@ -133,6 +135,11 @@ test('the helper is in resources/, executable, the built one, and found there by
   };
   assert.equal(findHelper(layout), helper);
   assert.equal(pythonSdkDir(layout), join(resources, 'python-sdk'));
+  assert.equal(
+    findInstalled('fd-passing.node', [], undefined, layout),
+    join(resources, 'fd-passing.node'),
+    'the addon the proxy and fs/open use',
+  );
   // The packed helper runs: its probe of this kernel answers.
   const check = spawnSync(helper, ['--check'], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);

@@ -1,27 +1,21 @@
 // Unmodified tools reach granted hosts through HTTP_PROXY: inside the sandbox 127.0.0.1:3128 is
-// relayed to the host's allowlisting proxy; anything not granted is refused and audited.
+// the host's allowlisting proxy; anything not granted is refused and audited.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { asRunUser, runAs, stageSandbox, type Stage } from '../sandbox/harness.ts';
+import { asRunUser, runAs, stageCli, type Stage } from '../sandbox/harness.ts';
 
-const repo = new URL('../..', import.meta.url).pathname;
 let stage: Stage;
 let cli: string;
 let server: http.Server;
 let port: number;
 
 before(async () => {
-  stage = stageSandbox();
-  const dist = stage.dir('dist');
-  for (const name of ['corral.cjs', 'corral-sandbox'])
-    copyFileSync(join(repo, 'dist', name), join(dist, name));
-  chmodSync(join(dist, 'corral-sandbox'), 0o755);
-  cli = join(dist, 'corral.cjs');
+  ({ stage, cli } = stageCli());
   server = http.createServer((req, res) => res.end(`host says hi to ${req.url}`));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -59,7 +53,7 @@ function fetchInSandbox(policy: unknown, url: string, audit?: string) {
   );
 }
 
-test(`[${runAs}] a granted host is reached through the relayed proxy, and the request is audited`, async () => {
+test(`[${runAs}] a granted host is reached through the proxy, and the request is audited`, async () => {
   const audit = join(stage.dir('audit', { writable: true }), 'net.jsonl');
   const r = await fetchInSandbox(
     { permissions: { net: [{ host: '127.0.0.1', ports: [port] }] } },

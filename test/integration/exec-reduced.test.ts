@@ -10,15 +10,23 @@ import { asRunUser, runAs, stageCli, withoutUserNamespaces } from '../sandbox/ha
 import { auditEventSchema } from '../../app/audit-event/event.ts';
 
 let staged: ReturnType<typeof stageCli>;
-before(() => (staged = stageCli()));
-after(() => staged.stage.cleanup());
+/** The same CLI with the test build of the helper that sees Landlock ABI 3 (Linux 6.2-6.6). */
+let abi3: ReturnType<typeof stageCli>;
+before(() => {
+  staged = stageCli();
+  abi3 = stageCli({ landlockAbi: 3 });
+});
+after(() => {
+  staged.stage.cleanup();
+  abi3.stage.cleanup();
+});
 
 /** `corral ARGS` as the run-as user, with or without user namespaces on the machine. */
 function corral(
   args: string[],
-  o: { userns?: boolean; env?: Record<string, string> } = {},
+  o: { userns?: boolean; cli?: typeof staged } = {},
 ): { status: number | null; stdout: string; stderr: string } {
-  const { stage, cli } = staged;
+  const { stage, cli } = o.cli ?? staged;
   const argv = [cli, ...args];
   const [file, rest] =
     o.userns === true
@@ -26,7 +34,7 @@ function corral(
       : withoutUserNamespaces(process.execPath, argv);
   const r = spawnSync(file, rest, {
     cwd: stage.root,
-    env: { PATH: '/usr/bin:/bin', HOME: stage.root, ...o.env },
+    env: { PATH: '/usr/bin:/bin', HOME: stage.root },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -44,11 +52,18 @@ test(`[${runAs}] corral doctor states reduced mode, what it gives up and how to 
   assert.match(r.stdout, /\nsandbox mode: reduced\n/);
   assert.match(r.stdout, /What reduced mode gives up:\n {2}- /);
   assert.match(r.stdout, /For full mode, enable:\n {2}- user: .*user\.max_user_namespaces > 0/);
+  // The memory layer in force: root makes cgroups here, nobody cannot.
+  const cgroup = runAs === 'self' && process.getuid?.() === 0;
+  assert.match(r.stdout, cgroup ? /\nmemory: cgroup v1: / : /\nmemory: no cgroup for this user: /);
   const json = JSON.parse(corral(['doctor', '--json']).stdout) as {
     mode: string;
     degradations: string[];
     layers: { user: { ok: boolean } };
+    cgroupLimits: string;
+    memoryLayer: string;
   };
+  assert.equal(json.cgroupLimits, cgroup ? 'v1' : 'none');
+  assert.match(json.memoryLayer, cgroup ? /^cgroup v1: / : /^no cgroup for this user: /);
   assert.equal(json.mode, 'reduced');
   assert.equal(json.layers.user.ok, false);
   assert.ok(json.degradations.length >= 5);
@@ -110,10 +125,9 @@ test(`[${runAs}] in reduced mode the workspace is readable, out/ writable, and n
 });
 
 test(`[${runAs}] refuses with one line and exit 125 where not even reduced mode is possible`, () => {
-  const { stage } = staged;
+  const { stage } = abi3;
   const log = join(stage.dir('audit-refused', { writable: true }), 'events.jsonl');
-  const env = { CORRAL_SANDBOX_LANDLOCK_ABI: '3' }; // as on Linux 6.2-6.6
-  const r = corral(['exec', '--audit', log, '--', '/bin/echo', 'RAN'], { env });
+  const r = corral(['exec', '--audit', log, '--', '/bin/echo', 'RAN'], { cli: abi3 });
   assert.equal(r.status, 125);
   assert.equal(r.stdout, '');
   assert.match(
@@ -123,7 +137,7 @@ test(`[${runAs}] refuses with one line and exit 125 where not even reduced mode 
   const event = auditEventSchema.parse(JSON.parse(readFileSync(log, 'utf8').trim()));
   assert.equal(event.decision, 'deny');
   assert.match(event.reason, /^sandbox not set up: Nothing can be sandboxed here/);
-  const doctor = corral(['doctor'], { env });
+  const doctor = corral(['doctor'], { cli: abi3 });
   assert.equal(doctor.status, 1);
   assert.match(doctor.stdout, /\nsandbox mode: refused\n/);
   assert.match(

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'nod
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   eventsLike,
   failure,
@@ -183,10 +184,15 @@ describe(`[${runAs}] mischief: every forbidden thing fails, and every refusal is
   });
 
   test('around the host: no other program, no TCP connection, nothing of the host via /proc', async () => {
+    // One program: the extension's runtime; every later execve is refused (spawn no) and audited
+    // (the status line may arrive just after the answer).
     assert.deepEqual(await r.host.execute('mischief.spawn', ['/bin/sh']), {
       ok: false,
-      code: 'EACCES',
+      code: 'EPERM',
     });
+    const execve = { layer: 'kernel', op: 'execve', decision: 'deny' } as const;
+    for (let i = 0; i < 40 && eventsLike(r.events, execve).length === 0; i++) await sleep(25);
+    assert.equal(eventsLike(r.events, execve).length, 1, 'the refused execve is audited');
     // The host's loopback (where the server listens) and its other addresses: none is reachable.
     const addresses = ['127.0.0.1'];
     for (const list of Object.values(networkInterfaces()))
@@ -309,7 +315,12 @@ describe(`[${runAs}] failure modes leave the host responsive and the audit compl
 
   test('a flood is throttled and counted, never silently dropped, while another extension answers', async () => {
     const flood = 10_000;
-    const r = await mischief('mischief-flood', { rate: { perSecond: 2000, burst: 500 } });
+    // 10,000 calls need more than the default CPU rate (one core, held by the cgroup where the
+    // caller has one) to finish within limits.timeoutMs on a busy machine.
+    const r = await mischief('mischief-flood', {
+      rate: { perSecond: 2000, burst: 500 },
+      patch: (m) => ((m.limits as Record<string, unknown>).cpuPercent = 400),
+    });
     const other = await startExtension(stage, stage.example('word-count'), {
       workspace: ws,
       runName: 'word-count-beside-flood',

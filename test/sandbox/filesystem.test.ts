@@ -46,6 +46,16 @@ describe('file-system confinement', { skip }, () => {
     assert.equal(existsSync('/usr/new'), false);
   });
 
+  it("a grant of /tmp shows the host's /tmp, not the sandbox's half-built root", async () => {
+    // The root is assembled where no grant can be (in /proc): a grant's bind clones what is
+    // beneath it, so a grant holding the assembly place showed the skeleton instead.
+    const r = await runShell(stage, `cat ${notes}; ls /tmp/proc /tmp/usr 2>&1 | head -1`, {
+      ro: ['/tmp'],
+    });
+    assert.equal(r.stdout.split('\n')[0], 'workspace notes', r.stderr);
+    assert.match(r.stdout, /No such file or directory/);
+  });
+
   it('never shows /etc/shadow, whoever runs the helper', async () => {
     const r = await runShell(stage, 'cat /etc/shadow');
     assert.notEqual(r.code, 0);

@@ -5,16 +5,22 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:chi
 import {
   chmodSync,
   chownSync,
+  closeSync,
   copyFileSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
+  readdirSync,
   realpathSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { fdPassing } from '../../app/platform/fd-passing.ts';
+import { cgroupSupport, createSandboxCgroup } from '../../app/sandbox/cgroup.ts';
 import { resolveCommand } from '../../app/sandbox/command.ts';
 import { sandboxPlanSchema, type SandboxLimits, type SandboxPlan } from '../../app/sandbox/plan.ts';
 import { systemView } from '../../app/sandbox/system-paths.ts';
@@ -26,12 +32,19 @@ const NOBODY = 65534;
 /** Who the helper runs as: the current user, or `nobody` when the suite runs as root again. */
 export const runAs: 'self' | 'nobody' = process.env.CORRAL_TEST_AS === 'nobody' ? 'nobody' : 'self';
 
-/** The built helper; its AddressSanitizer + UBSan build when CORRAL_SANDBOX_ASAN=1. */
-export const builtHelper = join(
+const builds = join(
   repo,
   'sandbox-helper/build',
-  process.env.CORRAL_SANDBOX_ASAN === '1' ? 'asan/corral-sandbox' : 'corral-sandbox',
+  process.env.CORRAL_SANDBOX_ASAN === '1' ? 'asan' : '',
 );
+/** The built helper; its AddressSanitizer + UBSan build when CORRAL_SANDBOX_ASAN=1. */
+export const builtHelper = join(builds, 'corral-sandbox');
+/** The Landlock ABIs a test build of the helper can pretend this kernel has (the Makefile's). */
+export type OlderLandlockAbi = 3 | 4;
+const OLDER_ABIS: OlderLandlockAbi[] = [3, 4];
+/** The test build that behaves as on a kernel whose Landlock ABI is at most `abi`. */
+const olderHelper = (abi: OlderLandlockAbi) =>
+  join(builds, `landlock-abi-${abi}`, 'corral-sandbox');
 const builtProbe = join(repo, 'sandbox-helper/build/probe');
 const fixtures = join(repo, 'test/fixtures/sandbox');
 
@@ -42,6 +55,8 @@ export interface Stage {
   /** build/probe: `probe OP...` prints "OP ok" or "OP ERRNO" per attempt. */
   probe: string;
   fixtures: string;
+  /** The staged test build of the helper that sees at most Landlock ABI `abi`. */
+  olderHelper(abi: OlderLandlockAbi): string;
   /** A new folder in the stage; `writable` makes it the run-as user's own. */
   dir(name: string, opts?: { writable?: boolean }): string;
   /** A new file in the stage, readable by everyone (writable by the run-as user if asked). */
@@ -60,9 +75,12 @@ export function stageSandbox(): Stage {
   mkdirSync(bin, { mode: 0o755 });
   const helper = join(bin, 'corral-sandbox');
   const probe = join(bin, 'probe');
+  const older = (abi: OlderLandlockAbi) => join(bin, `landlock-abi-${abi}`);
+  for (const abi of OLDER_ABIS) mkdirSync(older(abi), { mode: 0o755 });
   for (const [from, to] of [
     [builtHelper, helper],
     [builtProbe, probe],
+    ...OLDER_ABIS.map((abi) => [olderHelper(abi), join(older(abi), 'corral-sandbox')] as const),
   ] as const) {
     try {
       copyFileSync(from, to);
@@ -83,6 +101,7 @@ export function stageSandbox(): Stage {
     helper,
     probe,
     fixtures: staged,
+    olderHelper: (abi) => join(older(abi), 'corral-sandbox'),
     dir(name, opts) {
       const path = join(root, name);
       mkdirSync(path, { recursive: true, mode: 0o755 });
@@ -103,14 +122,23 @@ export function stageSandbox(): Stage {
 
 /**
  * The bundled CLI in a fresh stage, as `corral exec` tests drive it: dist/corral.cjs (built by
- * `npm run build`) with the helper beside it, a workspace `ws` holding notes.md and a writable
- * out/, and outside/secret.txt, which no grant covers.
+ * `npm run build`) with the helper beside it (the test build that sees at most Landlock ABI
+ * `landlockAbi`, if given), a workspace `ws` holding notes.md and a writable out/, and
+ * outside/secret.txt, which no grant covers.
  */
-export function stageCli(): { stage: Stage; cli: string; ws: string } {
+export function stageCli(o: { landlockAbi?: OlderLandlockAbi } = {}): {
+  stage: Stage;
+  cli: string;
+  ws: string;
+} {
   const stage = stageSandbox();
   const dist = stage.dir('dist');
-  for (const name of ['corral.cjs', 'corral-sandbox'])
+  for (const name of ['corral.cjs', 'fd-passing.node'])
     copyFileSync(join(repo, 'dist', name), join(dist, name));
+  const helper = o.landlockAbi
+    ? stage.olderHelper(o.landlockAbi)
+    : join(repo, 'dist', 'corral-sandbox');
+  copyFileSync(helper, join(dist, 'corral-sandbox'));
   chmodSync(join(dist, 'corral-sandbox'), 0o755);
   const ws = stage.dir('ws');
   stage.file('ws/notes.md', 'three little words\n');
@@ -134,6 +162,63 @@ except OSError as e:
     print(n, errno.errorcode[e.errno])
 `;
 
+/** Python that spins for 1.5 s of wall-clock time, then prints the CPU seconds it was given. */
+export const SPIN_THEN_REPORT = `
+import time
+start = time.monotonic()
+while time.monotonic() - start < 1.5:
+    pass
+print(round(time.process_time(), 3))
+`;
+
+/** Which cgroup would hold a sandbox's limits for the run-as user (the caller makes it). */
+export function cgroupLimitsHere(): string {
+  return runAs === 'self' ? cgroupSupport() : 'none';
+}
+
+/** Which cgroup holds a sandbox's limits, from its `layers` status line: v1, v2 or none. */
+export function cgroupLimits(layers: string): string {
+  const found = /(?:^|,)cgroup-limits=(v1|v2|none)(?:,|$)/.exec(layers.replace(/^layers /, ''));
+  if (!found) throw new Error(`no cgroup-limits in the layers line: ${layers}`);
+  return found[1]!;
+}
+
+/**
+ * The sandbox cgroups this process made and has not removed: corral-sandbox-PID-N beneath its
+ * own group in each v1 hierarchy (the harness, like the launcher, makes them for the helper).
+ */
+export function sandboxCgroups(): string[] {
+  const left: string[] = [];
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, controllers = '', path = ''] = line.split(':');
+    for (const controller of controllers.split(',')) {
+      if (!['pids', 'cpu', 'memory'].includes(controller)) continue;
+      const dir = join('/sys/fs/cgroup', controller, path);
+      for (const name of existsSync(dir) ? readdirSync(dir) : [])
+        if (name.startsWith(`corral-sandbox-${process.pid}-`)) left.push(join(dir, name));
+    }
+  }
+  return left;
+}
+
+/**
+ * The probe's attempts at the kernel surface refused in both modes (Docker's default profile
+ * refuses them too), each answered EPERM with this `deny syscall NAME` line; every one of them
+ * succeeds on the host, for root and nobody alike.
+ */
+export const KERNEL_SURFACE: Record<string, string> = {
+  modify_ldt: 'modify_ldt',
+  name_to_handle_at: 'name_to_handle_at',
+  kcmp: 'kcmp',
+  pidfd_getfd: 'pidfd_getfd',
+  process_madvise: 'process_madvise',
+  mbind: 'mbind',
+  set_mempolicy: 'set_mempolicy',
+  migrate_pages: 'migrate_pages',
+  move_pages: 'move_pages',
+  mptcp: 'socket',
+};
+
 export const defaultLimits: SandboxLimits = {
   memoryBytes: 1024 * 1024 * 1024,
   cpuPercent: 100,
@@ -148,13 +233,15 @@ export interface PlanOptions {
   mode?: 'full' | 'reduced';
   /** Executables (and their loader) or folders where execution is allowed. */
   exec: string[];
+  /** process.spawn; true unless a test asks for one program only (`spawn no`). */
+  spawn?: boolean;
+  /** 'pty': stdio is a pty of the caller's own, which the command may drive. */
+  terminal?: 'caller' | 'pty';
   ro?: string[];
   rw?: string[];
   tmpfs?: string[];
   cwd?: string;
   env?: Record<string, string>;
-  tcpConnect?: number[];
-  tcpBind?: number[];
   keepFds?: number[];
   limits?: Partial<SandboxLimits>;
 }
@@ -172,11 +259,11 @@ export function planFor(o: PlanOptions): SandboxPlan {
     ],
     symlinks: mode === 'full' ? view.symlinks : [],
     execPaths: o.exec,
+    spawn: o.spawn ?? true,
+    ...(o.terminal ? { terminal: o.terminal } : {}),
     tmpfs: o.tmpfs ?? [],
     cwd: o.cwd ?? '/',
     env: o.env ?? { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
-    tcpConnectPorts: o.tcpConnect ?? [],
-    tcpBindPorts: o.tcpBind ?? [],
     keepFds: o.keepFds ?? [],
     limits: { ...defaultLimits, ...o.limits },
   } satisfies SandboxPlan);
@@ -200,8 +287,17 @@ export interface RunOptions {
   stdin?: string;
   /** Descriptors passed to the helper as 5, 6, ... (3 is the policy, 4 the status lines). */
   extraFds?: number[];
+  /**
+   * For a plan with a proxyListener: a socket pair of ours goes to the helper after extraFds, and
+   * this receives the listening socket once the `layers` line says the sandbox is set up.
+   */
+  proxyListener?: (fd: number) => void;
   /** Extra environment for the helper itself (the command never sees it). */
   env?: Record<string, string>;
+  /** Run the test build that behaves as on a kernel with at most this Landlock ABI. */
+  landlockAbi?: OlderLandlockAbi;
+  /** The caller's own hard limit on open files, lower than the policy may ask (prlimit). */
+  callerNofile?: number;
   /** Safety net: the helper is SIGKILLed after this long (the test then fails on its result). */
   killAfterMs?: number;
   /** Run the helper where no user namespace can be made (withoutUserNamespaces()). */
@@ -245,9 +341,23 @@ export function helperCommand(
   opts: RunOptions = {},
 ): [string, string[]] {
   const argv = ['--policy-fd', '3', '--status-fd', '4', '--', cmd, ...args];
-  return opts.noUserNamespaces
-    ? withoutUserNamespaces(stage.helper, argv)
-    : asRunUser(stage.helper, argv);
+  const helper = opts.landlockAbi ? stage.olderHelper(opts.landlockAbi) : stage.helper;
+  const [file, rest] = opts.noUserNamespaces
+    ? withoutUserNamespaces(helper, argv)
+    : asRunUser(helper, argv);
+  const n = opts.callerNofile;
+  return n === undefined ? [file, rest] : ['prlimit', [`--nofile=${n}:${n}`, '--', file, ...rest]];
+}
+
+/** A raw policy text with the cgroup lines before its `end` (a truncated one stays as it is). */
+function withCgroup(text: string, cgroup?: { version: string; fds: number[] }): string {
+  if (!cgroup || !text.endsWith('\nend\n')) return text;
+  const lines = cgroup.fds.map((fd) => `cgroup ${cgroup.version} ${fd}\n`).join('');
+  return `${text.slice(0, -'end\n'.length)}${lines}end\n`;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Starts the helper on `plan` (or a raw policy text); the result settles when it has exited. */
@@ -259,7 +369,31 @@ export function spawnSandboxed(
   opts: RunOptions = {},
 ): { child: ChildProcess; result: Promise<SandboxResult> } {
   const [file, argv] = helperCommand(stage, cmd, args, opts);
-  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...(opts.extraFds ?? [])];
+  const extra = opts.extraFds ?? [];
+  const pair = opts.proxyListener ? fdPassing().socketPair() : null;
+  // The caller makes the sandbox's cgroup, as the launcher does: this process when the helper
+  // runs as itself; never for nobody, who can make none here.
+  const limits = typeof plan === 'string' ? defaultLimits : plan.limits;
+  const full = typeof plan === 'string' ? !plan.includes('\nmode reduced\n') : plan.mode === 'full';
+  const cgroup =
+    runAs === 'self' ? createSandboxCgroup(limits, limits.pids + (full ? 1 : 0)) : null;
+  const stdio: StdioOptions = [
+    'pipe',
+    'pipe',
+    'pipe',
+    'pipe',
+    'pipe',
+    ...extra,
+    ...(pair ? [pair[1]] : []),
+    ...(cgroup?.joinFds ?? []),
+  ];
+  const first = 5 + extra.length + (pair ? 1 : 0);
+  const fds = {
+    proxyListener: 5 + extra.length,
+    ...(cgroup
+      ? { cgroup: { version: cgroup.version, fds: cgroup.joinFds.map((_, i) => first + i) } }
+      : {}),
+  };
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...opts.env };
   for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) {
     const value = process.env[name];
@@ -267,9 +401,19 @@ export function spawnSandboxed(
   }
   const started = performance.now();
   const child = spawn(file, argv, { stdio, env });
+  cgroup?.closeJoinFds();
   const policy = child.stdio[3] as Writable;
   policy.on('error', () => {}); // a helper that refuses early never reads it; its exit says why
-  policy.end(typeof plan === 'string' ? plan : renderPolicy(plan));
+  policy.end(typeof plan === 'string' ? withCgroup(plan, fds.cgroup) : renderPolicy(plan, fds));
+  if (pair) {
+    closeSync(pair[1]);
+    // The helper sent the listener before it finished the set-up, so it is there by `layers`.
+    (child.stdio[4] as Readable).once('data', () => {
+      const { fds } = fdPassing().recvFds(pair[0], 1, 64);
+      closeSync(pair[0]);
+      for (const fd of fds) opts.proxyListener?.(fd);
+    });
+  }
   child.stdin?.on('error', () => {});
   child.stdin?.end(opts.stdin ?? '');
   const collect = (stream: Readable | null) => {
@@ -285,12 +429,20 @@ export function spawnSandboxed(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      // What the cgroup counted goes before the exit line, where the helper once said it.
+      const lines = status().split('\n').filter(Boolean);
+      const events = (cgroup?.events() ?? []).map(
+        (e) => `limit ${e}${e === 'cpu' ? ' throttled' : ''}`,
+      );
+      const exitAt = lines.findIndex((l) => l.startsWith('exit '));
+      lines.splice(exitAt === -1 ? lines.length : exitAt, 0, ...events);
+      for (let i = 0; i < 400 && cgroup && !cgroup.remove(); i++) sleepSync(5);
       resolve({
         code,
         signal,
         stdout: stdout(),
         stderr: stderr(),
-        status: status().split('\n').filter(Boolean),
+        status: lines,
         ms: performance.now() - started,
       });
     });

@@ -107,7 +107,7 @@ describe('policies the helper refuses', { skip }, () => {
     [
       'a symlinked path',
       edited((l) => [...l.slice(0, 2), `ro ${link}`, ...l.slice(2)]),
-      /ro .*link-to-folder: the path contains a symlink/,
+      /ro grant .*link-to-folder \(permissions\.fs, --workspace or the command\): the path contains a symlink; grant its real path/,
     ],
     [
       'a missing limit',
@@ -160,7 +160,7 @@ describe('policies the helper refuses', { skip }, () => {
     [
       'a grant that does not exist',
       edited((l) => [...l.slice(0, 2), `ro ${stage.root}/absent`, ...l.slice(2)]),
-      /absent: No such file or directory/,
+      /ro grant .*absent \(permissions\.fs, --workspace or the command\): No such file or directory/,
     ],
   ];
   for (const [name, policy, reason] of cases) {
@@ -168,6 +168,18 @@ describe('policies the helper refuses', { skip }, () => {
       assertRefused(await runSandboxed(stage, policy, ...touch), reason);
     });
   }
+
+  it('names the manifest field behind a limit the caller cannot give', async () => {
+    // The caller's own hard limit on descriptors is 100: the command cannot have 256.
+    const r = await runSandboxed(stage, valid, ...touch, { callerNofile: 100 });
+    assertRefused(
+      r,
+      /^corral-sandbox: limits\.openFiles \(the caller's own limit may be lower\): Operation not permitted$/,
+    );
+    const fits = await runSandboxed(stage, valid, ...touch, { callerNofile: 256 });
+    assert.equal(fits.code, 0, fits.stderr);
+    rmSync(marker);
+  });
 
   it('refuses a relative command path', async () => {
     assertRefused(await runSandboxed(stage, valid, 'sh', ['-c', 'true']), /usage/);

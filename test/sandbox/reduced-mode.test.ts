@@ -21,6 +21,9 @@ import {
   stageSandbox,
   startup,
   withoutUserNamespaces,
+  sandboxCgroups,
+  cgroupLimits,
+  KERNEL_SURFACE,
   type PlanOptions,
   type RunOptions,
   FORK_BOMB,
@@ -64,7 +67,7 @@ describe('reduced mode: chosen where user namespaces are off', { skip }, () => {
     assert.equal(check.layers.user.ok, false);
     assert.match(check.layers.user.reason ?? '', /^No space left on device; hint: /);
     assert.equal(check.layers.landlock.ok, true);
-    assert.equal(assessCapabilities(check).mode, 'reduced');
+    assert.equal(assessCapabilities(check, 'none').mode, 'reduced');
   });
 
   it('refuses a full-mode policy there with one line (exit 125, nothing run)', async () => {
@@ -85,11 +88,11 @@ describe('reduced mode: chosen where user namespaces are off', { skip }, () => {
   it('says mode=reduced and exactly what it applied in the layers line', async () => {
     const r = await shell('true');
     assert.equal(r.code, 0, r.stderr);
-    const cgroup = runAs === 'self' && process.getuid?.() === 0 ? ',pids-cgroup' : '';
+    const cgroup = runAs === 'self' && process.getuid?.() === 0 ? 'v1' : 'none';
     assert.match(
       r.status[0] ?? '',
       new RegExp(
-        `^layers mode=reduced,landlock=${check.layers.landlock.abi},seccomp,signals=landlock,nnp,caps,rlimits,nproc=\\d+${cgroup}$`,
+        `^layers mode=reduced,landlock=${check.layers.landlock.abi},seccomp,signals=landlock,nnp,caps,rlimits,nproc=\\d+,cgroup-limits=${cgroup}$`,
       ),
     );
     assert.equal(r.status.at(-1), 'exit code 0');
@@ -173,11 +176,12 @@ describe('reduced mode: files', { skip }, () => {
       const name = program.split('/').at(-1)!;
       const work = stage.dir(`${name}-work`, { writable: true });
       const input = stage.file(`${name}-work/input.txt`, `hello from ${name}`);
-      const run = (exec: string[]) =>
+      const run = (exec: string[], spawn: boolean) =>
         runSandboxed(
           stage,
           reduced({
             exec,
+            spawn,
             ro: [stage.fixtures],
             rw: [work],
             cwd: work,
@@ -187,14 +191,15 @@ describe('reduced mode: files', { skip }, () => {
           [join(stage.fixtures, script), input, join(work, 'result.txt')],
           here,
         );
-      const denied = await run(startup(program));
+      const denied = await run(startup(program), false);
       assert.equal(denied.code, 0, denied.stderr);
-      assert.deepEqual(JSON.parse(denied.stdout), { read: `hello from ${name}`, spawn: 'EACCES' });
+      assert.deepEqual(JSON.parse(denied.stdout), { read: `hello from ${name}`, spawn: 'EPERM' });
+      assert.ok(denied.status.includes('deny syscall execve'), denied.status.join('\n'));
       assert.equal(
         readFileSync(join(work, 'result.txt'), 'utf8'),
         `HELLO FROM ${name.toUpperCase()}`,
       );
-      const granted = await run([...startup(program), '/usr/bin']);
+      const granted = await run([...startup(program), '/usr/bin'], true);
       assert.deepEqual(
         JSON.parse(granted.stdout),
         { read: `hello from ${name}`, spawn: 0 },
@@ -254,6 +259,27 @@ describe('reduced mode: network', { skip }, () => {
     for (const target of targets) assert.equal(fromHost([target]), 'connected\n');
   });
 
+  it('takes in no TCP connection and sends no Fast Open SYN, which Landlock does not see', async () => {
+    const port = (tcp.address() as { port: number }).port;
+    const ops = ['listen', 'accept', `tfo:${port}`];
+    const before = accepted.tcp;
+    const { answers, result } = await probeIn(stage, ops, probePlan, here);
+    assert.deepEqual(answers, { listen: 'EPERM', accept: 'EPERM', [`tfo:${port}`]: 'EPERM' });
+    assert.deepEqual(
+      result.status.filter((l) => l.startsWith('deny ')),
+      ['listen', 'accept', 'sendto'].map((s) => `deny syscall ${s}`),
+    );
+    assert.equal(accepted.tcp, before);
+    // Outside, listen() binds a port of its own and the Fast Open SYN reaches the listener.
+    assert.deepEqual(probeOutside(stage, ops, here), {
+      listen: 'ok',
+      accept: 'EINVAL', // the socket does not listen: accept() itself is allowed
+      [`tfo:${port}`]: 'ok',
+    });
+    for (let i = 0; i < 40 && accepted.tcp === before; i++) await sleep(25);
+    assert.equal(accepted.tcp, before + 1);
+  });
+
   it('refuses UDP, MPTCP and unix sockets; TCP sockets and socketpair stay', async () => {
     const ops = ['udp', 'mptcp', 'unix', 'inet', 'socketpair', 'socketpair_inet'];
     const { answers, result } = await probeIn(stage, ops, probePlan, here);
@@ -289,7 +315,7 @@ describe('reduced mode: processes', { skip }, () => {
     it(`cannot signal, re-limit or trace another process of the same user (Landlock ABI ${abi})`, async () => {
       const { answers, result } = await probeIn(stage, [...ops(), ...own], probePlan, {
         ...here,
-        env: { CORRAL_SANDBOX_LANDLOCK_ABI: String(abi) },
+        ...(abi === 4 ? { landlockAbi: 4 as const } : {}),
       });
       assert.deepEqual(answers, {
         [`kill:${victim.pid}`]: 'EPERM',
@@ -316,6 +342,20 @@ describe('reduced mode: processes', { skip }, () => {
       ]);
     });
   }
+
+  it('refuses the kernel surface refused in mode full too, which works outside', async () => {
+    const ops = Object.keys(KERNEL_SURFACE);
+    const { answers, result } = await probeIn(stage, ops, probePlan, here);
+    assert.deepEqual(answers, Object.fromEntries(ops.map((op) => [op, 'EPERM'])));
+    assert.deepEqual(
+      result.status.filter((l) => l.startsWith('deny ')),
+      Object.values(KERNEL_SURFACE).map((name) => `deny syscall ${name}`),
+    );
+    assert.deepEqual(
+      probeOutside(stage, ops, here),
+      Object.fromEntries(ops.map((op) => [op, 'ok'])),
+    );
+  });
 
   it('the same calls work outside the sandbox, as the same user', () => {
     assert.deepEqual(
@@ -373,6 +413,26 @@ describe('reduced mode: limits and the end of the sandbox', { skip }, () => {
     assert.equal(fits.stdout, '67108864\n', fits.stderr);
   });
 
+  it('bounds the memory it can pin beside its rlimits, summed over its processes', async () => {
+    // As in mode full (limits.test.ts), without the tmpfs and System V IPC it does not have.
+    for (const kind of ['anon_shared', 'memfd', 'devzero']) {
+      const r = await runSandboxed(
+        stage,
+        reduced({ exec: startup(python), ro: [stage.fixtures], limits: { memoryBytes: 96 << 20 } }),
+        python,
+        [join(stage.fixtures, 'pin.py'), kind, '40', '4'],
+        here,
+      );
+      const answers = r.stdout.trim().split(' ').filter(Boolean);
+      const why = `${kind}: ${r.stdout} ${r.stderr} ${r.status.join(', ')}`;
+      assert.ok(answers.filter((a) => a === 'pinned').length * 40 <= 96, why);
+      if (kind === 'devzero') assert.deepEqual(answers, Array(4).fill('EACCES'), why);
+      else if (cgroupLimits(r.status[0] ?? '') === 'none')
+        assert.deepEqual(answers, Array(4).fill('EPERM'), why);
+      else assert.ok(r.status.includes('limit memory'), why);
+    }
+  });
+
   it('kills a CPU spin and its background children at the timeout', async () => {
     const marker = `${Math.floor(Math.random() * 1e6)}`;
     const r = await shell(`sleep 29.${marker} & sleep 28.${marker} & while :; do :; done`, {
@@ -413,12 +473,16 @@ describe('reduced mode: limits and the end of the sandbox', { skip }, () => {
     const command = `/usr/bin/sleep 27\\.${marker}`;
     for (let i = 0; i < 40 && survivors(command).length === 0; i++) await sleep(50);
     assert.equal(survivors(command).length, 1, 'the command runs before the kill');
+    if (runAs === 'self' && process.getuid?.() === 0)
+      assert.notDeepEqual(sandboxCgroups(), [], 'its cgroups exist meanwhile');
     child.kill('SIGKILL');
     await result;
     for (let i = 0; i < 40 && survivors(command).length > 0; i++) await sleep(50);
     // The command's own process dies with the helper (PR_SET_PDEATHSIG). A grandchild could
     // outlive it: without a pid namespace, that is the gap docs/security.md states.
     assert.deepEqual(survivors(command), []);
+    // The caller removes the cgroups once the sandbox is gone, even after a SIGKILLed helper.
+    if (runAs === 'self' && process.getuid?.() === 0) assert.deepEqual(sandboxCgroups(), []);
   });
 });
 
@@ -432,10 +496,7 @@ describe('reduced mode: refusals', { skip }, () => {
       reduced({ exec: ['/usr/bin', ...startup('/bin/sh')], rw: [join(stage.root, 'refusals')] }),
       '/bin/sh',
       touch,
-      {
-        ...here,
-        env: { CORRAL_SANDBOX_LANDLOCK_ABI: '3' },
-      },
+      { ...here, landlockAbi: 3 },
     );
     assert.equal(r.code, 125);
     assert.equal(
@@ -445,7 +506,7 @@ describe('reduced mode: refusals', { skip }, () => {
     assert.equal(existsSync(marker), false);
   });
 
-  for (const line of ['tmpfs /tmp', 'symlink /x y', 'proxy-relay 3128 /run/proxy.sock']) {
+  for (const line of ['tmpfs /tmp', 'symlink /x y', 'proxy-listen 3128 9']) {
     it(`refuses '${line.split(' ')[0]}' in a reduced policy`, async () => {
       const text = `corral-sandbox-policy 1\nmode reduced\n${line}\ncwd /\nexec /usr/bin\nlimit memory 1000000\nlimit cpu 1\nlimit pids 1\nlimit nofile 8\nlimit fsize 1\nlimit timeout-ms 1\nend\n`;
       const r = await runSandboxed(stage, text, '/bin/sh', touch, here);

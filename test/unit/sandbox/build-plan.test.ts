@@ -34,9 +34,49 @@ test('binds the system read-only, recreates merged-/usr links and never exposes 
   const p = plan();
   assert.ok(p.mounts.some((m) => m.path === '/usr' && m.access === 'ro'));
   assert.ok(!p.mounts.some((m) => m.path === '/etc' || m.path === '/etc/shadow' || m.path === '/'));
-  assert.ok(p.mounts.every((m) => m.access === 'ro' || m.path === tmp));
-  assert.deepEqual(p.tmpfs, [SANDBOX_TMP]);
-  assert.deepEqual(p.tcpConnectPorts, [], 'no port-only TCP rule: the proxy checks hosts');
+  assert.ok(p.mounts.every((m) => m.access === 'ro'));
+  // ${tmp} is a folder of the sandbox's tmpfs, not the host's disk (capped at the memory limit).
+  assert.deepEqual(p.tmpfs, [SANDBOX_TMP, tmp]);
+});
+
+test("the run's scratch lives in the sandbox's memory in full mode, on the host in reduced mode", () => {
+  const data = join(dir, 'data');
+  mkdirSync(data, { recursive: true });
+  const request = (mode: 'full' | 'reduced') => ({
+    mode,
+    grants: grants({ spawn: true, mounts: [{ path: join(tmp, 'inside'), access: 'rw' as const }] }),
+    command: resolveCommand('true', '/'),
+    cwd: '/',
+    home: '/nonexistent',
+    tmp,
+    scratch: [data],
+  });
+  const full = buildPlan(request('full'));
+  assert.deepEqual(full.tmpfs, [SANDBOX_TMP, tmp, data]);
+  assert.ok(!full.mounts.some((m) => m.path.startsWith(tmp) || m.path === data), 'no bind of it');
+  assert.equal(full.env.TMPDIR, tmp);
+  assert.equal(full.env.HOME, tmp);
+  const reduced = buildPlan(request('reduced'));
+  assert.deepEqual(reduced.tmpfs, []);
+  for (const path of [tmp, data])
+    assert.ok(
+      reduced.mounts.some((m) => m.path === path && m.access === 'rw'),
+      path,
+    );
+});
+
+test('a grant of the root, /proc or /dev is refused with one line naming the fix', () => {
+  for (const path of ['/', '/proc', '/dev/shm']) {
+    assert.throws(
+      () => plan({ mounts: [{ path, access: 'ro' }] }),
+      (e: unknown) =>
+        e instanceof PlanError &&
+        e.message.startsWith(`a grant of ${path} cannot be made: `) &&
+        e.message.endsWith(
+          'fix: grant a folder below it in permissions.fs, or give --workspace a project folder',
+        ),
+    );
+  }
 });
 
 test('without spawn only the command and its loader may execute', () => {
@@ -114,7 +154,7 @@ test('reduced mode: Landlock rules on host paths, no private /tmp or links, no T
     tmp,
   });
   assert.equal(p.mode, 'reduced');
-  assert.deepEqual([p.tmpfs, p.symlinks, p.tcpConnectPorts], [[], [], []]);
+  assert.deepEqual([p.tmpfs, p.symlinks], [[], []]);
   assert.ok(p.mounts.some((m) => m.path === '/usr' && m.access === 'ro'));
   assert.ok(p.mounts.some((m) => m.path === tmp && m.access === 'rw'));
   // The working folder and HOME are host paths that a grant covers.
@@ -123,8 +163,8 @@ test('reduced mode: Landlock rules on host paths, no private /tmp or links, no T
   assert.equal(p.env.TMPDIR, tmp);
 });
 
-test('the proxy relay: carried in full mode, refused in reduced mode with one line', () => {
-  const relay = { port: 3128, socketPath: join(dir, 'proxy.sock') };
+test('the proxy listener: carried in full mode, refused in reduced mode with one line', () => {
+  const listener = { port: 3128 };
   const request = (mode: 'full' | 'reduced') => ({
     mode,
     grants: grants(),
@@ -132,12 +172,12 @@ test('the proxy relay: carried in full mode, refused in reduced mode with one li
     cwd: '/',
     home: '/nonexistent',
     tmp,
-    proxyRelay: relay,
+    proxyListener: listener,
   });
-  assert.deepEqual(buildPlan(request('full')).proxyRelay, relay);
+  assert.deepEqual(buildPlan(request('full')).proxyListener, listener);
   assert.throws(() => buildPlan(request('reduced')), PlanError);
   assert.throws(
     () => buildPlan(request('reduced')),
-    /^Error: the proxy relay needs a network namespace/,
+    /^Error: the proxy needs a network namespace of the sandbox/,
   );
 });

@@ -6,6 +6,7 @@ import {
   assessCapabilities,
   checkReportSchema,
   explainMissing,
+  type CgroupLimits,
   type CheckReport,
 } from '../../../app/sandbox/capabilities.ts';
 
@@ -100,7 +101,7 @@ const table: [string, Partial<CheckReport['layers']>, 'full' | 'reduced' | 'refu
 
 for (const [name, layers, mode] of table) {
   test(`${name}: ${mode}`, () => {
-    const v = assessCapabilities(machine(layers));
+    const v = assessCapabilities(machine(layers), 'none');
     assert.equal(v.mode, mode, v.summary);
     assert.equal(v.degradations.length > 0, mode === 'reduced');
     assert.equal(v.remedies.length > 0, mode !== 'full');
@@ -110,14 +111,23 @@ for (const [name, layers, mode] of table) {
   });
 }
 
+test('the memory layer in force is named in words, for each cgroup the helper found', () => {
+  const layer = (cgroupLimits: CgroupLimits) => assessCapabilities(all, cgroupLimits).memoryLayer;
+  assert.match(layer('v1'), /^cgroup v1: all the memory a sandbox can pin is summed/);
+  assert.match(layer('v2'), /^cgroup v2 \(delegated\): .*no swap/);
+  assert.match(layer('none'), /^no cgroup for this user: .*RLIMIT_DATA.*refused/);
+  const refused = machine({ landlock: { ok: false, reason: 'Operation not supported' } });
+  assert.equal(assessCapabilities(refused, 'none').memoryLayer, layer('none'), 'in every mode');
+});
+
 test('every layer present: full mode, Landlock ABI shown', () => {
-  const v = assessCapabilities(all);
+  const v = assessCapabilities(all, 'none');
   assert.match(v.layers.find((l) => l.layer === 'landlock')!.detail, /ABI 7/);
   assert.deepEqual(v.remedies, []);
 });
 
 test('user namespaces disabled: reduced mode, each degradation stated, one remedy for full mode', () => {
-  const v = assessCapabilities(machine(usernsDisabled));
+  const v = assessCapabilities(machine(usernsDisabled), 'none');
   assert.match(v.summary, /reduced mode, confined by Landlock ABI 7/);
   for (const words of [/names, sizes and dates/, /No direct network/, /private \/tmp/, /SIGKILL/])
     assert.ok(
@@ -137,20 +147,26 @@ test('user namespaces disabled: reduced mode, each degradation stated, one remed
 });
 
 test('reduced mode below Landlock ABI 6 says that seccomp checks the signals', () => {
-  const v = assessCapabilities(machine({ ...usernsDisabled, landlock: { ok: true, abi: 5 } }));
+  const v = assessCapabilities(
+    machine({ ...usernsDisabled, landlock: { ok: true, abi: 5 } }),
+    'none',
+  );
   assert.equal(v.mode, 'reduced');
   assert.ok(v.degradations.some((d) => /ABI 5 does not scope signals/.test(d)));
 });
 
 test('AppArmor: the cause in plain words, once, with the way out', () => {
-  const v = assessCapabilities(machine(apparmorRestricted));
+  const v = assessCapabilities(machine(apparmorRestricted), 'none');
   assert.equal(v.remedies.length, 1, v.remedies.join('\n'));
   assert.match(v.remedies[0]!, /AppArmor restricts unprivileged user namespaces \(Ubuntu 23\.10/);
   assert.match(v.remedies[0]!, /apparmor_restrict_unprivileged_userns=0/);
 });
 
 test('Landlock too old for reduced mode: refused, naming the ABI and the kernel needed', () => {
-  const v = assessCapabilities(machine({ ...usernsDisabled, landlock: { ok: true, abi: 3 } }));
+  const v = assessCapabilities(
+    machine({ ...usernsDisabled, landlock: { ok: true, abi: 3 } }),
+    'none',
+  );
   assert.match(v.summary, /^Nothing can be sandboxed here: landlock ABI 3 is too old/);
   assert.match(v.layers.find((l) => l.layer === 'landlock')!.detail, /reduced mode needs ABI 4/);
   assert.ok(v.remedies.some((r) => /Linux 6\.7/.test(r)));

@@ -33,12 +33,14 @@ function recorder(mode: CapabilityMode, statuses: HelperStatus[], exitStatus: nu
     helper: '/stand-in/corral-sandbox',
     detect: () => ({
       report: {} as never,
+      cgroupLimits: 'none',
       verdict: {
         mode,
         summary: mode === 'refused' ? 'This machine offers no way to confine a process.' : '',
         layers: [],
         degradations: [],
         remedies: [],
+        memoryLayer: 'rlimits only',
       },
     }),
     launch(req: LaunchRequest) {
@@ -155,11 +157,12 @@ function decided(plan: SandboxPlan | undefined, f: ReturnType<typeof fixture>) {
   delete limits.timeoutMs; // an extension's sandbox lives for its session, a command's for its limit
   return {
     mode: plan.mode,
-    proxy: plan.proxyRelay ? plan.proxyRelay.port : null,
+    proxy: plan.proxyListener ? plan.proxyListener.port : null,
     grantMounts: plan.mounts.filter(
       (m) => m.path.startsWith(f.root) && !m.path.startsWith(f.dir) && !/corral-/.test(m.path),
     ),
-    tmpfs: plan.tmpfs,
+    // Each caller's run folder has its own name; that it is in memory is what the pipeline decides.
+    tmpfs: plan.tmpfs.map((p) => p.replace(/\/corral-(run|ext)-[^/]+/, '/RUN-FOLDER')),
     proxyEnv: Object.keys(plan.env).filter((k) => /_proxy$/i.test(k)),
     limits,
   };
@@ -184,13 +187,13 @@ const cases: {
     name: 'no hosts: no proxy',
     mode: 'full',
     permissions: () => ({}),
-    expect: (o) => assert.equal(o.plan?.proxyRelay, undefined),
+    expect: (o) => assert.equal(o.plan?.proxyListener, undefined),
   },
   {
     name: 'a granted host: the proxy is relayed in',
     mode: 'full',
     permissions: () => ({ net: [{ host: 'example.org' }] }),
-    expect: (o) => assert.equal(o.plan?.proxyRelay?.port, 3128),
+    expect: (o) => assert.equal(o.plan?.proxyListener?.port, 3128),
   },
   {
     name: 'reduced mode: no proxy even with hosts',
@@ -198,7 +201,7 @@ const cases: {
     permissions: () => ({ net: [{ host: 'example.org' }] }),
     expect: (o) => {
       assert.equal(o.plan?.mode, 'reduced');
-      assert.equal(o.plan?.proxyRelay, undefined);
+      assert.equal(o.plan?.proxyListener, undefined);
     },
   },
   {

@@ -26,11 +26,10 @@ function plan(patch: Partial<SandboxPlan> = {}): SandboxPlan {
     mounts: [{ path: TMP, access: 'rw' }],
     symlinks: [],
     execPaths: ['/usr/bin/true'],
+    spawn: false,
     tmpfs: ['/tmp'],
     cwd: TMP,
     env: { PATH: '/usr/bin:/bin', HOME: TMP, TMPDIR: TMP },
-    tcpConnectPorts: [],
-    tcpBindPorts: [],
     keepFds: [3],
     limits: {
       memoryBytes: 512 * 2 ** 20,
@@ -81,7 +80,6 @@ const golden: Record<string, { plan: SandboxPlan; options: SeatbeltOptions }> = 
         { path: TMP, access: 'rw' },
       ],
       execPaths: [PYTHON, PACKAGE],
-      tcpConnectPorts: [443],
     }),
     options: { proxyPort: 49152, runtime: 'python', spawn: true },
   },
@@ -275,7 +273,6 @@ describe('paths never reach the text', () => {
 
   test('a plan the macOS profile cannot express is refused with one line', () => {
     const refusals: [Partial<SandboxPlan>, RegExp][] = [
-      [{ tcpBindPorts: [8080] }, /binds TCP port 8080/],
       [{ mounts: [{ path: '/', access: 'ro' }] }, /whole disk/],
       [
         { mounts: [{ path: '/var/folders/x/T', access: 'rw' }] },

@@ -44,6 +44,11 @@ test('kernel denials are denials of the kernel layer, filed under what was tried
   });
   assert.equal(statusToAudit(parseStatusLine('deny syscall mount'), ctx)?.kind, 'fs');
   assert.equal(statusToAudit(parseStatusLine('deny syscall ptrace'), ctx)?.kind, 'process');
+  // A second program names the manifest field that would allow it.
+  assert.match(
+    statusToAudit(parseStatusLine('deny syscall execve'), ctx)?.reason ?? '',
+    /process\.spawn is not granted/,
+  );
 });
 
 test('a limit hit names the limit and the manifest field that raises it', () => {
@@ -53,6 +58,12 @@ test('a limit hit names the limit and the manifest field that raises it', () => 
     /1500 ms.*limits\.timeoutMs/,
   );
   assert.match(limitMessage(parseStatusLine('limit fsize'), limits)!, /limits\.fileSizeMB/);
-  assert.match(limitMessage(parseStatusLine('limit cpu'), limits)!, /limits\.cpuPercent/);
+  assert.match(limitMessage(parseStatusLine('limit cpu'), limits)!, /budget.*limits\.cpuPercent/);
+  assert.match(
+    limitMessage(parseStatusLine('limit cpu throttled'), limits)!,
+    /held to its CPU rate \(100% of one core\).*limits\.cpuPercent/,
+  );
+  assert.match(limitMessage(parseStatusLine('limit memory'), limits)!, /512 MB.*limits\.memoryMB/);
+  assert.match(limitMessage(parseStatusLine('limit pids'), limits)!, /\(64\).*limits\.pids/);
   assert.equal(limitMessage(parseStatusLine('exit code 1'), limits), null);
 });

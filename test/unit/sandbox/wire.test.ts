@@ -13,11 +13,10 @@ const base: SandboxPlan = {
   ],
   symlinks: [{ path: '/bin', target: 'usr/bin' }],
   execPaths: ['/usr/bin/true'],
+  spawn: false,
   tmpfs: ['/tmp'],
   cwd: '/tmp',
   env: { PATH: '/usr/bin', A: 'x y' },
-  tcpConnectPorts: [443],
-  tcpBindPorts: [],
   keepFds: [3],
   limits: {
     memoryBytes: 1024,
@@ -42,11 +41,10 @@ test('orders mounts parents first, with a tmpfs before the binds beneath it', ()
   assert.deepEqual(mountLines, ['tmpfs /tmp', 'ro /usr', 'ro /tmp/ws', 'rw /tmp/ws/out']);
 });
 
-test('carries env values with spaces, ports, kept fds and every limit', () => {
+test('carries env values with spaces, kept fds and every limit', () => {
   const text = renderPolicy(base);
   for (const line of [
     'env A=x y',
-    'tcp-connect 443',
     'keep-fd 3',
     'limit memory 1024',
     'limit cpu 50',
@@ -56,6 +54,7 @@ test('carries env values with spaces, ports, kept fds and every limit', () => {
     'limit timeout-ms 1000',
     'symlink /bin usr/bin',
     'exec /usr/bin/true',
+    'spawn no',
   ]) {
     assert.ok(text.split('\n').includes(line), `missing line: ${line}`);
   }
@@ -75,28 +74,33 @@ test('the plan schema refuses what the line format cannot carry', () => {
   assert.equal(bad({}), true);
 });
 
-test('says the mode first, and carries the proxy relay with a path that may hold spaces', () => {
-  const lines = renderPolicy({
-    ...base,
-    proxyRelay: { port: 3128, socketPath: '/run/user/1000/corral proxy.sock' },
-  }).split('\n');
+test('says the mode first, and the proxy listener with the descriptor the launcher chose', () => {
+  const withProxy = { ...base, proxyListener: { port: 3128 } };
+  const lines = renderPolicy(withProxy, { proxyListener: 7 }).split('\n');
   assert.equal(lines[1], 'mode full');
-  assert.ok(lines.includes('proxy-relay 3128 /run/user/1000/corral proxy.sock'), lines.join('\n'));
-  assert.ok(!renderPolicy(base).includes('proxy-relay'));
+  assert.ok(lines.includes('proxy-listen 3128 7'), lines.join('\n'));
+  assert.ok(!renderPolicy(base).includes('proxy-listen'));
+  assert.throws(() => renderPolicy(withProxy), /needs the descriptor it is sent on/);
 });
 
-test('reduced plans have no tmpfs, links or relay; a relay socket is never in a writable grant', () => {
+test('says terminal pty only when the caller relays stdio through a pty of its own', () => {
+  assert.ok(
+    renderPolicy({ ...base, terminal: 'pty' })
+      .split('\n')
+      .includes('terminal pty'),
+  );
+  for (const plan of [base, { ...base, terminal: 'caller' as const }])
+    assert.ok(!renderPolicy(plan).includes('terminal'), "the caller's terminal is the default");
+});
+
+test('reduced plans have no tmpfs, links or proxy listener', () => {
   const reduced = { ...base, mode: 'reduced' as const, tmpfs: [], symlinks: [] };
   const ok = (plan: unknown) => sandboxPlanSchema.safeParse(plan).success;
   assert.equal(ok(reduced), true);
   assert.equal(renderPolicy(reduced).split('\n')[1], 'mode reduced');
   assert.equal(ok({ ...reduced, tmpfs: ['/tmp'] }), false);
   assert.equal(ok({ ...reduced, symlinks: base.symlinks }), false);
-  const relay = { port: 3128, socketPath: '/run/corral/proxy.sock' };
-  assert.equal(ok({ ...reduced, proxyRelay: relay }), false);
-  assert.equal(ok({ ...base, proxyRelay: relay }), true);
-  assert.equal(ok({ ...base, proxyRelay: { ...relay, socketPath: '/tmp/ws/out/p.sock' } }), false);
-  assert.equal(ok({ ...base, proxyRelay: { ...relay, socketPath: `/${'x'.repeat(107)}` } }), false);
-  assert.equal(ok({ ...base, proxyRelay: { ...relay, socketPath: `/${'x'.repeat(106)}` } }), true);
-  assert.equal(ok({ ...base, proxyRelay: { ...relay, port: 0 } }), false);
+  assert.equal(ok({ ...reduced, proxyListener: { port: 3128 } }), false);
+  assert.equal(ok({ ...base, proxyListener: { port: 3128 } }), true);
+  assert.equal(ok({ ...base, proxyListener: { port: 0 } }), false);
 });

@@ -1,16 +1,9 @@
-/* Fatal-error and status-line helpers shared by the supervisor and the sandbox processes. */
-#define _GNU_SOURCE
-#include "util.h"
+/* What the caller is told: status lines on --status-fd (non-blocking, never a hang), and the
+ * one-line fatal error (stderr, an `error` status line, exit 125). */
+#include "sandbox.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/openat2.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #define LINE_BYTES 512        /* one status or error line; policy paths are what makes them long */
 #define PARTIAL_WAIT_MS 1000  /* a line begun is finished within this, or the fd is given up */
@@ -29,11 +22,6 @@ void status_init(int fd)
 	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		die_errno("--status-fd %d", fd);
 	status = fd;
-}
-
-int status_fd(void)
-{
-	return status;
 }
 
 int status_line(int wait_ms, const char *fmt, ...)
@@ -72,7 +60,7 @@ int status_line(int wait_ms, const char *fmt, ...)
 	return 0;
 }
 
-static _Noreturn void vdie(int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static _Noreturn void vdie(int err, const char *fmt, va_list ap)
 {
 	char msg[LINE_BYTES], line[LINE_BYTES + 32];
 	int n;
@@ -103,44 +91,4 @@ _Noreturn void die_errno(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vdie(saved, fmt, ap);
-}
-
-int open_nofollow(int dirfd, const char *path, int flags)
-{
-	struct open_how how = { .flags = (unsigned)(flags | O_CLOEXEC),
-				.resolve = RESOLVE_NO_SYMLINKS };
-
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-}
-
-void write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(text);
-
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-		die_errno("write %s", path);
-	close(fd);
-}
-
-int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
-
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n < 0 ? -1 : 0;
-}
-
-void forwarded_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGUSR1);
-	sigaddset(set, SIGUSR2);
 }
