@@ -36,6 +36,8 @@ export const grantChangeSchema = z.strictObject({
   change: z.enum(['added', 'removed', 'widened', 'narrowed']),
   item: consentItemSchema,
   before: consentItemSchema.optional(),
+  /** Exactly what it gains or loses, one rule line per path × access, host × port, … */
+  rules: z.array(text).max(8192),
 });
 
 export const limitChangeSchema = z.strictObject({
@@ -49,6 +51,8 @@ export const limitChangeSchema = z.strictObject({
 export const permissionDiffSchema = z.strictObject({
   grants: z.array(grantChangeSchema),
   limits: z.array(limitChangeSchema),
+  /** The rule lines both versions grant alike. */
+  unchanged: z.array(text).max(16384),
   needsConsent: z.boolean(),
 });
 

@@ -120,9 +120,11 @@ export class FakeCorralHost {
                 rules: ['connect github.com:443'],
                 notes: [],
               },
+              rules: ['connect github.com:443'],
             },
           ],
           limits: [{ limit: 'limits.memoryMB', from: 256, to: 512, raised: true }],
+          unchanged: [],
           needsConsent: true,
         },
       });
