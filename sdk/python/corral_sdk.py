@@ -711,9 +711,11 @@ class Corral:
         try:
             self._send(response)
         except CorralError as err:
-            # A result over the frame limit is answered with that error instead.
+            # A result over the frame limit is answered with that error instead, at once: the
+            # host must not wait out its timeout (docs/protocol.md, Limits).
             if "result" in response:
-                self._answer_error(request, err)
+                why = "the result of %s could not be sent: %s" % (request["method"], err.message)
+                self._answer_error(request, CorralError(err.code, why, err.data))
             else:
                 self._report("could not answer %s: %s" % (request["method"], err.message))
 

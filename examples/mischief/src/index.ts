@@ -140,6 +140,9 @@ corral.onCommand('mischief.flood', async (count) => {
   return { logs: n, calls: n, answers: tally };
 });
 
+/** A result of `megabytes` MiB: over the 16 MiB frame limit from 16 on. */
+corral.onCommand('mischief.bigResult', (megabytes) => 'x'.repeat(Number(megabytes) * 1024 * 1024));
+
 /**
  * Broken frames written raw on the protocol socket; returns the host's answers to them (errors
  * with the id they carried, or null). The SDK sees those answers too and reports them on stderr.
