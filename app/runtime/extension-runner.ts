@@ -22,6 +22,7 @@ import type { PromptService } from './prompts.ts';
 import { RpcFailure, RpcPeer } from './rpc-peer.ts';
 import type { LoadedExtension } from './extension-package.ts';
 import { lineSplitter } from '../sandbox/status.ts';
+import { UserWait } from './user-wait.ts';
 
 export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
 
@@ -84,6 +85,8 @@ export class ExtensionRunner {
   private exited: Promise<void> = Promise.resolve();
   /** How the last run ended ("exit status 3", "killed by signal 9"). */
   private lastExit = '';
+  /** Questions to the user stop the clocks of this extension's calls while they wait. */
+  private readonly userWait = new UserWait();
   readonly id: string;
 
   constructor(private readonly o: ExtensionRunnerOptions) {
@@ -263,7 +266,7 @@ export class ExtensionRunner {
       grants: this.grants!, // set by confine's `live` before the launch
       vars,
       audit: this.o.audit,
-      prompts: this.o.prompts,
+      prompts: this.userWait.wrap(this.o.prompts),
       ipc: this.o.ipc,
       net: this.o.net,
       log: (level, message) => this.o.onLog?.(level, message),
@@ -284,6 +287,7 @@ export class ExtensionRunner {
       onFrameError: (error) => broker.onFrameError(error),
       onDropped: (method) => broker.onDropped(method),
       onClose: () => {},
+      startTimer: this.userWait.timer,
     });
     const peer = this.peer;
     this.exited = launched.result.then((result) => {

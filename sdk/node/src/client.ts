@@ -32,15 +32,19 @@ import type {
   Permissions,
 } from './types.ts';
 
-/** How long a call waits for the host's answer unless told otherwise (contracts §1's timeoutMs). */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * How long a call waits for the host's answer unless told otherwise: longer than a permission
+ * question waits for the user (60 s) plus the host's longest own work (net/fetch, 30 s), so an
+ * answer the user gives is never lost to this timeout.
+ */
+export const DEFAULT_TIMEOUT_MS = 90_000;
 
 export interface ConnectOptions {
   /** The socket's file descriptor; default `CORRAL_FD` from the environment, else 3. */
   fd?: number;
   /** An already connected socket to use instead of an fd (tests, embedding). */
   socket?: Duplex;
-  /** Per-call timeout in milliseconds; default 30 000. */
+  /** Per-call timeout in milliseconds; default 90 000. */
   timeoutMs?: number;
   /** Frame cap for both directions; default the protocol's 16 MiB. */
   maxFrameBytes?: number;
