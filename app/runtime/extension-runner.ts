@@ -5,13 +5,14 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { PathVariables } from '../policy/variables.ts';
 import { pathEnvironment } from '../platform/path-environment.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
 import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
 import { startSandboxProxy } from '../net/sandbox-proxy.ts';
+import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../protocol/methods.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
@@ -21,7 +22,6 @@ import type { IpcBus } from './ipc-bus.ts';
 import type { PromptService } from './prompts.ts';
 import { RpcFailure, RpcPeer } from './rpc-peer.ts';
 import type { LoadedExtension } from './extension-package.ts';
-import { lineSplitter } from '../sandbox/status.ts';
 import { UserWait } from './user-wait.ts';
 
 export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
@@ -87,6 +87,8 @@ export class ExtensionRunner {
   private lastExit = '';
   /** Questions to the user stop the clocks of this extension's calls while they wait. */
   private readonly userWait = new UserWait();
+  /** The helper's set-up lines, kept apart from the extension's output. */
+  private setup: SetupGate | null = null;
   readonly id: string;
 
   constructor(private readonly o: ExtensionRunnerOptions) {
@@ -127,11 +129,16 @@ export class ExtensionRunner {
         this.o.startupTimeoutMs ?? 10_000,
       );
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      await this.kill(); // first: the helper's set-up failure, if any, is known once it exited
+      const setupFailure = this.setup?.failure();
+      const why = setupFailure
+        ? `the sandbox could not be set up: ${setupFailure}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
       // A sandbox that could not be set up is audited once, by the pipeline that refused it.
       if (!(e instanceof ConfineError))
         this.lifecycle('start', 'deny', `not ready: ${why}`, started);
-      await this.kill();
       this.setState('crashed', why);
       throw new Error(`${this.id} did not start: ${why}`);
     }
@@ -224,6 +231,7 @@ export class ExtensionRunner {
       tmp: realpathSync(this.o.tmpDir),
     };
     const command = runtimeCommand(ext);
+    this.setup = null; // a refusal before the launch must not read the last run's gate
     const launched = await confine({
       sandbox: this.o.sandbox,
       ext: this.id,
@@ -254,13 +262,15 @@ export class ExtensionRunner {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       lifetimeMs: EXTENSION_LIFETIME_MS,
       audit: this.o.audit,
+      // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
+      onStatus: (status) => this.setup?.status(status),
       startProxy: startSandboxProxy,
     });
     this.child = launched.child;
-    for (const name of ['stdout', 'stderr'] as const) {
-      const split = lineSplitter((line) => this.o.onOutput?.(name, line));
-      (launched.child[name] as Readable | null)?.on('data', (chunk: Buffer) => split.push(chunk));
-    }
+    const setup = gateSetupOutput(launched.child, (stream, line) =>
+      this.o.onOutput?.(stream, line),
+    );
+    this.setup = setup;
     const broker = createBroker({
       ext: { id: this.id, name: ext.manifest.name },
       grants: this.grants!, // set by confine's `live` before the launch
@@ -291,6 +301,7 @@ export class ExtensionRunner {
     });
     const peer = this.peer;
     this.exited = launched.result.then((result) => {
+      setup.end();
       clearInterval(flushTimer);
       broker.close();
       broker.flush();

@@ -140,6 +140,13 @@ corral.onCommand('mischief.flood', async (count) => {
   return { logs: n, calls: n, answers: tally };
 });
 
+/** `count` lines on stdout with console.log, as fast as it can; answers once they are written. */
+corral.onCommand('mischief.shout', (count) => {
+  const n = Number(count ?? 100_000);
+  for (let i = 0; i < n; i++) console.log(`shout ${i}`);
+  return { lines: n };
+});
+
 /** A result of `megabytes` MiB: over the 16 MiB frame limit from 16 on. */
 corral.onCommand('mischief.bigResult', (megabytes) => 'x'.repeat(Number(megabytes) * 1024 * 1024));
 

@@ -166,3 +166,13 @@ test('the install summary names every host × port, also when one host has sever
     ['connect 127.0.0.1:8765', 'connect 127.0.0.1:8766,9000', 'connect api.x.com:443'],
   );
 });
+
+test('the consent sheet says a missing write folder will be created', () => {
+  const [item] = summarizePermissions(
+    policy({ fs: [{ path: '${documents}/summaries', access: 'write' }] }),
+  );
+  assert.deepEqual(item!.notes, [
+    'if "${documents}/summaries" does not exist when the extension starts, Corral creates it as a folder',
+  ]);
+  assert.equal(item!.risk, 'medium', 'a note raises no risk');
+});
