@@ -55,7 +55,10 @@ export interface BrokerOptions {
   /** Delivers an ipc/message to this extension (false when dropped). */
   deliver: (channel: string, message: unknown) => boolean;
   rate: { perSecond: number; burst: number };
-  /** Called when the user answers "allow always": the store remembers it (issue 5). */
+  /**
+   * Called when the user answers "allow always": the store remembers it (issue 5). Without it
+   * (an unpacked extension) "always" lasts this run only, and the question says so (issue 13).
+   */
   onAllowedAlways?: (grants: string[]) => void;
 }
 
@@ -97,6 +100,13 @@ export function createBroker(o: BrokerOptions): Broker {
         : { durationUs: Math.round((performance.now() - started) * 1000) }),
     });
 
+  const always = o.onAllowedAlways ? 'remembered' : 'this-run';
+  /** The user's answer in the audit reason, with how long an "always" lasts where it is not kept. */
+  const answered = (answer: string, why: string) =>
+    answer === 'allow-always' && always === 'this-run'
+      ? `${why}, kept until this run ends (not installed)`
+      : why;
+
   const denied = (message: string) =>
     new RpcFailure(ErrorCode.PermissionDenied, `permission denied: ${message}`, {
       reason: message,
@@ -105,7 +115,7 @@ export function createBroker(o: BrokerOptions): Broker {
   // Withdraws every question still open when this run of the extension ends.
   const run = new AbortController();
   const ask = (q: Pick<PermissionPrompt, 'question' | 'target' | 'grants'>) =>
-    askUser(o.prompts, { ext: o.ext.id, extName: o.ext.name, ...q }, run.signal);
+    askUser(o.prompts, { ext: o.ext.id, extName: o.ext.name, always, ...q }, run.signal);
 
   /** Settles a `prompt` decision with the user; audits the question and the answer. */
   async function settlePrompt(
@@ -123,7 +133,7 @@ export function createBroker(o: BrokerOptions): Broker {
       'prompt',
       `${kind} ${op} ${target}`,
       allows(answer) ? 'allow' : 'deny',
-      `${d.reason}: ${why}`,
+      `${d.reason}: ${answered(answer, why)}`,
     );
     if (answer === 'allow-always') {
       o.grants.promote([label]);
@@ -304,7 +314,7 @@ export function createBroker(o: BrokerOptions): Broker {
         'request',
         target,
         granted ? 'allow' : 'deny',
-        `${match.labels.join(', ')}: ${why}`,
+        `${match.labels.join(', ')}: ${answered(answer, why)}`,
         started,
       );
       return { granted };

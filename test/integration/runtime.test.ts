@@ -307,6 +307,7 @@ describe(`[${runAs}] notes-sync: writes under its grants, asks before reading Do
       {
         ext: 'corral-examples.notes-sync',
         extName: 'Notes Sync',
+        always: 'this-run',
         question: 'q',
         target: '${downloads}',
         grants: ['fs[0]'],

@@ -15,6 +15,7 @@ const prompt: PermissionPrompt = {
   question: 'q',
   target: '/x',
   grants: ['fs[0]'],
+  always: 'this-run',
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
