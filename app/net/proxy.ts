@@ -24,7 +24,7 @@ import {
   type ProxyRequest,
 } from './http-request.ts';
 import { judgeFirstFlight } from './tunnel-check.ts';
-import { vetAndConnect, type LookupAll } from './vetted-connect.ts';
+import { vetAndConnect, type ConsentHook, type LookupAll } from './vetted-connect.ts';
 
 export interface ProxyLimits {
   /** Client connections served at once; one more gets 503 and is closed. */
@@ -66,6 +66,8 @@ export interface ProxyOptions {
   grantsAllowLocal?: readonly string[];
   /** The resolver; dns.lookup by default. */
   lookup?: LookupAll;
+  /** Asks the user about an optional grant; without it one is refused (403, needs consent). */
+  consent?: ConsentHook;
   /** Internal failures (an audit sink that throws, a listener error), for the host's log. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -321,6 +323,7 @@ class Connection {
       decider: this.ctx.decider,
       grantsAllowLocal: this.ctx.grantsAllowLocal,
       lookup: this.ctx.lookup,
+      consent: this.ctx.consent,
       timeoutMs: this.ctx.limits.connectTimeoutMs,
       signal: this.abort.signal,
     });

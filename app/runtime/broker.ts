@@ -24,7 +24,7 @@ import {
 } from './fs-access.ts';
 import type { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
-import { allows, askUser, type PermissionPrompt, type PromptService } from './prompts.ts';
+import type { ConsentAsker } from './consent-asker.ts';
 import { RpcFailure } from './rpc-peer.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
@@ -47,7 +47,11 @@ export interface BrokerOptions {
   grants: GrantState;
   vars: PathVariables;
   audit: (event: AuditEventInput) => void;
-  prompts: PromptService;
+  /**
+   * Asks the user about optional grants: one rule for SDK calls and proxied tools alike
+   * (consent-asker.ts, shared with the proxy); closed with the broker.
+   */
+  asker: ConsentAsker;
   ipc: IpcBus;
   net: NetFetcher;
   /** Where the extension's `log` notifications go. */
@@ -55,11 +59,6 @@ export interface BrokerOptions {
   /** Delivers an ipc/message to this extension (false when dropped). */
   deliver: (channel: string, message: unknown) => boolean;
   rate: { perSecond: number; burst: number };
-  /**
-   * Called when the user answers "allow always": the store remembers it (issue 5). Without it
-   * (an unpacked extension) "always" lasts this run only, and the question says so (issue 13).
-   */
-  onAllowedAlways?: (grants: string[]) => void;
 }
 
 export interface Broker {
@@ -100,49 +99,14 @@ export function createBroker(o: BrokerOptions): Broker {
         : { durationUs: Math.round((performance.now() - started) * 1000) }),
     });
 
-  const always = o.onAllowedAlways ? 'remembered' : 'this-run';
-  /** The user's answer in the audit reason, with how long an "always" lasts where it is not kept. */
-  const answered = (answer: string, why: string) =>
-    answer === 'allow-always' && always === 'this-run'
-      ? `${why}, kept until this run ends (not installed)`
-      : why;
-
   const denied = (message: string) =>
     new RpcFailure(ErrorCode.PermissionDenied, `permission denied: ${message}`, {
       reason: message,
     });
 
-  // Withdraws every question still open when this run of the extension ends.
-  const run = new AbortController();
-  const ask = (q: Pick<PermissionPrompt, 'question' | 'target' | 'grants'>) =>
-    askUser(o.prompts, { ext: o.ext.id, extName: o.ext.name, always, ...q }, run.signal);
-
-  /** Settles a `prompt` decision with the user; audits the question and the answer. */
-  async function settlePrompt(
-    d: Decision,
-    kind: Kind,
-    op: string,
-    target: string,
-    question: string,
-  ): Promise<Decision> {
-    if (d.decision !== 'prompt') return d;
-    const label = d.reason.replace(/^optional /, '');
-    const { answer, why } = await ask({ question, target, grants: [label] });
-    audit(
-      'permission',
-      'prompt',
-      `${kind} ${op} ${target}`,
-      allows(answer) ? 'allow' : 'deny',
-      `${d.reason}: ${answered(answer, why)}`,
-    );
-    if (answer === 'allow-always') {
-      o.grants.promote([label]);
-      o.onAllowedAlways?.([label]);
-    }
-    return allows(answer)
-      ? { decision: 'allow', reason: `${d.reason} (${why})` }
-      : { decision: 'deny', reason: `${d.reason} refused: ${why}` };
-  }
+  /** Settles a `prompt` decision with the user (consent-asker.ts: audited, "always" recorded). */
+  const settlePrompt = (d: Decision, kind: Kind, op: string, target: string, question: string) =>
+    o.asker.settle(d, { kind, op, target }, question);
 
   const fsCheck: FsGrantCheck = {
     decider: () => o.grants.decider(),
@@ -301,22 +265,12 @@ export function createBroker(o: BrokerOptions): Broker {
         audit('permission', 'request', target, 'allow', 'already granted', started);
         return { granted: true };
       }
-      const { answer, why } = await ask({
-        question: `${o.ext.name} asks for more access: ${target}.`,
+      const { granted, reason } = await o.asker.request(
+        match.labels,
+        `${o.ext.name} asks for more access: ${target}.`,
         target,
-        grants: match.labels,
-      });
-      const granted = allows(answer);
-      if (granted) o.grants.promote(match.labels, answer === 'allow-always' ? 'always' : 'once');
-      if (answer === 'allow-always') o.onAllowedAlways?.(match.labels);
-      audit(
-        'permission',
-        'request',
-        target,
-        granted ? 'allow' : 'deny',
-        `${match.labels.join(', ')}: ${answered(answer, why)}`,
-        started,
       );
+      audit('permission', 'request', target, granted ? 'allow' : 'deny', reason, started);
       return { granted };
     },
   };
@@ -359,7 +313,7 @@ export function createBroker(o: BrokerOptions): Broker {
       count(`${method} dropped: the extension does not read its socket`);
     },
     flush: flushCounted,
-    close: () => run.abort(),
+    close: () => o.asker.close(),
   };
 
   function count(reason: string): void {

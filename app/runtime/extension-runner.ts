@@ -17,6 +17,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../protocol/methods.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { createBroker, type NetFetcher } from './broker.ts';
+import { createConsentAsker } from './consent-asker.ts';
 import { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
 import type { PromptService } from './prompts.ts';
@@ -232,6 +233,14 @@ export class ExtensionRunner {
     };
     const command = runtimeCommand(ext);
     this.setup = null; // a refusal before the launch must not read the last run's gate
+    // One way of asking the user about optional grants, for SDK calls and proxied tools alike.
+    const asker = createConsentAsker({
+      ext: { id: this.id, name: ext.manifest.name },
+      grants: () => this.grants!,
+      prompts: this.userWait.wrap(this.o.prompts),
+      audit: this.o.audit,
+      onAllowedAlways: this.o.onAllowedAlways,
+    });
     const launched = await confine({
       sandbox: this.o.sandbox,
       ext: this.id,
@@ -264,7 +273,16 @@ export class ExtensionRunner {
       audit: this.o.audit,
       // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
       onStatus: (status) => this.setup?.status(status),
-      startProxy: startSandboxProxy,
+      startProxy: (p) =>
+        startSandboxProxy({
+          ...p,
+          consent: (t, d) =>
+            asker.settle(
+              d,
+              { kind: 'net', op: 'connect', target: `${t.host}:${t.port}` },
+              `${ext.manifest.name} wants to connect to ${t.host}:${t.port}.`,
+            ),
+        }),
     });
     this.child = launched.child;
     const setup = gateSetupOutput(launched.child, (stream, line) =>
@@ -276,14 +294,13 @@ export class ExtensionRunner {
       grants: this.grants!, // set by confine's `live` before the launch
       vars,
       audit: this.o.audit,
-      prompts: this.userWait.wrap(this.o.prompts),
+      asker,
       ipc: this.o.ipc,
       net: this.o.net,
       log: (level, message) => this.o.onLog?.(level, message),
       deliver: (channel, message) =>
         this.peer?.notify('ipc/message', { channel, message }) ?? false,
       rate: this.o.rate ?? { perSecond: 50_000, burst: 10_000 },
-      onAllowedAlways: this.o.onAllowedAlways,
     });
     const flushTimer = setInterval(() => broker.flush(), 1000);
     flushTimer.unref();

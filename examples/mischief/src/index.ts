@@ -92,6 +92,29 @@ corral.onCommand('mischief.connect', (host, port) => {
   });
 });
 
+/**
+ * A CONNECT through the proxy in HTTPS_PROXY, as any tool would send it: the proxy's status line
+ * (or the error met), without speaking TLS after it.
+ */
+corral.onCommand('mischief.proxyConnect', (host, port) => {
+  const proxy = new URL(process.env.HTTPS_PROXY ?? fail('HTTPS_PROXY is not set'));
+  const target = `${text(host)}:${Number(port)}`;
+  return new Promise<string>((resolve) => {
+    const s = net.connect({ host: proxy.hostname, port: Number(proxy.port) });
+    let got = '';
+    s.on('connect', () => s.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`));
+    s.on('data', (chunk: Buffer) => {
+      got += chunk.toString('latin1');
+      const end = got.indexOf('\r\n');
+      if (end === -1) return;
+      s.destroy();
+      resolve(got.slice(0, end));
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+    s.on('close', () => resolve(got ? got.split('\r\n')[0]! : 'closed without an answer'));
+  });
+});
+
 // ---- resource abuse -------------------------------------------------------------------------
 
 /**
