@@ -1,7 +1,12 @@
 // The things the UI shows, as the host sends them: extensions, their grants, install consent,
 // prompts, audit events, the dashboard, settings. One zod schema each; the types are inferred.
 import { z } from 'zod';
-import { auditEventSchema, auditKindSchema, auditLayerSchema } from '../audit-event/event.ts';
+import {
+  auditEventSchema,
+  auditKindSchema,
+  auditLayerSchema,
+  auditOutcomeSchema,
+} from '../audit-event/event.ts';
 import { EXTENSION_ID_PATTERN } from '../policy/manifest.ts';
 
 /** Caps on text that an extension supplies: the host cuts longer text before it crosses. */
@@ -207,7 +212,10 @@ export const auditQueryInputSchema = z.strictObject({
   ext: extensionIdSchema.optional(),
   layer: auditLayerSchema.optional(),
   kind: auditKindSchema.optional(),
+  /** The policy's decision: `deny` lists policy refusals only (audit event version 2). */
   decision: z.enum(['allow', 'deny']).optional(),
+  /** How it came out: ok, failed, crashed, timeout, limit, alert. */
+  outcome: auditOutcomeSchema.optional(),
   /** Matched, case-insensitively, against op, target and reason. */
   text: z.string().max(200).optional(),
   /** Events with a smaller seq: the next page back. */

@@ -659,7 +659,7 @@ export class ExtensionManager {
       kind,
       op,
       target: this.dirOf(record.current),
-      decision: 'allow',
+      outcome: 'ok',
       reason,
     });
   }

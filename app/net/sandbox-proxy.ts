@@ -57,7 +57,7 @@ export async function startSandboxProxy(o: {
           kind: 'net',
           op: 'listen',
           target: `127.0.0.1:${PROXY_PORT}`,
-          decision: 'deny',
+          outcome: 'failed',
           reason: `the proxy did not start: ${e instanceof Error ? e.message : String(e)}`,
         });
         return null;

@@ -82,7 +82,7 @@ export function createBroker(o: BrokerOptions): Broker {
     kind: Kind,
     op: string,
     target: string,
-    decision: 'allow' | 'deny',
+    verdict: 'allow' | 'deny' | Verdict,
     reason: string,
     started?: number,
   ) =>
@@ -92,7 +92,7 @@ export function createBroker(o: BrokerOptions): Broker {
       kind,
       op,
       target,
-      decision,
+      ...(typeof verdict === 'string' ? { decision: verdict } : verdict),
       reason,
       ...(started === undefined
         ? {}
@@ -134,7 +134,7 @@ export function createBroker(o: BrokerOptions): Broker {
       return result;
     } catch (e) {
       if (!(e instanceof FsAccessError)) throw e;
-      audit('fs', op, path, 'deny', e.reason, started);
+      audit('fs', op, path, afterRefusal(e.code), e.reason, started);
       throw new RpcFailure(e.code, e.message);
     }
   }
@@ -213,7 +213,7 @@ export function createBroker(o: BrokerOptions): Broker {
           e instanceof RpcFailure
             ? e
             : new RpcFailure(ErrorCode.InternalError, `fetch ${target} failed`);
-        audit('net', 'fetch', target, 'deny', failure.message, started);
+        audit('net', 'fetch', target, afterRefusal(failure.code), failure.message, started);
         throw failure;
       }
     },
@@ -285,12 +285,12 @@ export function createBroker(o: BrokerOptions): Broker {
         );
       }
       if (!isMethodName(method) || !handlers[method]) {
-        audit('process', method.slice(0, 64), '-', 'deny', 'unknown method');
+        audit('process', method.slice(0, 64), '-', FAILED, 'unknown method');
         throw new RpcFailure(ErrorCode.MethodNotFound, `unknown method "${method.slice(0, 64)}"`);
       }
       const checked = checkParams(method, params);
       if (!checked.ok) {
-        audit(kindOf(method), method, '-', 'deny', checked.error.message);
+        audit(kindOf(method), method, '-', FAILED, checked.error.message);
         throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
       }
       return handlers[method]!(checked.value as never);
@@ -299,12 +299,12 @@ export function createBroker(o: BrokerOptions): Broker {
       // Notifications share the call budget: a log flood is throttled like a call flood.
       if (!bucket.take()) return count('rate limit: notifications dropped');
       if (method !== 'log') {
-        audit('process', method.slice(0, 64), '-', 'deny', 'unknown notification');
+        audit('process', method.slice(0, 64), '-', FAILED, 'unknown notification');
         return;
       }
       const checked = checkParams('log', params);
       if (checked.ok) o.log(checked.value.level, checked.value.message);
-      else audit('process', 'log', '-', 'deny', checked.error.message);
+      else audit('process', 'log', '-', FAILED, checked.error.message);
     },
     onFrameError(error) {
       count(`malformed frame: ${error.message.slice(0, 120)}`);
@@ -340,10 +340,26 @@ export function createBroker(o: BrokerOptions): Broker {
       kind: 'limit',
       op: 'protocol',
       target: '-',
-      decision: 'deny',
+      outcome: 'limit',
       reason,
     });
   }
+}
+
+/** What the audit says of a call: the policy's decision, what came of it, or both. */
+type Verdict = Pick<AuditEventInput, 'decision' | 'outcome'>;
+
+/** A call that is not a valid request (unknown method, bad params): no policy decision was made. */
+const FAILED: Verdict = { outcome: 'failed' };
+
+/**
+ * The verdict of a call that failed with `code`: -32001 is a refusal (the policy's, or the file
+ * system's); anything else failed after the policy allowed it (not found, too big, unreachable),
+ * which is not a denial (audit event version 2).
+ */
+function afterRefusal(code: number): Verdict {
+  if (code === ErrorCode.PermissionDenied) return { decision: 'deny' };
+  return { decision: 'allow', outcome: code === ErrorCode.LimitExceeded ? 'limit' : 'failed' };
 }
 
 function kindOf(method: string): Kind {

@@ -6,7 +6,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
-import type { AuditEventInput } from '../audit-event/event.ts';
+import type { AuditEventInput, AuditOutcome } from '../audit-event/event.ts';
 import type { PathVariables } from '../policy/variables.ts';
 import { pathEnvironment } from '../platform/path-environment.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
@@ -139,11 +139,11 @@ export class ExtensionRunner {
           : String(e);
       // A sandbox that could not be set up is audited once, by the pipeline that refused it.
       if (!(e instanceof ConfineError))
-        this.lifecycle('start', 'deny', `not ready: ${why}`, started);
+        this.lifecycle('start', 'failed', `not ready: ${why}`, started);
       this.setState('crashed', why);
       throw new Error(`${this.id} did not start: ${why}`);
     }
-    this.lifecycle('start', 'allow', 'ready', started);
+    this.lifecycle('start', 'ok', 'ready', started);
     this.setState('ready', 'initialized');
   }
 
@@ -157,7 +157,7 @@ export class ExtensionRunner {
     const exited = this.exited;
     try {
       const result = await peer.call('command/execute', { command, args }, timeoutMs);
-      this.lifecycle('execute', 'allow', `command ${command} done`, started, command);
+      this.lifecycle('execute', 'ok', `command ${command} done`, started, command);
       return result;
     } catch (e) {
       if (peer.isClosed && !this.stopping) {
@@ -173,7 +173,7 @@ export class ExtensionRunner {
           ErrorCode.InternalError,
           `${this.id} stopped unexpectedly (${this.lastExit}) while running ${command}`,
         );
-        this.lifecycle('execute', 'deny', failure.message, started, command);
+        this.lifecycle('execute', 'crashed', failure.message, started, command);
         throw failure;
       }
       if (e instanceof RpcFailure && e.message.includes('did not answer within')) {
@@ -184,14 +184,14 @@ export class ExtensionRunner {
           kind: 'limit',
           op: 'timeout',
           target: command,
-          decision: 'deny',
+          outcome: 'timeout',
           reason: `no answer in ${timeoutMs} ms (limits.timeoutMs); restarting the extension`,
         });
         void this.kill();
       } else {
         this.lifecycle(
           'execute',
-          'deny',
+          'failed',
           `command ${command} failed: ${e instanceof Error ? e.message : String(e)}`,
           started,
           command,
@@ -338,7 +338,7 @@ export class ExtensionRunner {
         kind: 'lifecycle',
         op: 'stop',
         target: this.o.extension.dir,
-        decision: 'allow',
+        outcome: 'ok',
         reason: `stopped as asked (${how})`,
       });
       return;
@@ -352,7 +352,7 @@ export class ExtensionRunner {
       kind: 'lifecycle',
       op: 'crash',
       target: this.o.extension.dir,
-      decision: 'deny',
+      outcome: 'crashed',
       reason: `the extension stopped unexpectedly (${how})`,
     });
     if (this.crashes.length >= policy.maxCrashes) {
@@ -362,7 +362,7 @@ export class ExtensionRunner {
         kind: 'lifecycle',
         op: 'disable',
         target: this.o.extension.dir,
-        decision: 'deny',
+        outcome: 'limit',
         reason: `${this.crashes.length} crashes within ${policy.windowMs / 1000} s: disabled until enabled again`,
       });
       this.setState('disabled', `${this.crashes.length} crashes`);
@@ -389,7 +389,7 @@ export class ExtensionRunner {
 
   private lifecycle(
     op: string,
-    decision: 'allow' | 'deny',
+    outcome: AuditOutcome,
     reason: string,
     started: number,
     target = this.o.extension.dir,
@@ -400,7 +400,7 @@ export class ExtensionRunner {
       kind: 'lifecycle',
       op,
       target,
-      decision,
+      outcome,
       reason,
       durationUs: Math.round((performance.now() - started) * 1000),
     });

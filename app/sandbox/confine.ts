@@ -112,7 +112,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       kind: 'lifecycle',
       op: 'start',
       target: req.target,
-      decision: 'deny',
+      outcome: 'failed',
       reason: `sandbox not set up: ${message}`,
     });
     throw e instanceof ConfineError ? e : new ConfineError(message);
@@ -132,7 +132,7 @@ async function start(req: ConfineRequest): Promise<Confinement> {
       kind: 'fs',
       op: 'grant',
       target: req.target,
-      decision: 'deny',
+      outcome: 'failed',
       reason: `not bound: ${reason}`,
     });
   }
@@ -207,6 +207,11 @@ function fixedGrants(policy: CompiledPolicy): {
 } {
   const decider = compileDecider(policy);
   return { policy, decider: () => decider };
+}
+
+/** The audit outcome of an exit status: 0 ok, 128+N (a signal) crashed, anything else failed. */
+export function exitOutcome(exitStatus: number): 'ok' | 'failed' | 'crashed' {
+  return exitStatus === 0 ? 'ok' : exitStatus >= 128 ? 'crashed' : 'failed';
 }
 
 /** "exit status 3", "killed by signal 9": how a sandboxed command ended, for people and the log. */

@@ -100,7 +100,7 @@ export function grantFolderEvent(note: GrantFolderNote, ext: string): AuditEvent
         kind: 'fs',
         op: 'create',
         target: note.path,
-        decision: 'allow',
+        outcome: 'ok',
         reason: `grant ${note.grant}: created the folder, which did not exist`,
       }
     : {
@@ -109,7 +109,7 @@ export function grantFolderEvent(note: GrantFolderNote, ext: string): AuditEvent
         kind: 'fs',
         op: 'grant',
         target: note.path,
-        decision: 'deny',
+        outcome: 'failed',
         reason: `not bound: ${note.grant}: ${note.path} does not exist (nothing to read there yet)`,
       };
 }

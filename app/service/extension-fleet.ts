@@ -192,7 +192,7 @@ export class ExtensionFleet {
           kind: 'lifecycle',
           op: 'start',
           target: channel,
-          decision: 'deny',
+          outcome: 'failed',
           reason: `started to receive a message on ${channel}, it did not start: ${e instanceof Error ? e.message : String(e)}`,
         }),
       );

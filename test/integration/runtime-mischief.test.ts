@@ -59,7 +59,7 @@ async function mischief(
 /** How many times a counted audit reason happened: "reason" is 1, "N more × reason" is N. */
 function counted(events: AuditEvent[], reason: string): number {
   let n = 0;
-  for (const e of eventsLike(events, { kind: 'limit', op: 'protocol', decision: 'deny' })) {
+  for (const e of eventsLike(events, { kind: 'limit', op: 'protocol', outcome: 'limit' })) {
     if (e.reason === reason) n += 1;
     const more = /^(\d+) more × (.*)$/.exec(e.reason);
     if (more && more[2] === reason) n += Number(more[1]);
@@ -252,12 +252,18 @@ describe(`[${runAs}] failure modes leave the host responsive and the audit compl
     await disabled;
     await assert.rejects(r.host.execute('mischief.ping'), /not running \(disabled\)/);
     await assert.rejects(r.host.start(), /disabled after repeated crashes; enable it again/);
-    const crashes = eventsLike(r.events, { kind: 'lifecycle', op: 'crash', decision: 'deny' });
+    // A crash is not a denial: it carries its own outcome (audit event version 2, issue 13).
+    const crashes = eventsLike(r.events, { kind: 'lifecycle', op: 'crash', outcome: 'crashed' });
     assert.deepEqual(
-      crashes.map((e) => e.reason),
-      Array(3).fill('the extension stopped unexpectedly (exit status 3)'),
+      crashes.map((e) => [e.decision, e.reason]),
+      Array(3).fill([undefined, 'the extension stopped unexpectedly (exit status 3)']),
     );
-    assert.equal(eventsLike(r.events, { op: 'disable', decision: 'deny' }).length, 1);
+    assert.equal(eventsLike(r.events, { op: 'disable', outcome: 'limit' }).length, 1);
+    assert.deepEqual(
+      r.events.filter((e) => e.decision === 'deny').map((e) => e.op),
+      [],
+      'nothing here was refused by the policy',
+    );
     r.host.enable();
     await r.host.start();
     assert.equal(await r.host.execute('mischief.ping'), 'pong');
@@ -277,7 +283,7 @@ describe(`[${runAs}] failure modes leave the host responsive and the audit compl
       await ready;
       assert.equal(await r.host.execute('mischief.ping'), 'pong', `alive again after ${command}`);
       const [timeout] = eventsLike(r.events, { kind: 'limit', op: 'timeout', target: command });
-      assert.equal(timeout?.decision, 'deny');
+      assert.deepEqual([timeout?.decision, timeout?.outcome], [undefined, 'timeout']);
       assert.match(timeout?.reason ?? '', /no answer in 1200 ms \(limits\.timeoutMs\); restarting/);
     }
     assert.equal(eventsLike(r.events, { op: 'crash' }).length, 2, 'each kill is recorded');
@@ -357,7 +363,7 @@ describe(`[${runAs}] failure modes leave the host responsive and the audit compl
     // (The too-deep request is answered with id null although its id could be read: the decoder
     // checks the depth before it looks at the envelope.)
     assert.deepEqual(answers.map((a) => a.code).sort(), [-32003, -32600, -32600, -32700, -32700]);
-    const protocol = eventsLike(r.events, { kind: 'limit', op: 'protocol', decision: 'deny' });
+    const protocol = eventsLike(r.events, { kind: 'limit', op: 'protocol', outcome: 'limit' });
     assert.equal(protocol.length, 5, JSON.stringify(protocol.map((e) => e.reason)));
     assert.ok(protocol.every((e) => e.reason.startsWith('malformed frame: ')));
     assert.equal(await r.host.execute('mischief.ping'), 'pong');
