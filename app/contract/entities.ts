@@ -100,7 +100,8 @@ export const commandSchema = z.strictObject({
 /** One line of the extension's own output or `log` notifications. */
 export const extensionLogLineSchema = z.strictObject({
   ts: isoTime,
-  stream: z.enum(['stdout', 'stderr', 'log']),
+  /** `corral`: Corral's own line about the extension (output cut in a flood), not its words. */
+  stream: z.enum(['stdout', 'stderr', 'log', 'corral']),
   level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   text,
 });

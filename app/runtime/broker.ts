@@ -25,6 +25,7 @@ import {
 import type { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
 import type { ConsentAsker } from './consent-asker.ts';
+import { FloodGuard, LOG_RATE, type LineRate } from './flood-guard.ts';
 import { RpcFailure } from './rpc-peer.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
@@ -59,6 +60,10 @@ export interface BrokerOptions {
   /** Delivers an ipc/message to this extension (false when dropped). */
   deliver: (channel: string, message: unknown) => boolean;
   rate: { perSecond: number; burst: number };
+  /** `log` notifications shown per second (flood-guard.ts); default LOG_RATE. */
+  logRate?: LineRate;
+  /** Corral's own line about this extension (log lines cut), never shown as the extension's. */
+  notice: (message: string) => void;
 }
 
 export interface Broker {
@@ -66,7 +71,7 @@ export interface Broker {
   onNotification(method: string, params: unknown): void;
   onFrameError(error: FrameError): void;
   onDropped(method: string): void;
-  /** Flushes counted events (rate-limit refusals, dropped messages) into the audit log. */
+  /** Flushes counted events (rate-limit refusals, dropped messages, log lines cut) into the audit log. */
   flush(): void;
   /** The extension's run ended: withdraws its open questions. */
   close(): void;
@@ -76,6 +81,13 @@ type Kind = AuditEventInput['kind'];
 
 export function createBroker(o: BrokerOptions): Broker {
   const bucket = new TokenBucket(o.rate.perSecond, o.rate.burst);
+  const logs = new FloodGuard({
+    ext: o.ext.id,
+    what: 'log',
+    rate: o.logRate ?? LOG_RATE,
+    audit: o.audit,
+    notice: o.notice,
+  });
   const counted = new Map<string, number>(); // reason → count, flushed as one event each
 
   const audit = (
@@ -296,15 +308,17 @@ export function createBroker(o: BrokerOptions): Broker {
       return handlers[method]!(checked.value as never);
     },
     onNotification(method, params) {
-      // Notifications share the call budget: a log flood is throttled like a call flood.
-      if (!bucket.take()) return count('rate limit: notifications dropped');
-      if (method !== 'log') {
-        audit('process', method.slice(0, 64), '-', FAILED, 'unknown notification');
+      if (method === 'log') {
+        // Log lines have a budget of their own: shown, or dropped and counted (flood-guard.ts).
+        if (!logs.pass()) return;
+        const checked = checkParams('log', params);
+        if (checked.ok) o.log(checked.value.level, checked.value.message);
+        else audit('process', 'log', '-', FAILED, checked.error.message);
         return;
       }
-      const checked = checkParams('log', params);
-      if (checked.ok) o.log(checked.value.level, checked.value.message);
-      else audit('process', 'log', '-', FAILED, checked.error.message);
+      // Any other notification shares the call budget: a flood of them is throttled like calls.
+      if (!bucket.take()) return count('rate limit: notifications dropped');
+      audit('process', method.slice(0, 64), '-', FAILED, 'unknown notification');
     },
     onFrameError(error) {
       count(`malformed frame: ${error.message.slice(0, 120)}`);
@@ -312,7 +326,10 @@ export function createBroker(o: BrokerOptions): Broker {
     onDropped(method) {
       count(`${method} dropped: the extension does not read its socket`);
     },
-    flush: flushCounted,
+    flush() {
+      flushCounted();
+      logs.flush();
+    },
     close: () => o.asker.close(),
   };
 

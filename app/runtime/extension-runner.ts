@@ -24,6 +24,7 @@ import type { PromptService } from './prompts.ts';
 import { RpcFailure, RpcPeer } from './rpc-peer.ts';
 import type { LoadedExtension } from './extension-package.ts';
 import { UserWait } from './user-wait.ts';
+import { FloodGuard, OUTPUT_RATE, type LineRate } from './flood-guard.ts';
 
 export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
 
@@ -58,6 +59,14 @@ export interface ExtensionRunnerOptions {
   rate?: { perSecond: number; burst: number };
   onLog?: (level: string, message: string) => void;
   onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Corral's own lines about the extension, never its words: how many output or log lines were
+   * not shown (flood-guard.ts), after the cut output.
+   */
+  onNotice?: (message: string) => void;
+  /** Output lines and `log` notifications shown per second (default OUTPUT_RATE, LOG_RATE). */
+  outputRate?: LineRate;
+  logRate?: LineRate;
   onState?: (state: ExtensionState, why: string) => void;
   onAllowedAlways?: (grants: string[]) => void;
 }
@@ -285,9 +294,17 @@ export class ExtensionRunner {
         }),
     });
     this.child = launched.child;
-    const setup = gateSetupOutput(launched.child, (stream, line) =>
-      this.o.onOutput?.(stream, line),
-    );
+    const notice = (message: string) => this.o.onNotice?.(message);
+    const output = new FloodGuard({
+      ext: this.id,
+      what: 'output',
+      rate: this.o.outputRate ?? OUTPUT_RATE,
+      audit: this.o.audit,
+      notice,
+    });
+    const setup = gateSetupOutput(launched.child, (stream, line) => {
+      if (output.pass()) this.o.onOutput?.(stream, line);
+    });
     this.setup = setup;
     const broker = createBroker({
       ext: { id: this.id, name: ext.manifest.name },
@@ -301,8 +318,13 @@ export class ExtensionRunner {
       deliver: (channel, message) =>
         this.peer?.notify('ipc/message', { channel, message }) ?? false,
       rate: this.o.rate ?? { perSecond: 50_000, burst: 10_000 },
+      ...(this.o.logRate ? { logRate: this.o.logRate } : {}),
+      notice,
     });
-    const flushTimer = setInterval(() => broker.flush(), 1000);
+    const flushTimer = setInterval(() => {
+      broker.flush();
+      output.flush();
+    }, 1000);
     flushTimer.unref();
     this.peer = new RpcPeer({
       stream: launched.child.stdio[3] as Duplex,
@@ -322,6 +344,7 @@ export class ExtensionRunner {
       clearInterval(flushTimer);
       broker.close();
       broker.flush();
+      output.flush(); // the line after the cut output, once every line has been read
       peer.close();
       this.o.ipc.unsubscribeAll(this.id);
       this.onExit(result.how);

@@ -11,6 +11,8 @@ import { lineSplitter, type HelperStatus } from './status.ts';
 
 /** Lines held until `layers`: the helper writes one when set-up fails; more is a flood. */
 const MAX_HELD = 1000;
+/** The longest output line kept whole (a program that never prints a newline stays bounded). */
+export const MAX_LINE_CHARS = 64 * 1024;
 
 export interface SetupGate {
   /** Feed every status line of the helper here. */
@@ -39,7 +41,7 @@ export function gateSetupOutput(
       if (started) return output(name, text);
       if (held.length < MAX_HELD) held.push([name, text]);
       else overflow++;
-    });
+    }, MAX_LINE_CHARS);
     const stream = child[name] as Readable | null;
     stream?.on('data', (chunk: Buffer) => split.push(chunk));
     stream?.on('end', () => split.end());

@@ -229,6 +229,7 @@ export class ExtensionFleet {
             text: message,
           }),
         onOutput: (stream, line) => this.log(id, { stream, text: line }),
+        onNotice: (message) => this.log(id, { stream: 'corral', text: message }),
         onState: (state, why) => {
           run.why = why;
           this.stopped.delete(id);

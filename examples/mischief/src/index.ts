@@ -170,6 +170,23 @@ corral.onCommand('mischief.shout', (count) => {
   return { lines: n };
 });
 
+/** `count` log notifications, then `calls` calls: how the host answered the calls. */
+corral.onCommand('mischief.logFlood', async (count, calls) => {
+  const n = Number(count ?? 100_000);
+  const written: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) written.push(corral.log.info(`flood ${i}`));
+  await Promise.all(written);
+  const answers: Record<string, number> = {};
+  for (let i = 0; i < Number(calls ?? 0); i++) {
+    const a = await corral.fs.stat(workspace ?? '/').then(
+      () => 'ok',
+      (err: unknown) => String(err instanceof CorralError ? err.code : err),
+    );
+    answers[a] = (answers[a] ?? 0) + 1;
+  }
+  return { logs: n, answers };
+});
+
 /** A result of `megabytes` MiB: over the 16 MiB frame limit from 16 on. */
 corral.onCommand('mischief.bigResult', (megabytes) => 'x'.repeat(Number(megabytes) * 1024 * 1024));
 
