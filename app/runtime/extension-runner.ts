@@ -77,6 +77,9 @@ export interface ExtensionRunnerOptions {
  */
 export const EXTENSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** How long an extension has to answer `initialize` (docs/protocol.md, Lifecycle). */
+export const STARTUP_TIMEOUT_MS = 10_000;
+
 export const DEFAULT_RESTART: RestartPolicy = {
   maxCrashes: 5,
   windowMs: 60_000,
@@ -136,7 +139,7 @@ export class ExtensionRunner {
           extension: { id: this.id, version: this.o.extension.manifest.version },
           workspace: this.o.workspace,
         },
-        this.o.startupTimeoutMs ?? 10_000,
+        this.o.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
       );
     } catch (e) {
       await this.kill(); // first: the helper's set-up failure, if any, is known once it exited

@@ -25,6 +25,9 @@ corral.onInitialize((params) => {
 
 corral.onCommand('mischief.ping', () => 'pong');
 
+/** The environment and folder it runs in, as the sandbox set them. */
+corral.onCommand('mischief.whereAmI', () => ({ cwd: process.cwd(), env: { ...process.env } }));
+
 // ---- through the host: the host's refusal is the answer -------------------------------------
 
 corral.onCommand('mischief.readFile', async (path) =>
