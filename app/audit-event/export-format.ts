@@ -4,7 +4,10 @@ import type { AuditEvent } from './event.ts';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
-/** The CSV columns, in order: the event's fields as contracts section 5 names them. */
+/**
+ * The CSV columns, in order: the event's fields as contracts section 5 names them. Event version 2
+ * added `outcome` (after `decision`) and `v` (last; empty for a version 1 event).
+ */
 export const CSV_COLUMNS = [
   'seq',
   'ts',
@@ -14,8 +17,10 @@ export const CSV_COLUMNS = [
   'op',
   'target',
   'decision',
+  'outcome',
   'reason',
   'durationUs',
+  'v',
 ] as const;
 
 /** One event as a JSON line (the on-disk format of `--audit FILE`). */
@@ -65,18 +70,23 @@ export function terminalSafe(text: string): string {
   });
 }
 
-const TABLE_WIDTHS = { ts: 24, ext: 24, layer: 6, kind: 10, op: 12, target: 40, decision: 8 };
+const TABLE_WIDTHS = { ts: 24, ext: 24, layer: 6, kind: 10, op: 12, target: 40, result: 12 };
 
 /** The header of `corral log`'s table. */
 export function tableHeader(): string {
-  return tableLine(['time', 'ext', 'layer', 'kind', 'op', 'target', 'decision', 'reason']);
+  return tableLine(['time', 'ext', 'layer', 'kind', 'op', 'target', 'result', 'reason']);
 }
 
 /** One event as a row of `corral log`'s table: fixed columns (so it streams), reason last. */
 export function tableRow(e: AuditEvent): string {
   return tableLine(
-    [e.ts, e.ext, e.layer, e.kind, e.op, e.target, e.decision, e.reason].map(terminalSafe),
+    [e.ts, e.ext, e.layer, e.kind, e.op, e.target, resultOf(e), e.reason].map(terminalSafe),
   );
+}
+
+/** The decision, the outcome, or both ("allow/failed": allowed, then it failed). */
+export function resultOf(e: Pick<AuditEvent, 'decision' | 'outcome'>): string {
+  return [e.decision, e.outcome].filter((x) => x !== undefined).join('/');
 }
 
 function tableLine(cells: string[]): string {

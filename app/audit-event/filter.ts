@@ -1,7 +1,14 @@
 // Which audit events a reader wants (by extension, layer, kind, decision, time and seq) and one
 // page of them; the SQL these compile to. Pure: no database here.
 import { z } from 'zod';
-import { auditKindSchema, auditLayerSchema, type AuditEvent } from './event.ts';
+import {
+  auditDecisionSchema,
+  auditKindSchema,
+  auditLayerSchema,
+  auditOutcomeSchema,
+  policyDecision,
+  type AuditEvent,
+} from './event.ts';
 
 /** The most events one page may hold: a page is built in memory and crosses IPC to the UI. */
 export const MAX_PAGE = 10_000;
@@ -19,7 +26,10 @@ export const auditFilterSchema = z
     ext: z.string().min(1).optional(),
     layer: auditLayerSchema.optional(),
     kind: auditKindSchema.optional(),
-    decision: z.enum(['allow', 'deny']).optional(),
+    /** The policy's decision (a version 1 lifecycle or limit event has none: see event.ts). */
+    decision: auditDecisionSchema.optional(),
+    /** How it came out (event version 2). */
+    outcome: auditOutcomeSchema.optional(),
     /** Events at or after this time. */
     since: timestamp.optional(),
     /** Events before this time. */
@@ -49,6 +59,12 @@ export interface SeqRange {
 }
 
 /**
+ * The SQL of isPolicyDenial (event.ts): a `deny` decision, except a version 1 lifecycle or limit
+ * event's. It names `decision = 'deny'`, so the partial denial indexes serve it.
+ */
+export const POLICY_DENIAL_SQL = `(decision = 'deny' AND (v IS NOT NULL OR kind NOT IN ('lifecycle', 'limit')))`;
+
+/**
  * The WHERE clause (without the keyword; "1" when empty) and its parameters. Enum values are
  * written as literals, never bound: SQLite uses a partial index (decision = 'deny') only when the
  * query names the literal.
@@ -66,7 +82,12 @@ export function whereClause(
   if (f.layer !== undefined) terms.push(`layer = '${auditLayerSchema.parse(f.layer)}'`);
   if (f.kind !== undefined) terms.push(`kind = '${auditKindSchema.parse(f.kind)}'`);
   if (f.decision !== undefined)
-    terms.push(f.decision === 'deny' ? "decision = 'deny'" : "decision = 'allow'");
+    terms.push(
+      f.decision === 'deny'
+        ? POLICY_DENIAL_SQL
+        : `(decision = 'allow' AND (v IS NOT NULL OR kind NOT IN ('lifecycle', 'limit')))`,
+    );
+  if (f.outcome !== undefined) terms.push(`outcome = '${auditOutcomeSchema.parse(f.outcome)}'`);
   if (f.text !== undefined) {
     // instr on lower-cased text: no LIKE wildcards to escape. SQLite lowers ASCII letters only,
     // so matchesFilter below does the same for logs read into memory.
@@ -99,7 +120,8 @@ export function matchesFilter(e: AuditEvent, f: ParsedFilter): boolean {
     (f.ext === undefined || e.ext === f.ext) &&
     (f.layer === undefined || e.layer === f.layer) &&
     (f.kind === undefined || e.kind === f.kind) &&
-    (f.decision === undefined || e.decision === f.decision) &&
+    (f.decision === undefined || policyDecision(e) === f.decision) &&
+    (f.outcome === undefined || e.outcome === f.outcome) &&
     (f.since === undefined || e.ts >= f.since) &&
     (f.until === undefined || e.ts < f.until) &&
     (f.afterSeq === undefined || e.seq > f.afterSeq) &&

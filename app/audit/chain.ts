@@ -9,7 +9,8 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 /**
  * The canonical JSON of an event: keys sorted by code unit, no whitespace, ECMAScript number and
  * string formatting (RFC 8785 restricted to our flat objects of strings and numbers). An absent
- * `durationUs` is absent from the text, never `null`.
+ * field (`durationUs`; `decision`, `outcome` and `v` of event version 2) is absent from the text,
+ * never `null`, so a version 1 event hashes exactly as it did when it was written.
  */
 export function canonicalJson(event: AuditEvent): string {
   // The keys written in sorted order by hand (JSON.stringify keeps insertion order and drops an
@@ -22,10 +23,12 @@ export function canonicalJson(event: AuditEvent): string {
     kind: event.kind,
     layer: event.layer,
     op: event.op,
+    outcome: event.outcome,
     reason: event.reason,
     seq: event.seq,
     target: event.target,
     ts: event.ts,
+    v: event.v,
   });
 }
 

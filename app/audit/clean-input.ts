@@ -32,9 +32,10 @@ export function cleanInput(
     kind: i.kind,
     op: text(i.op),
     target: text(i.target),
-    decision: i.decision,
     reason: text(i.reason),
   };
+  if (i.decision !== undefined) e.decision = i.decision;
+  if (i.outcome !== undefined) e.outcome = i.outcome;
   if (i.durationUs !== undefined) e.durationUs = i.durationUs;
   return e;
 }

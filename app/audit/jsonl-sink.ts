@@ -1,6 +1,10 @@
 // Appends audit events to a file as JSON lines, numbering them in order.
 import { closeSync, openSync, readSync, fstatSync, writeSync, constants } from 'node:fs';
-import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
+import {
+  AUDIT_EVENT_VERSION,
+  type AuditEvent,
+  type AuditEventInput,
+} from '../audit-event/event.ts';
 import { cleanInput } from './clean-input.ts';
 
 /** Where audit events go: a JSON-lines file, memory, or the audit store (store.ts). */
@@ -34,6 +38,7 @@ export function openJsonlSink(
   return {
     record(input) {
       const event: AuditEvent = {
+        v: AUDIT_EVENT_VERSION,
         seq: seq++,
         ts: now().toISOString(),
         ...cleanInput(input, JsonlSinkError),
@@ -56,6 +61,7 @@ export function memorySink(
     events,
     record(input) {
       const event: AuditEvent = {
+        v: AUDIT_EVENT_VERSION,
         seq: events.length,
         ts: now().toISOString(),
         ...cleanInput(input, JsonlSinkError),

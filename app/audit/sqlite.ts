@@ -9,8 +9,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
-/** The schema version this code reads and writes (meta key `schema`). */
-export const SCHEMA_VERSION = 1;
+/**
+ * The schema version this code writes (meta key `schema`). 2 (audit event version 2) added the
+ * columns `outcome` and `v`; a version 1 store is migrated when opened for writing, and read as
+ * it is when opened read-only.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** A failure a person can act on: one line naming the file and the fix. */
 export class AuditStoreError extends Error {
@@ -45,10 +49,12 @@ CREATE TABLE events (
   kind TEXT NOT NULL,
   op TEXT NOT NULL,
   target TEXT NOT NULL,
-  decision TEXT NOT NULL,
+  decision TEXT NOT NULL,              -- '' when the event has no decision (event version 2)
   reason TEXT NOT NULL,
   duration_us REAL,
-  hash BLOB NOT NULL
+  hash BLOB NOT NULL,
+  outcome TEXT,                        -- after hash: where ALTER TABLE puts them in a migrated store
+  v INTEGER                            -- NULL for an event of version 1
 );
 -- Each index serves a first page (newest first) without a sort: by extension, by kind, and the
 -- denials (partial indexes, so allowed events, the bulk, cost nothing extra to write).
@@ -75,6 +81,8 @@ export interface OpenOptions {
   durability?: 'normal' | 'full';
   /** false: a single-file database (rotation archives), not WAL. */
   wal?: boolean;
+  /** Told when a store of an older schema was migrated to this one (the store records it). */
+  onMigrated?: (from: number) => void;
 }
 
 /** Opens (and, unless read-only, creates) the store at `path`, checked against SCHEMA_VERSION. */
@@ -118,9 +126,12 @@ export function openDatabase(path: string, o: OpenOptions = {}): SqliteDatabase 
           String(SCHEMA_VERSION),
         );
       }).immediate();
+    } else if (version === 1) {
+      if (o.readonly) readVersion1(db);
+      else if (migrateFrom1(db, path)) o.onMigrated?.(1);
     } else if (version !== SCHEMA_VERSION) {
       throw new AuditStoreError(
-        `${path} is an audit store of schema version ${version}; this Corral reads version ${SCHEMA_VERSION}; fix: use the Corral that wrote it, or export it with that version`,
+        `${path} is an audit store of schema version ${version}; this Corral reads versions 1 and ${SCHEMA_VERSION}; fix: use the Corral that wrote it, or export it with that version`,
       );
     }
     return db;
@@ -128,6 +139,35 @@ export function openDatabase(path: string, o: OpenOptions = {}): SqliteDatabase 
     db.close();
     throw storeError(path, e);
   }
+}
+
+/**
+ * Schema 1 → 2: two columns, added in one IMMEDIATE transaction (instant, whatever the size of the
+ * log); the stored events are not touched, so the chain still verifies. False when another
+ * process migrated it first.
+ */
+function migrateFrom1(db: SqliteDatabase, path: string): boolean {
+  return db
+    .transaction(() => {
+      if (schemaVersion(db, path) !== 1) return false;
+      db.exec(
+        'ALTER TABLE events ADD COLUMN outcome TEXT; ALTER TABLE events ADD COLUMN v INTEGER;',
+      );
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+      return true;
+    })
+    .immediate();
+}
+
+/**
+ * A version 1 store opened read-only (`corral log --file` on an old copy): a temporary view named
+ * `events` shadows the table with the two columns it lacks, so every query reads it unchanged.
+ */
+function readVersion1(db: SqliteDatabase): void {
+  db.exec(
+    `CREATE TEMP VIEW events AS SELECT seq, ts, ext, layer, kind, op, target, decision, reason,
+       duration_us, hash, NULL AS outcome, NULL AS v FROM main.events`,
+  );
 }
 
 /** The stored schema version, or null for a file with no tables at all. */

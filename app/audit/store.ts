@@ -4,14 +4,25 @@
 import { once, type EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
+import {
+  AUDIT_EVENT_VERSION,
+  type AuditEvent,
+  type AuditEventInput,
+} from '../audit-event/event.ts';
 import type { AuditSink } from './jsonl-sink.ts';
 import { cleanInput } from './clean-input.ts';
 import { chainHash, GENESIS_HASH, walkChain } from './chain.ts';
-import { AuditStoreError, openDatabase, storeError, type SqliteDatabase } from './sqlite.ts';
+import {
+  AuditStoreError,
+  openDatabase,
+  SCHEMA_VERSION,
+  storeError,
+  type SqliteDatabase,
+} from './sqlite.ts';
 import {
   auditFilterSchema,
   auditQuerySchema,
+  POLICY_DENIAL_SQL,
   whereClause,
   type AuditFilter,
   type AuditQuery,
@@ -115,7 +126,7 @@ interface Head {
 }
 
 type Row = unknown[];
-const COLUMNS = 'seq, ts, ext, layer, kind, op, target, decision, reason, duration_us';
+const COLUMNS = 'seq, ts, ext, layer, kind, op, target, decision, reason, duration_us, outcome, v';
 // Distinct query shapes are few (filter keys × enum literals); the cap only guards a leak.
 const STATEMENT_CACHE_CAP = 256;
 const RETRY_MAX_MS = 5000;
@@ -161,7 +172,10 @@ export class AuditStore implements AuditSink {
     this.report =
       options.onError ?? ((message) => void process.stderr.write(`corral: ${message}\n`));
     const db = { busyTimeoutMs: options.busyTimeoutMs, durability: options.durability };
-    this.writer = options.readonly ? null : openDatabase(path, db);
+    let migratedFrom: number | null = null;
+    this.writer = options.readonly
+      ? null
+      : openDatabase(path, { ...db, onMigrated: (from) => (migratedFrom = from) });
     try {
       this.reader = openDatabase(path, { ...db, readonly: true });
     } catch (e) {
@@ -169,6 +183,7 @@ export class AuditStore implements AuditSink {
       throw e;
     }
     this.commitBatch = this.writer ? this.writer.transaction(this.appendAll.bind(this)) : null;
+    if (migratedFrom !== null) this.recordMigration(migratedFrom);
     if (this.writer && options.retention) {
       this.applyRetention(options.retention);
       this.retentionTimer = setInterval(
@@ -203,6 +218,21 @@ export class AuditStore implements AuditSink {
     this.queue.push({ event, ts });
     if (this.queue.length >= this.o.batchSize && Date.now() >= this.retryAt) this.tryCommit();
     else this.schedule();
+  }
+
+  /** Says in the log itself where the event version changed (docs/audit.md, Migration). */
+  private recordMigration(from: number): void {
+    const head = this.headSeq();
+    this.record({
+      ext: STORE_EXT,
+      layer: 'host',
+      kind: 'lifecycle',
+      op: 'migrate',
+      target: this.path,
+      outcome: 'ok',
+      reason: `the audit store moved from schema ${from} to ${SCHEMA_VERSION}: events after seq ${head} are audit event version ${AUDIT_EVENT_VERSION} (decision and outcome apart); seq ${head} and before keep the version they were written in`,
+    });
+    this.flush();
   }
 
   /** Commits every waiting event now; throws (one line) when the database cannot be written. */
@@ -294,7 +324,7 @@ export class AuditStore implements AuditSink {
     const db = this.writer!;
     const insert = this.statement(
       db,
-      `INSERT INTO events (${COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO events (${COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertKind = this.statement(
       db,
@@ -314,7 +344,7 @@ export class AuditStore implements AuditSink {
       // only hold it level), so a time range is a seq range and needs no index of its own.
       const ts = stamped < lastTs ? lastTs : stamped;
       lastTs = ts;
-      const event: AuditEvent = { seq, ts, ...e };
+      const event: AuditEvent = { v: AUDIT_EVENT_VERSION, seq, ts, ...e };
       hash = chainHash(hash, event);
       insert.run(
         seq,
@@ -324,9 +354,11 @@ export class AuditStore implements AuditSink {
         e.kind,
         e.op,
         e.target,
-        e.decision,
+        e.decision ?? '', // the column predates optional decisions (sqlite.ts)
         e.reason,
         e.durationUs ?? null,
+        e.outcome ?? null,
+        AUDIT_EVENT_VERSION,
         hash,
       );
       const key = `${e.ext}\0${e.kind}\0${e.op}`;
@@ -345,7 +377,7 @@ export class AuditStore implements AuditSink {
           kind: 'limit',
           op: 'audit',
           target: this.path,
-          decision: 'deny',
+          outcome: 'limit',
           reason: `${l.count} audit events were lost between ${l.firstTs} and ${l.lastTs}: the audit store could not keep up (${this.lostWhy || 'queue full'})`,
         },
         nowTs,
@@ -476,7 +508,7 @@ export class AuditStore implements AuditSink {
         .iterate() as IterableIterator<Row>;
       const walk = walkChain(
         anchor,
-        mapIterable(rows, (r) => ({ event: rowToEvent(r), hash: r[10] })),
+        mapIterable(rows, (r) => ({ event: rowToEvent(r), hash: r[12] })),
       );
       if (!walk.ok) return walk;
       const head = this.meta(db, 'head_seq');
@@ -524,7 +556,7 @@ export class AuditStore implements AuditSink {
     return this.statement(
       this.reader,
       `SELECT ext, substr(ts, 1, 16) AS minute, count(*) AS denials FROM events
-       WHERE seq >= ? AND decision = 'deny' GROUP BY ext, minute ORDER BY ext, minute`,
+       WHERE seq >= ? AND ${POLICY_DENIAL_SQL} GROUP BY ext, minute ORDER BY ext, minute`,
     ).all(first) as { ext: string; minute: string; denials: number }[];
   }
 
@@ -694,7 +726,7 @@ export class AuditStore implements AuditSink {
       kind: 'lifecycle',
       op: 'retention',
       target: this.path,
-      decision: 'allow',
+      outcome: 'ok',
       reason: `deleted ${deleted} events ${rules.join(' or ')} (seq ${from}..${upto}); the chain continues from the anchor at seq ${upto} (hash ${this.anchor(db).hash.toString('hex')})`,
     });
     this.flush();
@@ -747,7 +779,7 @@ export class AuditStore implements AuditSink {
       kind: 'lifecycle',
       op: 'rotate',
       target: archivePath,
-      decision: 'allow',
+      outcome: 'ok',
       reason: `moved ${archived} events (seq ${anchor.seq + 1}..${head.seq}) to ${archivePath}; the chain continues from its last hash ${head.hash.toString('hex')}`,
     });
     this.flush();
@@ -809,9 +841,13 @@ export class AuditStore implements AuditSink {
   }
 }
 
-/** A stored row (COLUMNS order) as an event; the keys in contracts section 5's order. */
+/**
+ * A stored row (COLUMNS order) as an event, exactly as it was written and hashed: version 2
+ * first says so (`v`); keys in contracts section 5's order.
+ */
 function rowToEvent(r: Row): AuditEvent {
-  const e = {
+  const e = (r[11] === null ? {} : { v: r[11] }) as AuditEvent;
+  Object.assign(e, {
     seq: r[0],
     ts: r[1],
     ext: r[2],
@@ -819,9 +855,10 @@ function rowToEvent(r: Row): AuditEvent {
     kind: r[4],
     op: r[5],
     target: r[6],
-    decision: r[7],
-    reason: r[8],
-  } as AuditEvent;
+  });
+  if (r[7] !== '' && r[7] !== null) e.decision = r[7] as AuditEvent['decision'];
+  if (r[10] !== null) e.outcome = r[10] as AuditEvent['outcome'];
+  e.reason = r[8] as string;
   if (r[9] !== null) e.durationUs = r[9] as number;
   return e;
 }

@@ -9,7 +9,7 @@ import { parsePolicyDocument, type PolicyInput } from '../policy/manifest.ts';
 import { formatPolicyErrors } from '../policy/errors.ts';
 import { pathVariables } from '../platform/user-dirs.ts';
 import { CommandError, resolveCommand } from '../sandbox/command.ts';
-import { confine, ConfineError } from '../sandbox/confine.ts';
+import { confine, ConfineError, exitOutcome } from '../sandbox/confine.ts';
 import { createRunFolder, removeRunFolder } from '../platform/run-folder.ts';
 import { corralDataDir } from '../platform/corral-dirs.ts';
 import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
@@ -60,7 +60,7 @@ export const execCommand = command(execSpec, async ({ options, trailing }, io, s
       kind: 'lifecycle',
       op: 'start',
       target: args.command.join(' '),
-      decision: 'deny',
+      outcome: 'failed',
       reason: `sandbox not set up: ${e.message}`,
     });
     return SETUP_FAILED;
@@ -166,7 +166,7 @@ async function runConfined(
     kind: 'lifecycle',
     op: 'exit',
     target,
-    decision: 'allow',
+    outcome: exitOutcome(result.exitStatus),
     reason: result.how,
     durationUs: Number((process.hrtime.bigint() - started) / 1000n),
   });

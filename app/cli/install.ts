@@ -161,9 +161,14 @@ export function formatDiff(diff: PermissionDiff): string {
     const was = g.before
       ? ` (was: ${g.before.sentence}${g.before.optional ? ', asked while it runs' : ''})`
       : '';
+    // A widened or narrowed grant's sentence shows its whole new state: say exactly what moved.
+    const exactly =
+      g.change === 'widened' || g.change === 'narrowed'
+        ? `\n${' '.repeat(4 + RISK_WIDTH + 1)}${g.change === 'widened' ? 'adds' : 'drops'}: ${g.rules.join(', ')}`
+        : '';
     return itemLine(`  ${mark[g.change]} `, {
       ...g.item,
-      sentence: `${g.item.sentence}${asked}${was}`,
+      sentence: `${g.item.sentence}${asked}${was}${exactly}`,
     });
   });
   for (const l of diff.limits)

@@ -70,7 +70,13 @@ export function logArgs(
       };
     times[name] = t;
   }
-  const given = Object.entries({ ext: o.ext, kind: o.kind, decision: o.decision, ...times });
+  const given = Object.entries({
+    ext: o.ext,
+    kind: o.kind,
+    decision: o.decision,
+    outcome: o.outcome,
+    ...times,
+  });
   const filter = auditFilterSchema.parse(
     Object.fromEntries(given.filter(([, v]) => v !== undefined)),
   );

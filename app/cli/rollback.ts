@@ -1,5 +1,5 @@
-// `corral rollback ID`: returns an extension to the version it had before its last update (one
-// step; rolling back again returns to the newer one).
+// `corral rollback ID`: returns an extension to the version it had before its last update. It
+// goes back only: the newer version is removed, and with nothing older kept it says so (exit 1).
 import { command } from './command.ts';
 import { withManager } from './manager-args.ts';
 import { rollbackSpec } from './specs.ts';
@@ -9,7 +9,9 @@ export const rollbackCommand = command(rollbackSpec, ({ positionals }, io, servi
   return withManager(services, io, 'rollback', (manager) => {
     const before = manager.require(id).current.version;
     const record = manager.rollback(id);
-    io.stdout(`${id} rolled back from ${before} to ${record.current.version}\n`);
+    io.stdout(
+      `${id} rolled back from ${before} to ${record.current.version}; ${before} is removed (install it again to return to it)\n`,
+    );
     return 0;
   });
 });

@@ -118,6 +118,8 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
       witness.output(stream, line);
       io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`);
     },
+    // Corral's own words about the output (lines cut in a flood), never shown as the extension's.
+    onNotice: (message) => io.stderr(`corral run: ${name}: ${message}\n`),
     onState: (state, why) => {
       if (state === 'ready' && host.pid !== undefined)
         monitor?.watchProcess(extension.manifest.id, host.pid);

@@ -1,7 +1,7 @@
 // Every `corral` command's arguments, in one table: what `corral --help` lists, what each command
 // parses (args.ts), and what `corral COMMAND --help` prints. Data only, so that the list costs
 // nothing at start-up and a command's arguments are read in one place.
-import { auditKindSchema } from '../audit-event/event.ts';
+import { auditKindSchema, auditOutcomeSchema } from '../audit-event/event.ts';
 import {
   ArgError,
   defineCommand,
@@ -84,8 +84,13 @@ export const logSpec = defineCommand({
     },
     decision: {
       metavar: 'allow|deny',
-      help: 'only allowed or only denied events',
+      help: 'only what the policy allowed, or only what it refused',
       parse: oneOf(['allow', 'deny']),
+    },
+    outcome: {
+      metavar: 'O',
+      help: 'only events that came out so: ok, failed, crashed, timeout, limit or alert',
+      parse: oneOf(auditOutcomeSchema.options),
     },
     since: { metavar: 'T', help: 'from a time (2026-11-25T21:00:00Z) or a duration ago (15m, 2h)' },
     until: { metavar: 'T', help: 'up to a time or a duration ago' },

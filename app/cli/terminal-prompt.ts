@@ -45,8 +45,13 @@ function askOnce(
       output.write('\n(no answer in time: denied)\n');
       finish('deny');
     });
+    // The scope of "always" in the person's words, before they answer (STYLE.md: OpenSnitch).
+    const always =
+      prompt.always === 'remembered'
+        ? `[a]lways (kept for ${prompt.extName} until revoked)`
+        : `[a]lways until this corral run ends (${prompt.extName} is not installed, so nothing is kept)`;
     const ask = () =>
-      rl.question(`${prompt.question} Allow [o]nce, [a]lways, or [d]eny? `, (text) => {
+      rl.question(`${prompt.question} Allow [o]nce, ${always}, or [d]eny? `, (text) => {
         const answer = ANSWERS[text.trim().toLowerCase().slice(0, 1)];
         if (answer) finish(answer);
         else ask();

@@ -1,17 +1,35 @@
-// What an update changes in what an extension may do: grants added, removed, widened or narrowed
-// (an optional grant that becomes required is widened: it is no longer asked for), and limits
-// raised or lowered. Anything added, widened or raised needs the user's consent again. Pure.
+// What an update changes in what an extension may do, computed on what is granted: each fs path ×
+// access, each host × port, each ipc channel × direction, spawn, and each limit. Never on the
+// positions of entries in the manifest: a second net entry for a host once hid its new port behind
+// the first entry's sentence (issue 13). Anything gained (added, or widened, an optional grant that
+// becomes required included: it is no longer asked for) or a limit raised needs consent again.
+// Paths are compared as written (`${documents}/x`), not on this machine's folders, so a grant
+// spelled with another variable counts as new: the diff may ask too much, never too little. Pure.
 import { DEFAULT_LIMITS } from '../policy/limits.ts';
-import type { ManifestLimits, PolicyInput } from '../policy/manifest.ts';
-import { fsPathKey, grantLines, portsOf, type GrantLine } from './grants.ts';
+import { hostMatches, parseHostPattern } from '../policy/host-names.ts';
+import type { ManifestLimits, Permissions, PolicyInput } from '../policy/manifest.ts';
+import {
+  fsPathKey,
+  grantLines,
+  netHostKey,
+  portsOf,
+  type GrantLine,
+  type Section,
+} from './grants.ts';
 import { grantItem, type ConsentItem } from './summary.ts';
 
 export interface GrantChange {
   change: 'added' | 'removed' | 'widened' | 'narrowed';
-  /** The grant as the new version has it (as the old one had it, for "removed"). */
+  /** What the new version grants there (what the old one granted, for "removed"). */
   item: ConsentItem;
-  /** For widened and narrowed: the grant as the old version had it. */
+  /** For widened and narrowed: what the old version granted there. */
   before?: ConsentItem;
+  /**
+   * Exactly what this change gains (added, widened) or loses (removed, narrowed), one rule line per
+   * path × access, host × port, channel × direction: "connect 127.0.0.1:8766",
+   * "optional read ${downloads}" (gained or lost as an optional grant).
+   */
+  rules: string[];
 }
 
 export interface LimitChange {
@@ -24,104 +42,220 @@ export interface LimitChange {
 export interface PermissionDiff {
   grants: GrantChange[];
   limits: LimitChange[];
+  /** Rule lines both versions grant alike (same path, access, port, direction; same section). */
+  unchanged: string[];
   /** True when anything was added, widened or raised: the update waits for consent. */
   needsConsent: boolean;
 }
 
-/** One grant with what it allows, comparable across versions. */
-interface Access {
-  line: GrantLine;
-  item: ConsentItem;
-  /** What it allows, as a set of atoms ("read", "write", "port 443", "publish", …). */
-  atoms: Set<string>;
+/** One unit of access: a path with one access, a host with one port, a channel one way, spawn. */
+interface Atom {
+  kind: GrantLine['kind'];
+  /** The grant key without its kind: a path key, a host key, a channel, or "" for spawn. */
+  subject: string;
+  /** "read" | "write" | a port number | "publish" | "subscribe" | "spawn". */
+  access: string;
 }
+
+/** 0: not granted; 1: optional (asked while it runs); 2: required. */
+type Level = 0 | 1 | 2;
+
+const SECTIONS: readonly [Section, Level][] = [
+  ['permissions', 2],
+  ['optionalPermissions', 1],
+];
 
 /** The diff between the policy the user consented to (`before`) and a new version's (`after`). */
 export function diffPermissions(before: PolicyInput, after: PolicyInput): PermissionDiff {
-  const old = accessesOf(before);
-  const next = accessesOf(after);
-  const grants: GrantChange[] = [];
-  for (const [key, now] of next) {
-    for (const section of ['permissions', 'optionalPermissions'] as const) {
-      const a = now[section];
-      if (!a) continue;
-      const same = old.get(key)?.[section];
-      const other =
-        old.get(key)?.[section === 'permissions' ? 'optionalPermissions' : 'permissions'];
-      if (same) {
-        const gained = [...a.atoms].some((x) => !same.atoms.has(x));
-        const lost = [...same.atoms].some((x) => !a.atoms.has(x));
-        if (gained) grants.push({ change: 'widened', item: a.item, before: same.item });
-        else if (lost) grants.push({ change: 'narrowed', item: a.item, before: same.item });
-      } else if (other && section === 'permissions') {
-        grants.push({ change: 'widened', item: a.item, before: other.item });
-      } else if (other) {
-        grants.push({ change: 'narrowed', item: a.item, before: other.item });
-      } else if (!coveredFs(a, old, section)) {
-        grants.push({ change: 'added', item: a.item });
-      }
-    }
-  }
-  for (const [key, was] of old) {
-    for (const section of ['permissions', 'optionalPermissions'] as const) {
-      const a = was[section];
-      if (a && !next.get(key)?.permissions && !next.get(key)?.optionalPermissions)
-        grants.push({ change: 'removed', item: a.item });
-    }
-  }
+  const grants = [...changes(after, before, 'gained'), ...changes(before, after, 'lost')];
+  const unchanged = new Set<string>();
+  for (const policy of [before, after])
+    for (const [section, level] of SECTIONS)
+      for (const atom of atomsOf(policyPermissions(policy, section)))
+        if (levelIn(before, atom) === level && levelIn(after, atom) === level)
+          unchanged.add(ruleOf(atom, level));
   const limits = limitChanges(before.limits, after.limits);
   const needsConsent =
     grants.some((g) => g.change === 'added' || g.change === 'widened') ||
     limits.some((l) => l.raised);
-  return { grants, limits, needsConsent };
+  return { grants, limits, unchanged: [...unchanged], needsConsent };
 }
 
-/** Grants by what they are about (fs path, host, channel, spawn), merged per section. */
-function accessesOf(
-  policy: PolicyInput,
-): Map<string, Partial<Record<'permissions' | 'optionalPermissions', Access>>> {
-  const out = new Map<string, Partial<Record<'permissions' | 'optionalPermissions', Access>>>();
-  for (const line of grantLines(policy)) {
-    const entry = out.get(line.key) ?? {};
-    const atoms = atomsOf(policy, line);
-    const existing = entry[line.section];
-    if (existing) for (const a of atoms) existing.atoms.add(a);
-    else entry[line.section] = { line, item: grantItem(policy, line), atoms };
-    out.set(line.key, entry);
+/**
+ * The atoms `from` grants at a higher level than `other`, grouped by grant key and level: with
+ * `gained`, `from` is the new version (added or widened); with `lost`, the old one (removed or
+ * narrowed).
+ */
+function changes(from: PolicyInput, other: PolicyInput, way: 'gained' | 'lost'): GrantChange[] {
+  const out: GrantChange[] = [];
+  for (const [section, level] of SECTIONS) {
+    const byKey = new Map<string, Atom[]>();
+    for (const atom of atomsOf(policyPermissions(from, section))) {
+      if (levelIn(from, atom) !== level || levelIn(other, atom) >= level) continue;
+      const key = keyOf(atom);
+      const list = byKey.get(key) ?? [];
+      if (!list.some((a) => a.access === atom.access)) list.push(atom);
+      byKey.set(key, list);
+    }
+    for (const [key, atoms] of byKey) {
+      const rules = atoms.map((a) => ruleOf(a, level));
+      const here = describe(from, key, section)!;
+      const there =
+        describe(other, key, 'permissions') ?? describe(other, key, 'optionalPermissions');
+      if (way === 'gained')
+        out.push(
+          there
+            ? { change: 'widened', item: here, before: there, rules }
+            : { change: 'added', item: here, rules },
+        );
+      else
+        out.push(
+          there
+            ? { change: 'narrowed', item: there, before: here, rules }
+            : { change: 'removed', item: here, rules },
+        );
+    }
   }
   return out;
 }
 
-function atomsOf(policy: PolicyInput, line: GrantLine): Set<string> {
-  const p = line.section === 'permissions' ? policy.permissions : policy.optionalPermissions;
-  const index = Number(/\[(\d+)\]$/.exec(line.label)?.[1] ?? -1);
-  switch (line.kind) {
+function policyPermissions(policy: PolicyInput, section: Section): Permissions {
+  return section === 'permissions' ? policy.permissions : policy.optionalPermissions;
+}
+
+/** Every atom the grants of `p` name (each grant split into its paths × accesses, ports, …). */
+function atomsOf(p: Permissions): Atom[] {
+  const out: Atom[] = [];
+  for (const g of p.fs ?? []) {
+    const subject = fsPathKey(g.path);
+    out.push({ kind: 'fs', subject, access: 'read' });
+    if (g.access === 'write') out.push({ kind: 'fs', subject, access: 'write' });
+  }
+  for (const g of p.net ?? [])
+    for (const port of portsOf(g))
+      out.push({ kind: 'net', subject: netHostKey(g.host), access: String(port) });
+  for (const g of p.ipc ?? []) {
+    if (g.access !== 'subscribe') out.push({ kind: 'ipc', subject: g.channel, access: 'publish' });
+    if (g.access !== 'publish') out.push({ kind: 'ipc', subject: g.channel, access: 'subscribe' });
+  }
+  if (p.process?.spawn) out.push({ kind: 'spawn', subject: '', access: 'spawn' });
+  return out;
+}
+
+/** The highest level at which `policy` grants `atom`, counting wider grants that cover it. */
+function levelIn(policy: PolicyInput, atom: Atom): Level {
+  if (covers(policy.permissions, atom)) return 2;
+  if (covers(policy.optionalPermissions, atom)) return 1;
+  return 0;
+}
+
+function covers(p: Permissions, atom: Atom): boolean {
+  switch (atom.kind) {
     case 'fs':
-      return new Set(p.fs![index]!.access === 'write' ? ['read', 'write'] : ['read']);
+      return (p.fs ?? []).some(
+        (g) =>
+          pathWithin(atom.subject, fsPathKey(g.path)) &&
+          (atom.access === 'read' || g.access === 'write'),
+      );
     case 'net':
-      return new Set(portsOf(p.net![index]!).map((port) => `port ${port}`));
+      return (p.net ?? []).some(
+        (g) =>
+          portsOf(g).includes(Number(atom.access)) && hostCovers(netHostKey(g.host), atom.subject),
+      );
     case 'ipc':
-      return new Set(line.rules.map((r) => r.split(' ')[0]!));
+      return (p.ipc ?? []).some(
+        (g) =>
+          g.channel === atom.subject &&
+          (g.access === 'both' || g.access === (atom.access as 'publish' | 'subscribe')),
+      );
     case 'spawn':
-      return new Set(['spawn']);
+      return p.process?.spawn === true;
   }
 }
 
-/** A new fs grant inside a folder the old version already had, with at least the same access. */
-function coveredFs(
-  a: Access,
-  old: ReturnType<typeof accessesOf>,
-  section: 'permissions' | 'optionalPermissions',
-): boolean {
-  if (a.line.kind !== 'fs') return false;
-  const path = a.line.key.slice('fs '.length);
-  for (const [key, was] of old) {
-    const outer = was[section] ?? (section === 'optionalPermissions' ? was.permissions : undefined);
-    if (!outer || outer.line.kind !== 'fs') continue;
-    const root = fsPathKey(key.slice('fs '.length));
-    if (path.startsWith(root + '/') && [...a.atoms].every((x) => outer.atoms.has(x))) return true;
+/** A path key at or beneath a grant's path key, as written ("${workspace}/src" in "${workspace}"). */
+function pathWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : root + '/');
+}
+
+/** Whether the host pattern `grant` covers every host the pattern `host` names. */
+function hostCovers(grant: string, host: string): boolean {
+  if (grant === host) return true;
+  const g = parseHostPattern(grant);
+  const h = parseHostPattern(host);
+  if (!g.ok || !h.ok || !g.pattern.wildcard) return false;
+  // "*.x.com" covers "a.x.com" and "*.a.x.com", never "x.com" itself.
+  if (h.pattern.wildcard) return h.pattern.host.endsWith('.' + g.pattern.host);
+  return hostMatches(g.pattern, h.pattern);
+}
+
+function keyOf(atom: Atom): string {
+  return atom.kind === 'spawn' ? 'spawn' : `${atom.kind} ${atom.subject}`;
+}
+
+/** An atom as a rule line (contracts §2), "optional " first for an optional one. */
+function ruleOf(atom: Atom, level: Level): string {
+  const optional = level === 1 ? 'optional ' : '';
+  switch (atom.kind) {
+    case 'fs':
+    case 'ipc':
+      return `${optional}${atom.access} ${atom.subject}`;
+    case 'net': {
+      const host = atom.subject.includes(':') ? `[${atom.subject}]` : atom.subject;
+      return `${optional}connect ${host}:${atom.access}`;
+    }
+    case 'spawn':
+      return `${optional}spawn`;
   }
-  return false;
+}
+
+/**
+ * What `policy` grants under one key in one section, in plain words: its grants of that key
+ * merged (every port of a host, both directions of a channel), or null when it has none.
+ */
+function describe(policy: PolicyInput, key: string, section: Section): ConsentItem | null {
+  const lines = grantLines(policy).filter((l) => l.section === section && l.key === key);
+  if (lines.length === 0) return null;
+  if (lines.length === 1) return grantItem(policy, lines[0]!);
+  const p = policyPermissions(policy, section);
+  const index = (l: GrantLine) => Number(/\[(\d+)\]$/.exec(l.label)?.[1] ?? -1);
+  const merged: Permissions = {};
+  const first = lines[0]!;
+  if (first.kind === 'fs') {
+    const grants = lines.map((l) => p.fs![index(l)]!);
+    merged.fs = [
+      {
+        path: grants[0]!.path,
+        access: grants.some((g) => g.access === 'write') ? 'write' : 'read',
+      },
+    ];
+  } else if (first.kind === 'net') {
+    const grants = lines.map((l) => p.net![index(l)]!);
+    const ports = [...new Set(grants.flatMap(portsOf))].sort((a, b) => a - b);
+    merged.net = [{ host: grants[0]!.host, ports }];
+  } else if (first.kind === 'ipc') {
+    const grants = lines.map((l) => p.ipc![index(l)]!);
+    const publish = grants.some((g) => g.access !== 'subscribe');
+    const subscribe = grants.some((g) => g.access !== 'publish');
+    merged.ipc = [
+      {
+        channel: grants[0]!.channel,
+        access: publish && subscribe ? 'both' : publish ? 'publish' : 'subscribe',
+      },
+    ];
+  } else merged.process = { spawn: true };
+  const single: PolicyInput = {
+    permissions: section === 'permissions' ? merged : {},
+    optionalPermissions: section === 'optionalPermissions' ? merged : {},
+    limits: policy.limits,
+  };
+  const item = grantItem(single, grantLines(single)[0]!);
+  const prefix = section === 'optionalPermissions' ? 'optional ' : '';
+  return {
+    ...item,
+    grant: lines.map((l) => prefix + l.label).join(', '),
+    rules: [...new Set(lines.flatMap((l) => l.rules))],
+  };
 }
 
 function limitChanges(before: ManifestLimits, after: ManifestLimits): LimitChange[] {

@@ -1,7 +1,12 @@
 // The things the UI shows, as the host sends them: extensions, their grants, install consent,
 // prompts, audit events, the dashboard, settings. One zod schema each; the types are inferred.
 import { z } from 'zod';
-import { auditEventSchema, auditKindSchema, auditLayerSchema } from '../audit-event/event.ts';
+import {
+  auditEventSchema,
+  auditKindSchema,
+  auditLayerSchema,
+  auditOutcomeSchema,
+} from '../audit-event/event.ts';
 import { EXTENSION_ID_PATTERN } from '../policy/manifest.ts';
 
 /** Caps on text that an extension supplies: the host cuts longer text before it crosses. */
@@ -36,6 +41,8 @@ export const grantChangeSchema = z.strictObject({
   change: z.enum(['added', 'removed', 'widened', 'narrowed']),
   item: consentItemSchema,
   before: consentItemSchema.optional(),
+  /** Exactly what it gains or loses, one rule line per path × access, host × port, … */
+  rules: z.array(text).max(8192),
 });
 
 export const limitChangeSchema = z.strictObject({
@@ -49,6 +56,8 @@ export const limitChangeSchema = z.strictObject({
 export const permissionDiffSchema = z.strictObject({
   grants: z.array(grantChangeSchema),
   limits: z.array(limitChangeSchema),
+  /** The rule lines both versions grant alike. */
+  unchanged: z.array(text).max(16384),
   needsConsent: z.boolean(),
 });
 
@@ -91,7 +100,8 @@ export const commandSchema = z.strictObject({
 /** One line of the extension's own output or `log` notifications. */
 export const extensionLogLineSchema = z.strictObject({
   ts: isoTime,
-  stream: z.enum(['stdout', 'stderr', 'log']),
+  /** `corral`: Corral's own line about the extension (output cut in a flood), not its words. */
+  stream: z.enum(['stdout', 'stderr', 'log', 'corral']),
   level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   text,
 });
@@ -203,7 +213,10 @@ export const auditQueryInputSchema = z.strictObject({
   ext: extensionIdSchema.optional(),
   layer: auditLayerSchema.optional(),
   kind: auditKindSchema.optional(),
+  /** The policy's decision: `deny` lists policy refusals only (audit event version 2). */
   decision: z.enum(['allow', 'deny']).optional(),
+  /** How it came out: ok, failed, crashed, timeout, limit, alert. */
+  outcome: auditOutcomeSchema.optional(),
   /** Matched, case-insensitively, against op, target and reason. */
   text: z.string().max(200).optional(),
   /** Events with a smaller seq: the next page back. */

@@ -319,22 +319,28 @@ export class ExtensionManager {
     return record;
   }
 
-  /** Makes the previous version current again (and the current one previous: one step each way). */
+  /**
+   * Makes the version before the last update current again. Rollback goes back only: the version
+   * rolled back from is dropped, not kept as "previous", so a second rollback never goes forward
+   * (issue 13); with nothing older kept it refuses and changes nothing.
+   */
   rollback(id: string): ExtensionRecord {
     const before = this.require(id);
     const record = this.change(id, (r) => {
-      if (!r.previous)
+      // A state written before issue 13 may name the newer version as previous: not a way back.
+      if (!r.previous || compareVersions(r.previous.version, r.current.version) >= 0)
         throw new ManagerError(
-          `${id} has no previous version to roll back to (it was never updated)`,
+          `${id} ${r.current.version} is the oldest version kept, so there is nothing older to roll back to; nothing changed; fix: install the version you want (an older one after "corral uninstall ${id} --keep-data")`,
         );
-      return { ...r, current: r.previous, previous: r.current, updatedAt: this.now() };
+      return { ...r, current: r.previous, previous: null, updatedAt: this.now() };
     });
     this.event(
       id,
       'rollback',
       record,
-      `rolled back ${before.current.version} → ${record.current.version}`,
+      `rolled back ${before.current.version} → ${record.current.version}; ${before.current.version} removed`,
     );
+    this.collectGarbage();
     return record;
   }
 
@@ -653,7 +659,7 @@ export class ExtensionManager {
       kind,
       op,
       target: this.dirOf(record.current),
-      decision: 'allow',
+      outcome: 'ok',
       reason,
     });
   }

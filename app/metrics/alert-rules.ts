@@ -1,8 +1,10 @@
 // Alert rules over the audit stream and resource samples: a burst of denials, a kind of access
 // never seen before from an extension, CPU above a threshold for a while. An alert is an audit
 // event (contracts §5 fixes the kinds, so: kind `limit`, op `alert`, the rule id first in the
-// reason; decision `allow`, because an alert refuses nothing). Pure: time comes in with the input.
-import type { AuditEvent, AuditEventInput } from '../audit-event/event.ts';
+// reason; outcome `alert` and no decision, because an alert refuses nothing). Only policy
+// refusals count towards a denial burst (audit event version 2). Pure: time comes in with the input.
+import { isPolicyDenial, type AuditEvent, type AuditEventInput } from '../audit-event/event.ts';
+import { resultOf } from '../audit-event/export-format.ts';
 import {
   alertSettingsSchema,
   type AlertSettings,
@@ -52,13 +54,13 @@ export class AlertEngine {
         alert(
           e.ext,
           `${e.kind}/${e.op}`,
-          `first-seen-access: ${e.ext} did ${e.kind}/${e.op} for the first time (seq ${e.seq}, ${e.decision}: ${e.target})`,
+          `first-seen-access: ${e.ext} did ${e.kind}/${e.op} for the first time (seq ${e.seq}, ${resultOf(e)}: ${e.target})`,
         ),
       );
     } else this.known.add(key);
 
     const burst = this.settings.denialBurst;
-    if (burst.enabled && e.decision === 'deny') {
+    if (burst.enabled && isPolicyDenial(e)) {
       const windowMs = burst.windowSeconds * 1000;
       let recent = this.denials.get(e.ext);
       if (!recent) this.denials.set(e.ext, (recent = []));
@@ -124,5 +126,5 @@ function accessKey(ext: string, kind: string, op: string): string {
 }
 
 function alert(ext: string, target: string, reason: string): AuditEventInput {
-  return { ext, layer: 'host', kind: 'limit', op: 'alert', target, decision: 'allow', reason };
+  return { ext, layer: 'host', kind: 'limit', op: 'alert', target, outcome: 'alert', reason };
 }

@@ -1,5 +1,5 @@
 // Per-extension denial rates over a sliding window, fed by the audit stream. Pure.
-import type { AuditEvent } from '../audit-event/event.ts';
+import { isPolicyDenial, type AuditEvent } from '../audit-event/event.ts';
 import { isAlert } from './alert-rules.ts';
 
 export interface DenialRate {
@@ -43,7 +43,8 @@ export class DenialRates {
       buckets.push(last);
     }
     last.events++;
-    if (event.decision === 'deny') last.denials++;
+    // Only policy refusals: a crash or a timeout is not a denial (audit event version 2).
+    if (isPolicyDenial(event)) last.denials++;
     this.prune(buckets, atMs);
   }
 

@@ -24,7 +24,7 @@ import {
   type ProxyRequest,
 } from './http-request.ts';
 import { judgeFirstFlight } from './tunnel-check.ts';
-import { vetAndConnect, type LookupAll } from './vetted-connect.ts';
+import { vetAndConnect, type ConsentHook, type LookupAll } from './vetted-connect.ts';
 
 export interface ProxyLimits {
   /** Client connections served at once; one more gets 503 and is closed. */
@@ -66,6 +66,8 @@ export interface ProxyOptions {
   grantsAllowLocal?: readonly string[];
   /** The resolver; dns.lookup by default. */
   lookup?: LookupAll;
+  /** Asks the user about an optional grant; without it one is refused (403, needs consent). */
+  consent?: ConsentHook;
   /** Internal failures (an audit sink that throws, a listener error), for the host's log. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -140,7 +142,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         layer: 'host',
         op: 'connect',
         target: '(none)',
-        decision: 'deny',
+        outcome: 'limit',
         reason: `too many connections (${limits.maxConnections} at most)`,
       });
       // Refused sockets linger a moment to deliver the 503; a flood of them is just cut off.
@@ -276,8 +278,8 @@ class Connection {
       if (left === null) return;
       this.ctx.audit(
         this.request
-          ? this.event(this.request, 'deny', left)
-          : { layer: 'broker', op: 'connect', target: '(none)', decision: 'deny', reason: left },
+          ? this.event(this.request, FAILED, left)
+          : { layer: 'broker', op: 'connect', target: '(none)', ...FAILED, reason: left },
       );
     });
   }
@@ -321,6 +323,7 @@ class Connection {
       decider: this.ctx.decider,
       grantsAllowLocal: this.ctx.grantsAllowLocal,
       lookup: this.ctx.lookup,
+      consent: this.ctx.consent,
       timeoutMs: this.ctx.limits.connectTimeoutMs,
       signal: this.abort.signal,
     });
@@ -338,7 +341,7 @@ class Connection {
     });
     upstream.on('close', (hadError) => {
       if (this.phase === 'hello')
-        this.denyTunnel(request, 'the server closed the connection first');
+        this.denyTunnel(request, 'the server closed the connection first', FAILED);
       // A clean close has already ended the client through pipe(), which flushes its buffer.
       else if (hadError) this.closeBoth();
     });
@@ -370,7 +373,11 @@ class Connection {
     let need = 1;
     this.timer = setTimeout(
       () =>
-        this.denyTunnel(request, `no TLS ClientHello within ${this.ctx.limits.headerTimeoutMs} ms`),
+        this.denyTunnel(
+          request,
+          `no TLS ClientHello within ${this.ctx.limits.headerTimeoutMs} ms`,
+          { outcome: 'timeout' },
+        ),
       this.ctx.limits.headerTimeoutMs,
     );
     const judge = () => {
@@ -430,7 +437,7 @@ class Connection {
       if (chunked) {
         const r = chunked.feed(piece);
         if (!r.ok) {
-          this.ctx.audit(this.event(request, 'deny', r.reason));
+          this.ctx.audit(this.event(request, DENY, r.reason));
           return this.closeBoth();
         }
         part = piece.subarray(0, r.consumed);
@@ -471,14 +478,14 @@ class Connection {
 
   private allow(request: ProxyRequest, reason: string): boolean {
     this.phase = 'done';
-    return this.ctx.audit(this.event(request, 'allow', reason));
+    return this.ctx.audit(this.event(request, { decision: 'allow' }, reason));
   }
 
-  private denyTunnel(request: ProxyRequest, reason: string): void {
+  private denyTunnel(request: ProxyRequest, reason: string, verdict: Verdict = DENY): void {
     if (this.phase === 'done') return;
     this.phase = 'done';
     this.clearTimer();
-    this.ctx.audit(this.event(request, 'deny', reason));
+    this.ctx.audit(this.event(request, verdict, reason));
     this.closeBoth();
   }
 
@@ -488,10 +495,11 @@ class Connection {
     this.phase = 'done';
     this.clearTimer();
     this.client.off('data', this.onHeadData);
+    const verdict = verdictOf(status);
     this.ctx.audit(
       request
-        ? this.event(request, 'deny', reason)
-        : { layer: 'broker', op: op ?? 'connect', target: '(none)', decision: 'deny', reason },
+        ? this.event(request, verdict, reason)
+        : { layer: 'broker', op: op ?? 'connect', target: '(none)', ...verdict, reason },
     );
     this.upstream?.destroy();
     refuse(this.client, status, reason);
@@ -499,7 +507,7 @@ class Connection {
 
   private event(
     request: ProxyRequest,
-    decision: 'allow' | 'deny',
+    verdict: Verdict,
     reason: string,
   ): Omit<AuditEventInput, 'ext' | 'kind'> {
     const op = request.kind === 'connect' ? 'connect' : request.head.method;
@@ -508,7 +516,7 @@ class Connection {
       layer: 'broker',
       op,
       target: formatAuthority(request.authority),
-      decision,
+      ...verdict,
       reason,
       durationUs,
     };
@@ -529,6 +537,23 @@ class Connection {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/** What the audit says of a request: the proxy's decision, or what came of it (event version 2). */
+type Verdict = Pick<AuditEventInput, 'decision' | 'outcome'>;
+const DENY: Verdict = { decision: 'deny' };
+const FAILED: Verdict = { outcome: 'failed' };
+
+/**
+ * A refusal's verdict by its status: what the proxy refuses on purpose (403, and requests it will
+ * not read: 400, 414, 431, 501, 505, 508) is a denial; a target it could not reach (502), took too
+ * long (408, 504) or no room (503) is an outcome, not a denial.
+ */
+function verdictOf(status: number): Verdict {
+  if (status === 502) return FAILED;
+  if (status === 408 || status === 504) return { outcome: 'timeout' };
+  if (status === 503) return { outcome: 'limit' };
+  return DENY;
 }
 
 function isLoopback(address: string | undefined): boolean {

@@ -6,6 +6,7 @@ import { closeSync } from 'node:fs';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { Decider } from '../policy/decide.ts';
 import { startProxy, type RunningProxy } from './proxy.ts';
+import type { ConsentHook } from './vetted-connect.ts';
 
 /** The port tools inside the sandbox reach the proxy on (the conventional proxy port). */
 export const PROXY_PORT = 3128;
@@ -27,6 +28,8 @@ export async function startSandboxProxy(o: {
   ext: string;
   decider: () => Decider;
   audit: (event: AuditEventInput) => void;
+  /** Asks the user about an optional grant, as net/fetch does (absent: refused, 403). */
+  consent?: ConsentHook;
 }): Promise<SandboxProxy> {
   let running: Promise<RunningProxy | null> | null = null;
   let closed = false;
@@ -45,6 +48,7 @@ export async function startSandboxProxy(o: {
         decider: (request) => o.decider()(request),
         ext: o.ext,
         onAudit: o.audit,
+        ...(o.consent ? { consent: o.consent } : {}),
       }).catch((e: unknown) => {
         closeSync(fd);
         o.audit({
@@ -53,7 +57,7 @@ export async function startSandboxProxy(o: {
           kind: 'net',
           op: 'listen',
           target: `127.0.0.1:${PROXY_PORT}`,
-          decision: 'deny',
+          outcome: 'failed',
           reason: `the proxy did not start: ${e instanceof Error ? e.message : String(e)}`,
         });
         return null;

@@ -3,7 +3,8 @@
 // vetted address, never through a second look-up a rebinding resolver could answer differently.
 import net from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import type { Decider } from '../policy/decide.ts';
+import type { Decider, Decision } from '../policy/decide.ts';
+import { canonicalHost } from '../policy/host-names.ts';
 import {
   decideTarget,
   parseLocalGrants,
@@ -29,7 +30,18 @@ export interface VetAndConnectOptions {
   /** The budget for the look-up and the connection together; 10 s by default. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Asks the user about an optional grant (a `prompt` decision), the way the broker asks for
+   * net/fetch; without it an optional grant is refused (`needs-consent`): nobody to ask.
+   */
+  consent?: ConsentHook;
 }
+
+/** Settles a `prompt` decision for host:port with the user: allow or deny, with the reason. */
+export type ConsentHook = (
+  target: { host: string; port: number },
+  d: Decision,
+) => Promise<Decision>;
 
 export type VetAndConnectResult =
   | {
@@ -62,9 +74,12 @@ const LOCALHOST = ['127.0.0.1', '::1'];
 /** Decides host:port, resolves the name once, vets every address, connects to a vetted one. */
 export async function vetAndConnect(options: VetAndConnectOptions): Promise<VetAndConnectResult> {
   const { port, decider, signal } = options;
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const target = decideTarget(decider, options.host, port);
+  let target = decideTarget(decider, options.host, port);
+  if (!target.ok && target.code === 'needs-consent' && options.consent)
+    target = await askConsent(options.consent, decider, options.host, port);
   if (!target.ok) return target;
+  // The budget starts once the user has answered: the question's time is not the connection's.
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const local = parseLocalGrants(options.grantsAllowLocal ?? []);
   if (!local.ok) return local;
   const { host } = target;
@@ -114,6 +129,23 @@ export async function vetAndConnect(options: VetAndConnectOptions): Promise<VetA
     if (r.code !== 'connect-failed') break;
   }
   return last;
+}
+
+/** One rule for every path (docs/network.md): the user is asked, and the answer decides. */
+async function askConsent(
+  consent: ConsentHook,
+  decider: Decider,
+  host: string,
+  port: number,
+): Promise<ReturnType<typeof decideTarget>> {
+  const canonical = canonicalHost(host)!; // decideTarget parsed it before saying needs-consent
+  const d = await consent(
+    { host: canonical.host, port },
+    decider({ kind: 'net', host: canonical.host, port }),
+  );
+  return d.decision === 'allow'
+    ? { ok: true, host: canonical, reason: d.reason }
+    : { ok: false, code: 'denied', reason: d.reason };
 }
 
 /** A connect option that makes a second look-up impossible (net.connect skips it for an IP). */

@@ -86,6 +86,11 @@ export const LINT_RULES: readonly { id: string; severity: Severity; summary: str
     severity: 'info',
     summary: 'a path or host is matched in another spelling than written',
   },
+  {
+    id: 'fs-write-created',
+    severity: 'info',
+    summary: "a required write grant's folder is created when the extension starts, if missing",
+  },
   // Checked by `corral lint DIR` on the extension folder (app/cli/lint-folder.ts).
   { id: 'main-missing', severity: 'error', summary: '"main" is not a file in the folder' },
   { id: 'main-escapes', severity: 'error', summary: '"main" leads out of the extension folder' },
@@ -96,6 +101,9 @@ export const LINT_RULES: readonly { id: string; severity: Severity; summary: str
   },
   { id: 'rules-drift', severity: 'error', summary: 'corral.rules and corral.json disagree' },
 ];
+
+/** Grant roots that always exist when an extension starts (the launcher makes or checks them). */
+const ALWAYS_THERE = new Set(['${workspace}', '${home}', '${extensionData}', '${tmp}']);
 
 const SEVERITY = new Map(LINT_RULES.map((r) => [r.id, r.severity]));
 
@@ -380,6 +388,15 @@ function lintFs(p: Permissions, section: string, add: Add): void {
     const normal = normalGrantPath(g.path);
     if (normal !== g.path)
       add('grant-spelling', pointer, `"${g.path}" means "${normal}"`, `write "${normal}"`);
+    // The host creates a missing folder of a required write grant (app/sandbox/grant-folders.ts);
+    // said here so that an author who meant one file, and the person consenting, both know.
+    if (section === 'permissions' && g.access === 'write' && !ALWAYS_THERE.has(normal))
+      add(
+        'fs-write-created',
+        pointer,
+        `if "${normal}" does not exist when the extension starts, Corral creates it as a folder`,
+        'nothing to do for a folder; to write one file, grant the folder that holds it',
+      );
     if (g.path.startsWith('/'))
       add(
         'fs-absolute-path',

@@ -24,7 +24,8 @@ import {
 } from './fs-access.ts';
 import type { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
-import { allows, askUser, type PermissionPrompt, type PromptService } from './prompts.ts';
+import type { ConsentAsker } from './consent-asker.ts';
+import { FloodGuard, LOG_RATE, type LineRate } from './flood-guard.ts';
 import { RpcFailure } from './rpc-peer.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
@@ -47,7 +48,11 @@ export interface BrokerOptions {
   grants: GrantState;
   vars: PathVariables;
   audit: (event: AuditEventInput) => void;
-  prompts: PromptService;
+  /**
+   * Asks the user about optional grants: one rule for SDK calls and proxied tools alike
+   * (consent-asker.ts, shared with the proxy); closed with the broker.
+   */
+  asker: ConsentAsker;
   ipc: IpcBus;
   net: NetFetcher;
   /** Where the extension's `log` notifications go. */
@@ -55,8 +60,10 @@ export interface BrokerOptions {
   /** Delivers an ipc/message to this extension (false when dropped). */
   deliver: (channel: string, message: unknown) => boolean;
   rate: { perSecond: number; burst: number };
-  /** Called when the user answers "allow always": the store remembers it (issue 5). */
-  onAllowedAlways?: (grants: string[]) => void;
+  /** `log` notifications shown per second (flood-guard.ts); default LOG_RATE. */
+  logRate?: LineRate;
+  /** Corral's own line about this extension (log lines cut), never shown as the extension's. */
+  notice: (message: string) => void;
 }
 
 export interface Broker {
@@ -64,7 +71,7 @@ export interface Broker {
   onNotification(method: string, params: unknown): void;
   onFrameError(error: FrameError): void;
   onDropped(method: string): void;
-  /** Flushes counted events (rate-limit refusals, dropped messages) into the audit log. */
+  /** Flushes counted events (rate-limit refusals, dropped messages, log lines cut) into the audit log. */
   flush(): void;
   /** The extension's run ended: withdraws its open questions. */
   close(): void;
@@ -74,13 +81,20 @@ type Kind = AuditEventInput['kind'];
 
 export function createBroker(o: BrokerOptions): Broker {
   const bucket = new TokenBucket(o.rate.perSecond, o.rate.burst);
+  const logs = new FloodGuard({
+    ext: o.ext.id,
+    what: 'log',
+    rate: o.logRate ?? LOG_RATE,
+    audit: o.audit,
+    notice: o.notice,
+  });
   const counted = new Map<string, number>(); // reason → count, flushed as one event each
 
   const audit = (
     kind: Kind,
     op: string,
     target: string,
-    decision: 'allow' | 'deny',
+    verdict: 'allow' | 'deny' | Verdict,
     reason: string,
     started?: number,
   ) =>
@@ -90,7 +104,7 @@ export function createBroker(o: BrokerOptions): Broker {
       kind,
       op,
       target,
-      decision,
+      ...(typeof verdict === 'string' ? { decision: verdict } : verdict),
       reason,
       ...(started === undefined
         ? {}
@@ -102,37 +116,9 @@ export function createBroker(o: BrokerOptions): Broker {
       reason: message,
     });
 
-  // Withdraws every question still open when this run of the extension ends.
-  const run = new AbortController();
-  const ask = (q: Pick<PermissionPrompt, 'question' | 'target' | 'grants'>) =>
-    askUser(o.prompts, { ext: o.ext.id, extName: o.ext.name, ...q }, run.signal);
-
-  /** Settles a `prompt` decision with the user; audits the question and the answer. */
-  async function settlePrompt(
-    d: Decision,
-    kind: Kind,
-    op: string,
-    target: string,
-    question: string,
-  ): Promise<Decision> {
-    if (d.decision !== 'prompt') return d;
-    const label = d.reason.replace(/^optional /, '');
-    const { answer, why } = await ask({ question, target, grants: [label] });
-    audit(
-      'permission',
-      'prompt',
-      `${kind} ${op} ${target}`,
-      allows(answer) ? 'allow' : 'deny',
-      `${d.reason}: ${why}`,
-    );
-    if (answer === 'allow-always') {
-      o.grants.promote([label]);
-      o.onAllowedAlways?.([label]);
-    }
-    return allows(answer)
-      ? { decision: 'allow', reason: `${d.reason} (${why})` }
-      : { decision: 'deny', reason: `${d.reason} refused: ${why}` };
-  }
+  /** Settles a `prompt` decision with the user (consent-asker.ts: audited, "always" recorded). */
+  const settlePrompt = (d: Decision, kind: Kind, op: string, target: string, question: string) =>
+    o.asker.settle(d, { kind, op, target }, question);
 
   const fsCheck: FsGrantCheck = {
     decider: () => o.grants.decider(),
@@ -160,7 +146,7 @@ export function createBroker(o: BrokerOptions): Broker {
       return result;
     } catch (e) {
       if (!(e instanceof FsAccessError)) throw e;
-      audit('fs', op, path, 'deny', e.reason, started);
+      audit('fs', op, path, afterRefusal(e.code), e.reason, started);
       throw new RpcFailure(e.code, e.message);
     }
   }
@@ -239,7 +225,7 @@ export function createBroker(o: BrokerOptions): Broker {
           e instanceof RpcFailure
             ? e
             : new RpcFailure(ErrorCode.InternalError, `fetch ${target} failed`);
-        audit('net', 'fetch', target, 'deny', failure.message, started);
+        audit('net', 'fetch', target, afterRefusal(failure.code), failure.message, started);
         throw failure;
       }
     },
@@ -291,22 +277,12 @@ export function createBroker(o: BrokerOptions): Broker {
         audit('permission', 'request', target, 'allow', 'already granted', started);
         return { granted: true };
       }
-      const { answer, why } = await ask({
-        question: `${o.ext.name} asks for more access: ${target}.`,
+      const { granted, reason } = await o.asker.request(
+        match.labels,
+        `${o.ext.name} asks for more access: ${target}.`,
         target,
-        grants: match.labels,
-      });
-      const granted = allows(answer);
-      if (granted) o.grants.promote(match.labels, answer === 'allow-always' ? 'always' : 'once');
-      if (answer === 'allow-always') o.onAllowedAlways?.(match.labels);
-      audit(
-        'permission',
-        'request',
-        target,
-        granted ? 'allow' : 'deny',
-        `${match.labels.join(', ')}: ${why}`,
-        started,
       );
+      audit('permission', 'request', target, granted ? 'allow' : 'deny', reason, started);
       return { granted };
     },
   };
@@ -321,26 +297,28 @@ export function createBroker(o: BrokerOptions): Broker {
         );
       }
       if (!isMethodName(method) || !handlers[method]) {
-        audit('process', method.slice(0, 64), '-', 'deny', 'unknown method');
+        audit('process', method.slice(0, 64), '-', FAILED, 'unknown method');
         throw new RpcFailure(ErrorCode.MethodNotFound, `unknown method "${method.slice(0, 64)}"`);
       }
       const checked = checkParams(method, params);
       if (!checked.ok) {
-        audit(kindOf(method), method, '-', 'deny', checked.error.message);
+        audit(kindOf(method), method, '-', FAILED, checked.error.message);
         throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
       }
       return handlers[method]!(checked.value as never);
     },
     onNotification(method, params) {
-      // Notifications share the call budget: a log flood is throttled like a call flood.
-      if (!bucket.take()) return count('rate limit: notifications dropped');
-      if (method !== 'log') {
-        audit('process', method.slice(0, 64), '-', 'deny', 'unknown notification');
+      if (method === 'log') {
+        // Log lines have a budget of their own: shown, or dropped and counted (flood-guard.ts).
+        if (!logs.pass()) return;
+        const checked = checkParams('log', params);
+        if (checked.ok) o.log(checked.value.level, checked.value.message);
+        else audit('process', 'log', '-', FAILED, checked.error.message);
         return;
       }
-      const checked = checkParams('log', params);
-      if (checked.ok) o.log(checked.value.level, checked.value.message);
-      else audit('process', 'log', '-', 'deny', checked.error.message);
+      // Any other notification shares the call budget: a flood of them is throttled like calls.
+      if (!bucket.take()) return count('rate limit: notifications dropped');
+      audit('process', method.slice(0, 64), '-', FAILED, 'unknown notification');
     },
     onFrameError(error) {
       count(`malformed frame: ${error.message.slice(0, 120)}`);
@@ -348,8 +326,11 @@ export function createBroker(o: BrokerOptions): Broker {
     onDropped(method) {
       count(`${method} dropped: the extension does not read its socket`);
     },
-    flush: flushCounted,
-    close: () => run.abort(),
+    flush() {
+      flushCounted();
+      logs.flush();
+    },
+    close: () => o.asker.close(),
   };
 
   function count(reason: string): void {
@@ -376,10 +357,26 @@ export function createBroker(o: BrokerOptions): Broker {
       kind: 'limit',
       op: 'protocol',
       target: '-',
-      decision: 'deny',
+      outcome: 'limit',
       reason,
     });
   }
+}
+
+/** What the audit says of a call: the policy's decision, what came of it, or both. */
+type Verdict = Pick<AuditEventInput, 'decision' | 'outcome'>;
+
+/** A call that is not a valid request (unknown method, bad params): no policy decision was made. */
+const FAILED: Verdict = { outcome: 'failed' };
+
+/**
+ * The verdict of a call that failed with `code`: -32001 is a refusal (the policy's, or the file
+ * system's); anything else failed after the policy allowed it (not found, too big, unreachable),
+ * which is not a denial (audit event version 2).
+ */
+function afterRefusal(code: number): Verdict {
+  if (code === ErrorCode.PermissionDenied) return { decision: 'deny' };
+  return { decision: 'allow', outcome: code === ErrorCode.LimitExceeded ? 'limit' : 'failed' };
 }
 
 function kindOf(method: string): Kind {

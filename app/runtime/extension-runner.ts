@@ -5,23 +5,26 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { Duplex, Readable } from 'node:stream';
-import type { AuditEventInput } from '../audit-event/event.ts';
+import type { Duplex } from 'node:stream';
+import type { AuditEventInput, AuditOutcome } from '../audit-event/event.ts';
 import type { PathVariables } from '../policy/variables.ts';
 import { pathEnvironment } from '../platform/path-environment.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
 import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
 import { startSandboxProxy } from '../net/sandbox-proxy.ts';
+import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../protocol/methods.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { createBroker, type NetFetcher } from './broker.ts';
+import { createConsentAsker } from './consent-asker.ts';
 import { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
 import type { PromptService } from './prompts.ts';
 import { RpcFailure, RpcPeer } from './rpc-peer.ts';
 import type { LoadedExtension } from './extension-package.ts';
-import { lineSplitter } from '../sandbox/status.ts';
+import { UserWait } from './user-wait.ts';
+import { FloodGuard, OUTPUT_RATE, type LineRate } from './flood-guard.ts';
 
 export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
 
@@ -56,6 +59,14 @@ export interface ExtensionRunnerOptions {
   rate?: { perSecond: number; burst: number };
   onLog?: (level: string, message: string) => void;
   onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /**
+   * Corral's own lines about the extension, never its words: how many output or log lines were
+   * not shown (flood-guard.ts), after the cut output.
+   */
+  onNotice?: (message: string) => void;
+  /** Output lines and `log` notifications shown per second (default OUTPUT_RATE, LOG_RATE). */
+  outputRate?: LineRate;
+  logRate?: LineRate;
   onState?: (state: ExtensionState, why: string) => void;
   onAllowedAlways?: (grants: string[]) => void;
 }
@@ -65,6 +76,9 @@ export interface ExtensionRunnerOptions {
  * limits.timeoutMs bounds each command invocation instead, enforced here.
  */
 export const EXTENSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** How long an extension has to answer `initialize` (docs/protocol.md, Lifecycle). */
+export const STARTUP_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_RESTART: RestartPolicy = {
   maxCrashes: 5,
@@ -84,6 +98,10 @@ export class ExtensionRunner {
   private exited: Promise<void> = Promise.resolve();
   /** How the last run ended ("exit status 3", "killed by signal 9"). */
   private lastExit = '';
+  /** Questions to the user stop the clocks of this extension's calls while they wait. */
+  private readonly userWait = new UserWait();
+  /** The helper's set-up lines, kept apart from the extension's output. */
+  private setup: SetupGate | null = null;
   readonly id: string;
 
   constructor(private readonly o: ExtensionRunnerOptions) {
@@ -121,18 +139,23 @@ export class ExtensionRunner {
           extension: { id: this.id, version: this.o.extension.manifest.version },
           workspace: this.o.workspace,
         },
-        this.o.startupTimeoutMs ?? 10_000,
+        this.o.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
       );
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      await this.kill(); // first: the helper's set-up failure, if any, is known once it exited
+      const setupFailure = this.setup?.failure();
+      const why = setupFailure
+        ? `the sandbox could not be set up: ${setupFailure}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
       // A sandbox that could not be set up is audited once, by the pipeline that refused it.
       if (!(e instanceof ConfineError))
-        this.lifecycle('start', 'deny', `not ready: ${why}`, started);
-      await this.kill();
+        this.lifecycle('start', 'failed', `not ready: ${why}`, started);
       this.setState('crashed', why);
       throw new Error(`${this.id} did not start: ${why}`);
     }
-    this.lifecycle('start', 'allow', 'ready', started);
+    this.lifecycle('start', 'ok', 'ready', started);
     this.setState('ready', 'initialized');
   }
 
@@ -146,7 +169,7 @@ export class ExtensionRunner {
     const exited = this.exited;
     try {
       const result = await peer.call('command/execute', { command, args }, timeoutMs);
-      this.lifecycle('execute', 'allow', `command ${command} done`, started, command);
+      this.lifecycle('execute', 'ok', `command ${command} done`, started, command);
       return result;
     } catch (e) {
       if (peer.isClosed && !this.stopping) {
@@ -162,7 +185,7 @@ export class ExtensionRunner {
           ErrorCode.InternalError,
           `${this.id} stopped unexpectedly (${this.lastExit}) while running ${command}`,
         );
-        this.lifecycle('execute', 'deny', failure.message, started, command);
+        this.lifecycle('execute', 'crashed', failure.message, started, command);
         throw failure;
       }
       if (e instanceof RpcFailure && e.message.includes('did not answer within')) {
@@ -173,14 +196,14 @@ export class ExtensionRunner {
           kind: 'limit',
           op: 'timeout',
           target: command,
-          decision: 'deny',
+          outcome: 'timeout',
           reason: `no answer in ${timeoutMs} ms (limits.timeoutMs); restarting the extension`,
         });
         void this.kill();
       } else {
         this.lifecycle(
           'execute',
-          'deny',
+          'failed',
           `command ${command} failed: ${e instanceof Error ? e.message : String(e)}`,
           started,
           command,
@@ -221,6 +244,15 @@ export class ExtensionRunner {
       tmp: realpathSync(this.o.tmpDir),
     };
     const command = runtimeCommand(ext);
+    this.setup = null; // a refusal before the launch must not read the last run's gate
+    // One way of asking the user about optional grants, for SDK calls and proxied tools alike.
+    const asker = createConsentAsker({
+      ext: { id: this.id, name: ext.manifest.name },
+      grants: () => this.grants!,
+      prompts: this.userWait.wrap(this.o.prompts),
+      audit: this.o.audit,
+      onAllowedAlways: this.o.onAllowedAlways,
+    });
     const launched = await confine({
       sandbox: this.o.sandbox,
       ext: this.id,
@@ -251,28 +283,51 @@ export class ExtensionRunner {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       lifetimeMs: EXTENSION_LIFETIME_MS,
       audit: this.o.audit,
-      startProxy: startSandboxProxy,
+      // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
+      onStatus: (status) => this.setup?.status(status),
+      startProxy: (p) =>
+        startSandboxProxy({
+          ...p,
+          consent: (t, d) =>
+            asker.settle(
+              d,
+              { kind: 'net', op: 'connect', target: `${t.host}:${t.port}` },
+              `${ext.manifest.name} wants to connect to ${t.host}:${t.port}.`,
+            ),
+        }),
     });
     this.child = launched.child;
-    for (const name of ['stdout', 'stderr'] as const) {
-      const split = lineSplitter((line) => this.o.onOutput?.(name, line));
-      (launched.child[name] as Readable | null)?.on('data', (chunk: Buffer) => split.push(chunk));
-    }
+    const notice = (message: string) => this.o.onNotice?.(message);
+    const output = new FloodGuard({
+      ext: this.id,
+      what: 'output',
+      rate: this.o.outputRate ?? OUTPUT_RATE,
+      audit: this.o.audit,
+      notice,
+    });
+    const setup = gateSetupOutput(launched.child, (stream, line) => {
+      if (output.pass()) this.o.onOutput?.(stream, line);
+    });
+    this.setup = setup;
     const broker = createBroker({
       ext: { id: this.id, name: ext.manifest.name },
       grants: this.grants!, // set by confine's `live` before the launch
       vars,
       audit: this.o.audit,
-      prompts: this.o.prompts,
+      asker,
       ipc: this.o.ipc,
       net: this.o.net,
       log: (level, message) => this.o.onLog?.(level, message),
       deliver: (channel, message) =>
         this.peer?.notify('ipc/message', { channel, message }) ?? false,
       rate: this.o.rate ?? { perSecond: 50_000, burst: 10_000 },
-      onAllowedAlways: this.o.onAllowedAlways,
+      ...(this.o.logRate ? { logRate: this.o.logRate } : {}),
+      notice,
     });
-    const flushTimer = setInterval(() => broker.flush(), 1000);
+    const flushTimer = setInterval(() => {
+      broker.flush();
+      output.flush();
+    }, 1000);
     flushTimer.unref();
     this.peer = new RpcPeer({
       stream: launched.child.stdio[3] as Duplex,
@@ -284,12 +339,15 @@ export class ExtensionRunner {
       onFrameError: (error) => broker.onFrameError(error),
       onDropped: (method) => broker.onDropped(method),
       onClose: () => {},
+      startTimer: this.userWait.timer,
     });
     const peer = this.peer;
     this.exited = launched.result.then((result) => {
+      setup.end();
       clearInterval(flushTimer);
       broker.close();
       broker.flush();
+      output.flush(); // the line after the cut output, once every line has been read
       peer.close();
       this.o.ipc.unsubscribeAll(this.id);
       this.onExit(result.how);
@@ -306,7 +364,7 @@ export class ExtensionRunner {
         kind: 'lifecycle',
         op: 'stop',
         target: this.o.extension.dir,
-        decision: 'allow',
+        outcome: 'ok',
         reason: `stopped as asked (${how})`,
       });
       return;
@@ -320,7 +378,7 @@ export class ExtensionRunner {
       kind: 'lifecycle',
       op: 'crash',
       target: this.o.extension.dir,
-      decision: 'deny',
+      outcome: 'crashed',
       reason: `the extension stopped unexpectedly (${how})`,
     });
     if (this.crashes.length >= policy.maxCrashes) {
@@ -330,7 +388,7 @@ export class ExtensionRunner {
         kind: 'lifecycle',
         op: 'disable',
         target: this.o.extension.dir,
-        decision: 'deny',
+        outcome: 'limit',
         reason: `${this.crashes.length} crashes within ${policy.windowMs / 1000} s: disabled until enabled again`,
       });
       this.setState('disabled', `${this.crashes.length} crashes`);
@@ -357,7 +415,7 @@ export class ExtensionRunner {
 
   private lifecycle(
     op: string,
-    decision: 'allow' | 'deny',
+    outcome: AuditOutcome,
     reason: string,
     started: number,
     target = this.o.extension.dir,
@@ -368,7 +426,7 @@ export class ExtensionRunner {
       kind: 'lifecycle',
       op,
       target,
-      decision,
+      outcome,
       reason,
       durationUs: Math.round((performance.now() - started) * 1000),
     });

@@ -14,6 +14,13 @@ export interface PermissionPrompt {
   target: string;
   /** The grant labels this would allow ("fs[0]"), for the audit record. */
   grants: string[];
+  /**
+   * What "allow always" keeps: `remembered` for an installed extension (recorded in its state,
+   * for every later run, until revoked); `this-run` for an unpacked one (`corral run DIR`), which
+   * has no install record to keep it in and whose files may change at any moment: the answer then
+   * lasts while this host runs it, restarts included, and is never written anywhere.
+   */
+  always: 'remembered' | 'this-run';
 }
 
 /** An answer and how it came about ("allow-once by the user in the desktop window"). */

@@ -15,6 +15,7 @@ import {
   type RpcMessage,
 } from '../protocol/envelope.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
+import { wallClockTimer, type CallTimer, type StartTimer } from './user-wait.ts';
 
 /** A failure to answer with: code and message as the protocol defines them. */
 export class RpcFailure extends Error {
@@ -43,12 +44,14 @@ export interface RpcPeerOptions {
   /** Notifications dropped because the extension does not read its socket. */
   onDropped: (method: string) => void;
   onClose: () => void;
+  /** The clock of call timeouts; wall-clock time unless given (UserWait pauses it for prompts). */
+  startTimer?: StartTimer;
 }
 
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: CallTimer;
 }
 
 export class RpcPeer {
@@ -80,7 +83,7 @@ export class RpcPeer {
       );
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = (this.options.startTimer ?? wallClockTimer)(timeoutMs, () => {
         this.pending.delete(id);
         reject(
           new RpcFailure(
@@ -88,7 +91,7 @@ export class RpcPeer {
             `${method} did not answer within ${timeoutMs} ms`,
           ),
         );
-      }, timeoutMs);
+      });
       this.pending.set(id, { resolve, reject, timer });
       this.send(makeRequest(id, method, params));
     });
@@ -109,7 +112,7 @@ export class RpcPeer {
     if (this.closed) return;
     this.closed = true;
     for (const [, p] of this.pending) {
-      clearTimeout(p.timer);
+      p.timer.cancel();
       p.reject(new RpcFailure(ErrorCode.InternalError, 'the extension went away'));
     }
     this.pending.clear();
@@ -170,7 +173,7 @@ export class RpcPeer {
     const pending = this.pending.get(message.id);
     if (!pending) return; // late answer to a call that timed out: nothing waits for it
     this.pending.delete(message.id);
-    clearTimeout(pending.timer);
+    pending.timer.cancel();
     if (message.error)
       pending.reject(new RpcFailure(message.error.code, message.error.message, message.error.data));
     else pending.resolve(message.result);

@@ -1,6 +1,7 @@
-// The one confinement pipeline: policy → compiled grants → real paths (a grant that does not exist
-// is not bound, and the audit log says so) → the mode this machine allows → the proxy for granted
-// or optional hosts → the plan → the helper → status lines as audit events → how it ended.
+// The one confinement pipeline: policy → compiled grants → real paths → granted folders that do
+// not exist (a write grant's is created, a read grant's is not bound; grant-folders.ts) → the mode
+// this machine allows → the proxy for granted or optional hosts → the plan → the helper → status
+// lines as audit events → how it ended.
 // `corral exec`, every running extension and `corral dev` go through here, so they cannot drift.
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { Decider } from '../policy/decide.ts';
@@ -16,6 +17,7 @@ import type { LaunchRequest, Launched, LaunchResult } from './launcher.ts';
 import type { SandboxMode, SandboxPlan } from './plan.ts';
 import type { HelperStatus } from './status.ts';
 import { statusToAudit } from './status-audit.ts';
+import { GrantFolderError, grantFolderEvent, prepareGrantFolders } from './grant-folders.ts';
 
 /** What the pipeline needs of this machine: the helper, its --check verdict, and the launcher. */
 export interface SandboxRuntime {
@@ -97,7 +99,10 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
     return await start(req);
   } catch (e) {
     const message =
-      e instanceof ConfineError || e instanceof PlanError || e instanceof CapabilityCheckError
+      e instanceof ConfineError ||
+      e instanceof PlanError ||
+      e instanceof CapabilityCheckError ||
+      e instanceof GrantFolderError
         ? e.message
         : null;
     if (message === null) throw e;
@@ -107,7 +112,7 @@ export async function confine(req: ConfineRequest): Promise<Confinement> {
       kind: 'lifecycle',
       op: 'start',
       target: req.target,
-      decision: 'deny',
+      outcome: 'failed',
       reason: `sandbox not set up: ${message}`,
     });
     throw e instanceof ConfineError ? e : new ConfineError(message);
@@ -127,10 +132,12 @@ async function start(req: ConfineRequest): Promise<Confinement> {
       kind: 'fs',
       op: 'grant',
       target: req.target,
-      decision: 'deny',
+      outcome: 'failed',
       reason: `not bound: ${reason}`,
     });
   }
+  const folders = await prepareGrantFolders(realized, { written: p.permissions.fs, dropped });
+  for (const note of folders.notes) req.audit(grantFolderEvent(note, req.ext));
   const live = req.live?.(realized) ?? fixedGrants(realized);
   const { verdict } = req.sandbox.detect();
   if (verdict.mode === 'refused')
@@ -146,7 +153,7 @@ async function start(req: ConfineRequest): Promise<Confinement> {
       ? await req.startProxy({ ext: req.ext, decider: live.decider, audit: req.audit })
       : null;
   let plan: SandboxPlan;
-  const grants = sandboxGrants(live.policy);
+  const grants = sandboxGrants(folders.bindable(live.policy));
   try {
     plan = buildPlan({
       mode: verdict.mode,
@@ -200,6 +207,11 @@ function fixedGrants(policy: CompiledPolicy): {
 } {
   const decider = compileDecider(policy);
   return { policy, decider: () => decider };
+}
+
+/** The audit outcome of an exit status: 0 ok, 128+N (a signal) crashed, anything else failed. */
+export function exitOutcome(exitStatus: number): 'ok' | 'failed' | 'crashed' {
+  return exitStatus === 0 ? 'ok' : exitStatus >= 128 ? 'crashed' : 'failed';
 }
 
 /** "exit status 3", "killed by signal 9": how a sandboxed command ended, for people and the log. */

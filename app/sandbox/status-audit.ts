@@ -1,5 +1,6 @@
 // Turns the helper's status lines into audit events and into the one line a person reads when
-// a limit stops the command.
+// a limit stops the command. Only a system call the sandbox refused is a denial (`decision`);
+// set-up, limits and lost events carry an outcome (audit event version 2).
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { SandboxLimits } from './plan.ts';
 import type { HelperStatus } from './status.ts';
@@ -46,7 +47,7 @@ export function statusToAudit(
         layer: 'host',
         kind: 'lifecycle',
         op: 'start',
-        decision: 'allow',
+        outcome: 'ok',
         // "sandbox ready in reduced mode: mode=reduced,landlock=7,...": the mode comes first.
         reason: `sandbox ready${modeOf(status.layers)}: ${status.layers.join(',')}`,
       };
@@ -66,7 +67,7 @@ export function statusToAudit(
         layer: 'host',
         kind: 'limit',
         op: 'audit',
-        decision: 'deny',
+        outcome: 'limit',
         reason: `${status.count} kernel denial events were not recorded (too many)`,
       };
     case 'limit':
@@ -75,7 +76,7 @@ export function statusToAudit(
         layer: 'host',
         kind: 'limit',
         op: status.limit,
-        decision: 'deny',
+        outcome: status.limit === 'timeout' ? 'timeout' : 'limit',
         reason: `limit hit: ${status.limit}${status.detail ? ' ' + status.detail : ''}`,
       };
     case 'error':
@@ -84,7 +85,7 @@ export function statusToAudit(
         layer: 'host',
         kind: 'lifecycle',
         op: 'start',
-        decision: 'deny',
+        outcome: 'failed',
         reason: `sandbox not set up: ${status.reason}`,
       };
     case 'unknown':
@@ -93,7 +94,7 @@ export function statusToAudit(
         layer: 'host',
         kind: 'lifecycle',
         op: 'status',
-        decision: 'allow',
+        outcome: 'ok',
         reason: `unrecognised helper status: ${status.line}`,
       };
     case 'exit':

@@ -48,23 +48,44 @@ export function parseStatusLine(line: string): HelperStatus {
   return { type: 'unknown', line };
 }
 
-/** Splits a byte stream into lines, keeping a partial last line until its newline arrives. */
-export function lineSplitter(onLine: (line: string) => void): {
+/**
+ * Splits a byte stream into lines, keeping a partial last line until its newline arrives. A line
+ * longer than `maxChars` keeps its first `maxChars` and says how much was cut, so a stream that
+ * never sends a newline cannot grow the buffer without bound.
+ */
+export function lineSplitter(
+  onLine: (line: string) => void,
+  maxChars = Number.POSITIVE_INFINITY,
+): {
   push(chunk: Buffer): void;
   end(): void;
 } {
   let pending = '';
+  let cut = 0; // characters dropped from the line under way
+  const emit = (line: string) => {
+    onLine(cut > 0 ? `${line} … (${cut} more characters cut)` : line);
+    cut = 0;
+  };
   return {
     push(chunk) {
       pending += chunk.toString('utf8');
       let nl: number;
       while ((nl = pending.indexOf('\n')) !== -1) {
-        onLine(pending.slice(0, nl));
+        const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
+        if (cut > 0 || line.length > maxChars) {
+          cut += Math.max(0, line.length - maxChars);
+          emit(line.slice(0, maxChars));
+        } else emit(line);
+      }
+      if (pending.length > maxChars) {
+        // Keep the head of the line; count what goes until its newline arrives.
+        cut += pending.length - maxChars;
+        pending = pending.slice(0, maxChars);
       }
     },
     end() {
-      if (pending) onLine(pending);
+      if (pending || cut > 0) emit(pending);
       pending = '';
     },
   };

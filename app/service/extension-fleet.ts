@@ -192,7 +192,7 @@ export class ExtensionFleet {
           kind: 'lifecycle',
           op: 'start',
           target: channel,
-          decision: 'deny',
+          outcome: 'failed',
           reason: `started to receive a message on ${channel}, it did not start: ${e instanceof Error ? e.message : String(e)}`,
         }),
       );
@@ -229,6 +229,7 @@ export class ExtensionFleet {
             text: message,
           }),
         onOutput: (stream, line) => this.log(id, { stream, text: line }),
+        onNotice: (message) => this.log(id, { stream: 'corral', text: message }),
         onState: (state, why) => {
           run.why = why;
           this.stopped.delete(id);

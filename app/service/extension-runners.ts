@@ -20,10 +20,13 @@ export type RunnerWiring = Pick<ExtensionRunnerOptions, 'extension' | 'workspace
       ExtensionRunnerOptions,
       | 'onLog'
       | 'onOutput'
+      | 'onNotice'
       | 'onState'
       | 'onAllowedAlways'
       | 'restart'
       | 'rate'
+      | 'outputRate'
+      | 'logRate'
       | 'startupTimeoutMs'
       | 'shutdownGraceMs'
       | 'dataDir'
@@ -69,10 +72,13 @@ export function wireRunner(services: Services, w: RunnerWiring): WiredRunner {
     ...pick(w, [
       'onLog',
       'onOutput',
+      'onNotice',
       'onState',
       'onAllowedAlways',
       'restart',
       'rate',
+      'outputRate',
+      'logRate',
       'startupTimeoutMs',
       'shutdownGraceMs',
     ]),

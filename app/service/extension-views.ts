@@ -91,8 +91,10 @@ export function diffView(diff: PermissionDiff) {
       change: g.change,
       item: consentItemView(g.item),
       ...(g.before ? { before: consentItemView(g.before) } : {}),
+      rules: g.rules.slice(0, 8192).map((r) => cut(r)),
     })),
     limits: diff.limits.map((l) => ({ ...l, limit: l.limit as string })),
+    unchanged: diff.unchanged.slice(0, 16384).map((r) => cut(r)),
     needsConsent: diff.needsConsent,
   };
 }

@@ -89,7 +89,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
           kind: 'ipc',
           op: 'deliver',
           target: channel,
-          decision: 'deny',
+          outcome: 'failed',
           reason: `${count} messages were not delivered: ${why}`,
         }),
     }),

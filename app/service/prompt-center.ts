@@ -218,7 +218,7 @@ export class PromptCenter implements PromptService {
       kind: 'limit',
       op: 'alert',
       target: 'permission prompts',
-      decision: 'deny',
+      outcome: 'alert',
       reason: `prompt-flood: ${why}`,
     });
   }

@@ -48,7 +48,9 @@ PROTOCOL_VERSION = 1
 # the handling code must not meet a value nested deeper than it can walk.
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 MAX_JSON_DEPTH = 64
-DEFAULT_TIMEOUT = 30.0
+# Longer than a permission question waits for the user (60 s) plus the host's longest own work
+# (net/fetch, 30 s), so an answer the user gives is never lost to this timeout.
+DEFAULT_TIMEOUT = 90.0
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -711,9 +713,11 @@ class Corral:
         try:
             self._send(response)
         except CorralError as err:
-            # A result over the frame limit is answered with that error instead.
+            # A result over the frame limit is answered with that error instead, at once: the
+            # host must not wait out its timeout (docs/protocol.md, Limits).
             if "result" in response:
-                self._answer_error(request, err)
+                why = "the result of %s could not be sent: %s" % (request["method"], err.message)
+                self._answer_error(request, CorralError(err.code, why, err.data))
             else:
                 self._report("could not answer %s: %s" % (request["method"], err.message))
 
@@ -816,7 +820,7 @@ _HINT = 'start the extension with "corral run"'
 def connect(fd=None, **options):
     """Connects to the host over the inherited socket (fd CORRAL_FD, default 3).
 
-    options: timeout (seconds per call, default 30), max_frame_bytes, exit (called with 0 after
+    options: timeout (seconds per call, default 90), max_frame_bytes, exit (called with 0 after
     shutdown; default sys.exit), on_protocol_error (one-line reports; default stderr), env (where
     paths.resolve finds the path variables; default os.environ).
     """

@@ -235,6 +235,27 @@ class SdkTest(unittest.TestCase):
             self.corral.ipc.publish("a.b", object())
         self.assertEqual(err.exception.code, corral_sdk.INVALID_PARAMS)
 
+    def test_a_result_over_the_frame_limit_is_answered_limit_exceeded_at_once(self):
+        host_end, ext_end = socket.socketpair()
+        host = FakeHost(host_end)
+        small = corral_sdk.Corral(ext_end, max_frame_bytes=1024, exit=lambda code: None,
+                                  on_protocol_error=self.problems.append)
+        self.addCleanup(host_end.close)
+        self.addCleanup(small.close)
+
+        @small.on_command("big")
+        def big(n):
+            return "x" * n
+
+        threading.Thread(target=small.run, daemon=True).start()
+        self.assertEqual(host.call("command/execute", {"command": "big", "args": [100]})["result"],
+                         "x" * 100)
+        error = host.call("command/execute", {"command": "big", "args": [2000]})["error"]
+        self.assertEqual(error["code"], corral_sdk.LIMIT_EXCEEDED)
+        self.assertRegex(error["message"], r"^the result of command/execute could not be sent: "
+                         r"the message is \d+ bytes, over the 1024-byte frame limit$")
+        self.assertEqual(self.problems, [])
+
     def test_a_call_times_out_and_the_late_answer_is_reported(self):
         late = []
         self.host.answer = lambda r: late.append(r) or NO_ANSWER

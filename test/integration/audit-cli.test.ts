@@ -78,7 +78,7 @@ test('the table, JSON lines and CSV, filtered by extension, decision, kind and t
   const table = corral(['log']);
   assert.equal(table.status, 0, table.stderr);
   const lines = table.stdout.trimEnd().split('\n');
-  assert.match(lines[0]!, /^time +ext +layer +kind +op +target +decision +reason$/);
+  assert.match(lines[0]!, /^time +ext +layer +kind +op +target +result +reason$/);
   assert.equal(lines.length, 5);
   assert.match(lines[3]!, /acme\.b .*\/w\/\\x1b\[2Jclear\.md/, 'control characters shown escaped');
   assert.equal(table.stdout.includes('\x1b'), false);
@@ -101,7 +101,7 @@ test('the table, JSON lines and CSV, filtered by extension, decision, kind and t
   assert.equal(csv.status, 0, csv.stderr);
   assert.match(
     csv.stdout,
-    /^seq,ts,ext,layer,kind,op,target,decision,reason,durationUs\r\n3,\S+,acme\.a,broker,fs,read,'=cmd\|calc,deny,outside the grants,\r\n$/,
+    /^seq,ts,ext,layer,kind,op,target,decision,outcome,reason,durationUs,v\r\n3,\S+,acme\.a,broker,fs,read,'=cmd\|calc,deny,,outside the grants,,2\r\n$/,
   );
 
   assert.equal(corral(['log', '--since', '1h', '--json']).stdout.trimEnd().split('\n').length, 4);
@@ -110,6 +110,44 @@ test('the table, JSON lines and CSV, filtered by extension, decision, kind and t
   assert.deepEqual(
     last.map((l) => (JSON.parse(l) as { seq: number }).seq),
     [2, 3],
+  );
+});
+test('--outcome finds crashes and timeouts; --decision deny lists only what the policy refused', () => {
+  const life = { layer: 'host' as const, kind: 'lifecycle' as const, reason: 'r' };
+  const file = join(home, 'outcomes.db'); // its own store: the other tests count the main one
+  const s = openAuditStore(file);
+  for (const e of [
+    { ...life, ext: 'acme.c', op: 'crash', target: '/ext', outcome: 'crashed' as const },
+    {
+      ...life,
+      ext: 'acme.c',
+      kind: 'limit' as const,
+      op: 'timeout',
+      target: 'x.run',
+      outcome: 'timeout' as const,
+    },
+    {
+      ...base,
+      ext: 'acme.c',
+      target: '/etc/shadow',
+      decision: 'deny' as const,
+      reason: 'no grant',
+    },
+  ])
+    s.record(e);
+  s.close();
+  const seqsOf = (args: string[]) =>
+    corral(['log', '--file', file, ...args, '--json'])
+      .stdout.trimEnd()
+      .split('\n')
+      .map((l) => auditEventSchema.parse(JSON.parse(l)).target);
+  assert.deepEqual(seqsOf(['--outcome', 'crashed']), ['/ext']);
+  assert.deepEqual(seqsOf(['--decision', 'deny']), ['/etc/shadow']);
+  const bad = corral(['log', '--outcome', 'exploded']);
+  assert.equal(bad.status, 2);
+  assert.match(
+    bad.stderr,
+    /--outcome exploded: use one of ok, failed, crashed, timeout, limit, alert/,
   );
 });
 

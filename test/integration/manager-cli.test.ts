@@ -166,7 +166,7 @@ test('consent: no terminal and no --yes installs nothing; in a terminal "n" refu
   assert.equal(s.list()[0]?.id, ID);
 });
 
-test('an update with a new permission waits (exit 3) until approved; rollback goes back one step', () => {
+test('an update with a new permission waits (exit 3) until approved; rollback goes back, and only back', () => {
   const s = fresh('update');
   assert.equal(s.run('install', wordCount, '--yes').status, 0);
   const v2 = join(root, 'wc-1.1.0');
@@ -199,9 +199,21 @@ test('an update with a new permission waits (exit 3) until approved; rollback go
     ['1.1.0', '1.0.0', null],
   );
   const back = s.run('rollback', ID);
-  assert.equal(back.stdout, `${ID} rolled back from 1.1.0 to 1.0.0\n`);
+  assert.equal(
+    back.stdout,
+    `${ID} rolled back from 1.1.0 to 1.0.0; 1.1.0 is removed (install it again to return to it)\n`,
+  );
   assert.deepEqual(s.list()[0]!.grants, ['read ${workspace}']);
-  assert.deepEqual(s.onDisk(), [`${ID}/1.0.0`, `${ID}/1.1.0`]);
+  assert.deepEqual(s.onDisk(), [`${ID}/1.0.0`]);
+  // Rollback goes back only: a second one says there is nothing older and changes nothing.
+  const again = s.run('rollback', ID);
+  assert.equal(again.status, 1);
+  assert.equal(again.stdout, '');
+  assert.match(
+    again.stderr,
+    /^corral rollback: corral-examples\.word-count 1\.0\.0 is the oldest version kept, so there is nothing older to roll back to; nothing changed; fix: /,
+  );
+  assert.equal(s.list()[0]!.version, '1.0.0');
   const older = s.run('install', wordCount, '--yes');
   assert.equal(older.status, 0, 'the same files as the current version: nothing to do');
 });

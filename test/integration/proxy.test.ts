@@ -391,8 +391,8 @@ describe('refusals', LIMIT, () => {
     const refused = await exchange(at, `CONNECT api.github.test:${secure.port} HTTP/1.1\r\n\r\n`);
     assert.equal(statusOf(refused), 503);
     assert.deepEqual(
-      [last(events).layer, last(events).decision, last(events).reason],
-      ['host', 'deny', 'too many connections (3 at most)'],
+      [last(events).layer, last(events).decision, last(events).outcome, last(events).reason],
+      ['host', undefined, 'limit', 'too many connections (3 at most)'],
     );
     for (const s of held) s.destroy();
     await eventually(() => p.connections() === 0);

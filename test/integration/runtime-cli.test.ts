@@ -147,8 +147,8 @@ test(`[${runAs}] a refused call exits 1 with the reason on one line, and --audit
     'one numbering across the runs',
   );
   assert.equal(
-    eventsLike(events, { op: 'start', decision: 'allow', kind: 'lifecycle', layer: 'host' })
-      .length >= 3,
+    eventsLike(events, { op: 'start', outcome: 'ok', kind: 'lifecycle', layer: 'host' }).length >=
+      3,
     true,
   );
 });

@@ -425,7 +425,7 @@ function random(seed: number): () => number {
   };
 }
 
-type EventShape = Omit<AuditEvent, 'seq' | 'ts'>;
+type EventShape = Omit<AuditEvent, 'v' | 'seq' | 'ts'>;
 
 const SHAPES: EventShape[] = [
   {
@@ -551,7 +551,7 @@ const SHAPES: EventShape[] = [
     kind: 'lifecycle',
     op: 'start',
     target: 'devtools.git-helper 0.9.1',
-    decision: 'allow',
+    outcome: 'ok',
     reason: 'started with the host',
   },
   {
@@ -560,7 +560,7 @@ const SHAPES: EventShape[] = [
     kind: 'limit',
     op: 'memory',
     target: 'RLIMIT_DATA 256 MB',
-    decision: 'deny',
+    outcome: 'limit',
     reason: 'limit reached: limits.memoryMB',
   },
 ];
@@ -582,7 +582,7 @@ export function generateAuditEvents(
   for (let i = 0; i < count; i++) {
     const shape = SHAPES[Math.floor(next() * SHAPES.length)]!;
     const ts = new Date(endMs - spanMs + Math.floor(((i + 1) * spanMs) / count)).toISOString();
-    const event = { seq: firstSeq + i, ts, ...shape };
+    const event: AuditEvent = { v: 2, seq: firstSeq + i, ts, ...shape };
     if (distinct) event.target = `${shape.target}?n=${firstSeq + i}`;
     out.push(event);
   }

@@ -8,8 +8,10 @@ import {
   events as eventSchemas,
   fail,
   isMethodName,
+  isPolicyDenial,
   methods,
   ok,
+  policyDecision,
   type AlertView,
   type ContractError,
   type ContractResult,
@@ -120,9 +122,11 @@ export class FakeCorralHost {
                 rules: ['connect github.com:443'],
                 notes: [],
               },
+              rules: ['connect github.com:443'],
             },
           ],
           limits: [{ limit: 'limits.memoryMB', from: 256, to: 512, raised: true }],
+          unchanged: [],
           needsConsent: true,
         },
       });
@@ -262,7 +266,8 @@ export class FakeCorralHost {
         (filter.ext === undefined || e.ext === filter.ext) &&
         (filter.layer === undefined || e.layer === filter.layer) &&
         (filter.kind === undefined || e.kind === filter.kind) &&
-        (filter.decision === undefined || e.decision === filter.decision) &&
+        (filter.decision === undefined || policyDecision(e) === filter.decision) &&
+        (filter.outcome === undefined || e.outcome === filter.outcome) &&
         (filter.afterSeq === undefined || e.seq > filter.afterSeq) &&
         (filter.beforeSeq === undefined || e.seq < filter.beforeSeq) &&
         (text === undefined ||
@@ -490,7 +495,7 @@ export class FakeCorralHost {
       const series = new Map<string, Map<number, number>>();
       for (const e of this.audit) {
         const t = Date.parse(e.ts);
-        if (e.decision !== 'deny' || t < since) continue;
+        if (!isPolicyDenial(e) || t < since) continue;
         const minute = Math.floor(t / 60_000) * 60_000;
         const points = series.get(e.ext) ?? new Map<number, number>();
         points.set(minute, (points.get(minute) ?? 0) + 1);

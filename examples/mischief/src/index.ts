@@ -25,6 +25,9 @@ corral.onInitialize((params) => {
 
 corral.onCommand('mischief.ping', () => 'pong');
 
+/** The environment and folder it runs in, as the sandbox set them. */
+corral.onCommand('mischief.whereAmI', () => ({ cwd: process.cwd(), env: { ...process.env } }));
+
 // ---- through the host: the host's refusal is the answer -------------------------------------
 
 corral.onCommand('mischief.readFile', async (path) =>
@@ -92,6 +95,29 @@ corral.onCommand('mischief.connect', (host, port) => {
   });
 });
 
+/**
+ * A CONNECT through the proxy in HTTPS_PROXY, as any tool would send it: the proxy's status line
+ * (or the error met), without speaking TLS after it.
+ */
+corral.onCommand('mischief.proxyConnect', (host, port) => {
+  const proxy = new URL(process.env.HTTPS_PROXY ?? fail('HTTPS_PROXY is not set'));
+  const target = `${text(host)}:${Number(port)}`;
+  return new Promise<string>((resolve) => {
+    const s = net.connect({ host: proxy.hostname, port: Number(proxy.port) });
+    let got = '';
+    s.on('connect', () => s.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`));
+    s.on('data', (chunk: Buffer) => {
+      got += chunk.toString('latin1');
+      const end = got.indexOf('\r\n');
+      if (end === -1) return;
+      s.destroy();
+      resolve(got.slice(0, end));
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+    s.on('close', () => resolve(got ? got.split('\r\n')[0]! : 'closed without an answer'));
+  });
+});
+
 // ---- resource abuse -------------------------------------------------------------------------
 
 /**
@@ -139,6 +165,33 @@ corral.onCommand('mischief.flood', async (count) => {
   for (const a of answers) tally[a] = (tally[a] ?? 0) + 1;
   return { logs: n, calls: n, answers: tally };
 });
+
+/** `count` lines on stdout with console.log, as fast as it can; answers once they are written. */
+corral.onCommand('mischief.shout', (count) => {
+  const n = Number(count ?? 100_000);
+  for (let i = 0; i < n; i++) console.log(`shout ${i}`);
+  return { lines: n };
+});
+
+/** `count` log notifications, then `calls` calls: how the host answered the calls. */
+corral.onCommand('mischief.logFlood', async (count, calls) => {
+  const n = Number(count ?? 100_000);
+  const written: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) written.push(corral.log.info(`flood ${i}`));
+  await Promise.all(written);
+  const answers: Record<string, number> = {};
+  for (let i = 0; i < Number(calls ?? 0); i++) {
+    const a = await corral.fs.stat(workspace ?? '/').then(
+      () => 'ok',
+      (err: unknown) => String(err instanceof CorralError ? err.code : err),
+    );
+    answers[a] = (answers[a] ?? 0) + 1;
+  }
+  return { logs: n, answers };
+});
+
+/** A result of `megabytes` MiB: over the 16 MiB frame limit from 16 on. */
+corral.onCommand('mischief.bigResult', (megabytes) => 'x'.repeat(Number(megabytes) * 1024 * 1024));
 
 /**
  * Broken frames written raw on the protocol socket; returns the host's answers to them (errors

@@ -2,6 +2,7 @@
 // and the filter itself (the same test the host applies, so live events agree with pages read).
 import {
   auditQueryInputSchema,
+  policyDecision,
   type AuditQueryInput,
   type EventPayload,
 } from '../../../app/contract/index.ts';
@@ -53,7 +54,7 @@ export function matchesAuditFilter(e: AuditEventView, f: AuditFilterView): boole
   if (f.ext && e.ext !== f.ext) return false;
   if (f.layer && e.layer !== f.layer) return false;
   if (f.kind && e.kind !== f.kind) return false;
-  if (f.decision && e.decision !== f.decision) return false;
+  if (f.decision && policyDecision(e) !== f.decision) return false;
   const text = f.text.trim().toLowerCase();
   if (!text) return true;
   return (

@@ -1,10 +1,11 @@
 // The dashboard: denials per extension per minute (read once, then counted from the live stream),
 // resource use from the host's metrics, alerts as they fire, and the sandbox mode.
-import type {
-  AlertView,
-  Dashboard,
-  EventPayload,
-  ResourceUse,
+import {
+  isPolicyDenial,
+  type AlertView,
+  type Dashboard,
+  type EventPayload,
+  type ResourceUse,
 } from '../../../app/contract/index.ts';
 import type { AuditEventView } from './audit-window.ts';
 import { type ActionError, type SliceFactory } from './slice.ts';
@@ -82,7 +83,8 @@ export const createDashboardSlice: SliceFactory<DashboardSlice> = ({ set, get, c
   countDenials(events) {
     const dashboard = get().dashboard;
     if (!dashboard) return;
-    const denials = events.filter((e) => e.decision === 'deny');
+    // Policy refusals only: a crash or a timeout is not a denial (audit event version 2).
+    const denials = events.filter(isPolicyDenial);
     if (denials.length === 0) return;
     const series = dashboard.denials.map((s) => ({ ...s, points: s.points.slice() }));
     for (const e of denials) {

@@ -32,19 +32,23 @@ import type {
   Permissions,
 } from './types.ts';
 
-/** How long a call waits for the host's answer unless told otherwise (contracts §1's timeoutMs). */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * How long a call waits for the host's answer unless told otherwise: longer than a permission
+ * question waits for the user (60 s) plus the host's longest own work (net/fetch, 30 s), so an
+ * answer the user gives is never lost to this timeout.
+ */
+export const DEFAULT_TIMEOUT_MS = 90_000;
 
 export interface ConnectOptions {
   /** The socket's file descriptor; default `CORRAL_FD` from the environment, else 3. */
   fd?: number;
   /** An already connected socket to use instead of an fd (tests, embedding). */
   socket?: Duplex;
-  /** Per-call timeout in milliseconds; default 30 000. */
+  /** Per-call timeout in milliseconds; default 90 000. */
   timeoutMs?: number;
   /** Frame cap for both directions; default the protocol's 16 MiB. */
   maxFrameBytes?: number;
-  /** Called once `shutdown` has been answered; default process.exit. */
+  /** Called once `shutdown` has been answered; default process.exit once stdout and stderr drained. */
   exit?: (code: number) => void;
   /** Told, in one line, about anything the host sent that broke the protocol; default stderr. */
   onProtocolError?: (message: string) => void;
@@ -122,7 +126,7 @@ export interface Corral {
 export function connect(options: ConnectOptions = {}): Corral {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const env = options.env ?? process.env;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const exit = options.exit ?? exitAfterOutput;
   const report =
     options.onProtocolError ??
     ((message: string) => void process.stderr.write(`corral-sdk: ${message}\n`));
@@ -347,6 +351,20 @@ function frameKey(line: string): string {
     .trim()
     .replace(/^at (async )?/, '')
     .replace(/:\d+:\d+\)?$/, '');
+}
+
+/**
+ * process.exit once what the extension printed has left: stdout and stderr to a pipe are
+ * asynchronous in Node, and exiting with lines still queued loses them (issue 13: 100,000
+ * console.log lines reached the host as 2,291).
+ */
+function exitAfterOutput(code: number): void {
+  let waiting = 2;
+  const done = () => {
+    if (--waiting === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }
 
 function base64(bytes: Uint8Array): string {

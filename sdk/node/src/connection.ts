@@ -159,11 +159,35 @@ export class Connection {
       )
       .then(({ response, afterSend }) =>
         this.send(response)
-          .catch((err: Error) =>
-            this.options.onProtocolError(`could not answer ${method}: ${err.message}`),
-          )
+          .catch((err: unknown) => this.answerUnsent(id, method, response, err))
           .finally(afterSend),
       );
+  }
+
+  /**
+   * A result that could not be sent (over the frame limit) is answered with that error instead,
+   * so the host learns at once rather than waiting out its timeout (docs/protocol.md, Limits).
+   */
+  private async answerUnsent(
+    id: RpcRequest['id'],
+    method: string,
+    response: RpcResponse,
+    err: unknown,
+  ): Promise<void> {
+    const failure = asCorralError(err);
+    if ('result' in response && !this.closed) {
+      const refusal = new CorralError(
+        failure.code,
+        `the result of ${method} could not be sent: ${failure.message}`,
+        failure.data,
+      );
+      const sent = await this.send(makeError(id, refusal.toErrorObject())).then(
+        () => true,
+        () => false,
+      );
+      if (sent) return;
+    }
+    this.options.onProtocolError(`could not answer ${method}: ${failure.message}`);
   }
 
   private answer(response: RpcResponse): void {

@@ -318,6 +318,29 @@ test('command/execute runs the registered handler with the args', async (t) => {
   assert.ok('error' in bad && bad.error.code === ErrorCode.InvalidParams);
 });
 
+test(
+  'a result over the frame limit is answered -32003 at once, not left unanswered',
+  { timeout: 5000 },
+  async (t) => {
+    const problems: string[] = [];
+    const { host, corral } = await setup(t, {
+      maxFrameBytes: 1024,
+      onProtocolError: (m) => problems.push(m),
+    });
+    corral.onCommand('big', (n) => 'x'.repeat(Number(n)));
+    const run = (n: number) => host.call('command/execute', { command: 'big', args: [n] });
+    assert.equal(((await run(100)) as { result: unknown }).result, 'x'.repeat(100));
+    const answer = await run(2000);
+    assert.ok('error' in answer, JSON.stringify(answer));
+    assert.equal(answer.error.code, ErrorCode.LimitExceeded);
+    assert.match(
+      answer.error.message,
+      /^the result of command\/execute could not be sent: the message is \d+ bytes, over the 1024-byte frame limit$/,
+    );
+    assert.deepEqual(problems, []);
+  },
+);
+
 test('unknown methods, and extension-side methods sent by the host, answer -32601', async (t) => {
   const { host } = await setup(t);
   for (const method of ['fs/delete', 'fs/read', 'toString', 'log']) {

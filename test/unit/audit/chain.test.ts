@@ -48,6 +48,7 @@ const eventArb = fc.record({
   op: text,
   target: text,
   decision: fc.constantFrom('allow', 'deny' as const),
+  outcome: fc.option(fc.constantFrom('ok', 'failed', 'crashed' as const), { nil: undefined }),
   reason: text,
   durationUs: fc.option(fc.double({ min: 0, max: 1e9, noNaN: true }), { nil: undefined }),
 });
@@ -124,13 +125,16 @@ test('property: events recorded through the store verify, and a changed byte in 
           const db = new Database(s.path);
           try {
             // Append a character (a changed byte at the end); SQLite stores what it is given.
+            const original = db
+              .prepare(`SELECT ${column} FROM events WHERE seq = ?`)
+              .pluck()
+              .get(seq);
             db.prepare(`UPDATE events SET ${column} = ${column} || 'x' WHERE seq = ?`).run(seq);
             const r = s.store.verify();
             assert.equal(r.ok, false);
             if (!r.ok) assert.equal(r.brokenSeq, seq);
-            db.prepare(
-              `UPDATE events SET ${column} = substr(${column}, 1, length(${column}) - 1) WHERE seq = ?`,
-            ).run(seq);
+            // Put back exactly what was there (substr and length stop at a NUL character).
+            db.prepare(`UPDATE events SET ${column} = ? WHERE seq = ?`).run(original, seq);
           } finally {
             db.close();
           }

@@ -2,11 +2,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { auditEventInputSchema, isAuditEventInput } from '../../../app/audit-event/event.ts';
+import {
+  auditEventInputSchema,
+  auditKindSchema,
+  isAuditEventInput,
+} from '../../../app/audit-event/event.ts';
 
 const fieldValue = fc.oneof(
   fc.string(),
-  fc.constantFrom('broker', 'kernel', 'host', 'fs', 'net', 'limit', 'allow', 'deny', 'bogus'),
+  fc.constantFrom(
+    'broker',
+    'kernel',
+    'host',
+    'fs',
+    'net',
+    'limit',
+    'allow',
+    'deny',
+    'ok',
+    'crashed',
+    'bogus',
+  ),
   fc.double(),
   fc.constantFrom(0, -0, -1, 1e21, Infinity, NaN, null, undefined, true),
   fc.anything(),
@@ -18,33 +34,50 @@ const keys = [
   'op',
   'target',
   'decision',
+  'outcome',
   'reason',
   'durationUs',
   'seq',
+  'v',
   'extra',
 ];
 
-const valid = fc.record(
-  {
-    ext: fc.string(),
-    layer: fc.constantFrom('broker', 'kernel', 'host' as const),
-    kind: fc.constantFrom(
-      'fs',
-      'net',
-      'ipc',
-      'process',
-      'limit',
-      'permission',
-      'lifecycle' as const,
-    ),
-    op: fc.string(),
-    target: fc.string(),
-    decision: fc.constantFrom('allow', 'deny' as const),
-    reason: fc.string(),
-    durationUs: fc.double({ min: 0, max: 1e12, noNaN: true }),
-  },
-  { requiredKeys: ['ext', 'layer', 'kind', 'op', 'target', 'decision', 'reason'] },
-);
+const valid = fc
+  .record(
+    {
+      ext: fc.string(),
+      layer: fc.constantFrom('broker', 'kernel', 'host' as const),
+      kind: fc.constantFrom(...auditKindSchema.options),
+      op: fc.string(),
+      target: fc.string(),
+      decision: fc.constantFrom('allow', 'deny' as const),
+      outcome: fc.constantFrom('ok', 'failed', 'crashed', 'timeout', 'limit', 'alert' as const),
+      reason: fc.string(),
+      durationUs: fc.double({ min: 0, max: 1e12, noNaN: true }),
+    },
+    { requiredKeys: ['ext', 'layer', 'kind', 'op', 'target', 'reason'] },
+  )
+  .filter((e) => e.decision !== undefined || e.outcome !== undefined);
+
+test('an event needs a decision, an outcome, or both (event version 2)', () => {
+  const base = {
+    ext: 'a.b',
+    layer: 'host',
+    kind: 'lifecycle',
+    op: 'crash',
+    target: '/',
+    reason: 'r',
+  };
+  assert.equal(isAuditEventInput(base), false);
+  const refused = auditEventInputSchema.safeParse(base);
+  assert.equal(refused.success, false);
+  assert.match(refused.error!.issues[0]!.message, /needs a decision, an outcome, or both/);
+  for (const e of [
+    { ...base, outcome: 'crashed' },
+    { ...base, decision: 'deny' },
+  ])
+    assert.equal(isAuditEventInput(e) && auditEventInputSchema.safeParse(e).success, true);
+});
 
 test('property: isAuditEventInput accepts nothing the schema refuses', () => {
   fc.assert(

@@ -74,9 +74,11 @@ test('CSV: RFC 4180 quoting, and a cell a spreadsheet would run as a formula sta
       const row = rows[i + 1]!;
       const expected = /^[=+\-@\t\r]/.test(target) ? `'${target}` : target;
       assert.equal(row[6], expected, JSON.stringify(target));
-      assert.equal(row[8], expected);
+      assert.equal(row[9], expected);
       assert.equal(row[0], String(i));
-      assert.equal(row[9], '180');
+      assert.deepEqual([row[7], row[8]], ['allow', ''], 'a decision, no outcome');
+      assert.equal(row[10], '180');
+      assert.equal(row[11], '2', 'event version 2');
       // No cell of the record starts with a formula character.
       for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
     });
@@ -192,7 +194,10 @@ test('the table shows control and bidi characters as escapes, never raw', () => 
   // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(row.slice(0, -1), /[\u0000-\u001f\u007f-\u009f]/);
   assert.equal(row.endsWith('line\\x0abreak\n'), true);
-  assert.match(tableHeader(), /^time +ext +layer +kind +op +target +decision +reason\n$/);
+  assert.match(tableHeader(), /^time +ext +layer +kind +op +target +result +reason\n$/);
+  // The result column: the decision, the outcome, or both.
+  assert.match(tableRow({ ...e, decision: undefined, outcome: 'crashed' }), / crashed +line/);
+  assert.match(tableRow({ ...e, decision: 'allow', outcome: 'failed' }), / allow\/failed +line/);
   // A long path keeps its end, where paths differ.
   const long = tableRow({ ...e, target: '/very/long/' + 'd/'.repeat(40) + 'secret.key' });
   assert.match(long, /…[^ ]*secret\.key /);
@@ -206,7 +211,11 @@ test('CSV rows keep numbers as numbers and leave an absent duration empty', () =
   };
   assert.equal(
     csvRow(e),
-    '3,2026-11-25T21:04:05.123Z,acme.word-count,broker,fs,read,/home/u/notes/a.md,allow,grant fs[0],\r\n',
+    '3,2026-11-25T21:04:05.123Z,acme.word-count,broker,fs,read,/home/u/notes/a.md,allow,,grant fs[0],,\r\n',
+  );
+  assert.equal(
+    csvRow({ ...e, v: 2, decision: undefined, outcome: 'timeout', durationUs: 7 }),
+    '3,2026-11-25T21:04:05.123Z,acme.word-count,broker,fs,read,/home/u/notes/a.md,,timeout,grant fs[0],7,2\r\n',
   );
 });
 

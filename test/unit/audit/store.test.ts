@@ -34,6 +34,7 @@ test('record stamps ts, numbers events from 0 as they commit, and query returns 
     );
     for (const e of page) auditEventSchema.parse(e);
     assert.deepEqual(Object.keys(page[0]!), [
+      'v',
       'seq',
       'ts',
       'ext',
@@ -305,7 +306,10 @@ test('opening something that is not an audit store says what it is, on one line'
     const f = new Database(future);
     f.prepare("UPDATE meta SET value = '9' WHERE key = 'schema'").run();
     f.close();
-    assert.throws(() => openAuditStore(future), /schema version 9; this Corral reads version 1/);
+    assert.throws(
+      () => openAuditStore(future),
+      /schema version 9; this Corral reads versions 1 and 2/,
+    );
     assert.throws(
       () => openAuditStore(join(dir, 'missing.db'), { readonly: true }),
       AuditStoreError,

@@ -40,10 +40,10 @@ test('a locked database: events wait, the overflow is counted per extension, the
     );
     const lost = all.slice(100);
     assert.deepEqual(
-      lost.map((e) => [e.ext, e.layer, e.kind, e.op, e.decision]),
+      lost.map((e) => [e.ext, e.layer, e.kind, e.op, e.decision, e.outcome]),
       [
-        ['acme.a', 'host', 'limit', 'audit', 'deny'],
-        ['acme.b', 'host', 'limit', 'audit', 'deny'],
+        ['acme.a', 'host', 'limit', 'audit', undefined, 'limit'],
+        ['acme.b', 'host', 'limit', 'audit', undefined, 'limit'],
       ],
     );
     assert.match(

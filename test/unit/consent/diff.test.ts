@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffPermissions } from '../../../app/consent/diff.ts';
+import { formatDiff } from '../../../app/cli/install.ts';
 import type { ManifestLimits, Permissions, PolicyInput } from '../../../app/policy/manifest.ts';
 
 function p(
@@ -135,4 +136,86 @@ test('the changed grant carries both sentences', () => {
     diff.grants[0]!.item.sentence,
     'Read and change files in your workspace (the folder you open)',
   );
+});
+
+test('a second entry for a host on another port is a new permission, shown with its port (issue 13)', () => {
+  const v1 = p({ net: [{ host: '127.0.0.1', ports: [8765] }] });
+  const v2 = p({
+    net: [
+      { host: '127.0.0.1', ports: [8765] },
+      { host: '127.0.0.1', ports: [8766] },
+    ],
+  });
+  const diff = diffPermissions(v1, v2);
+  // What the person reads before consenting names the new port.
+  const text = formatDiff(diff);
+  assert.match(
+    text,
+    /on ports 8765, 8766 \(was: Connect to the address 127\.0\.0\.1 on port 8765\)/,
+  );
+  assert.match(text, /adds: connect 127\.0\.0\.1:8766/);
+  assert.equal(diff.needsConsent, true);
+  assert.deepEqual(
+    diff.grants.map((g) => [g.change, g.rules]),
+    [['widened', ['connect 127.0.0.1:8766']]],
+  );
+  assert.deepEqual(diff.unchanged, ['connect 127.0.0.1:8765']);
+  // Positive control: the same entries in one grant are no change at all.
+  const same = diffPermissions(v2, p({ net: [{ host: '127.0.0.1', ports: [8766, 8765] }] }));
+  assert.deepEqual(same.grants, []);
+  assert.equal(same.needsConsent, false);
+});
+
+test('entries are compared by what they grant, wherever they sit in the lists', () => {
+  const a = p({
+    fs: [
+      { path: '${documents}/b', access: 'read' },
+      { path: '${workspace}', access: 'write' },
+    ],
+    ipc: [
+      { channel: 'c.one', access: 'publish' },
+      { channel: 'c.one', access: 'subscribe' },
+    ],
+  });
+  const reordered = p({
+    fs: [
+      { path: '${workspace}', access: 'write' },
+      { path: '${documents}/b', access: 'read' },
+    ],
+    ipc: [{ channel: 'c.one', access: 'both' }],
+  });
+  assert.deepEqual(diffPermissions(a, reordered).grants, []);
+  // A port moved from one entry to another of the same host is no change either; a port that
+  // moves from required to optional is a narrowing, and back a widening.
+  const moved = diffPermissions(
+    p({ net: [{ host: 'a.com', ports: [443, 8443] }] }),
+    p({ net: [{ host: 'a.com', ports: [443] }] }, { net: [{ host: 'a.com', ports: [8443] }] }),
+  );
+  assert.deepEqual(
+    moved.grants.map((g) => [g.change, g.rules]),
+    [['narrowed', ['connect a.com:8443']]],
+  );
+  const back = diffPermissions(
+    p({ net: [{ host: 'a.com', ports: [443] }] }, { net: [{ host: 'a.com', ports: [8443] }] }),
+    p({ net: [{ host: 'a.com', ports: [443, 8443] }] }),
+  );
+  assert.deepEqual(
+    back.grants.map((g) => [g.change, g.rules]),
+    [['widened', ['connect a.com:8443']]],
+  );
+  assert.equal(back.needsConsent, true);
+});
+
+test('a host under a wildcard the old version granted is not new; the wildcard itself is', () => {
+  const wild = p({ net: [{ host: '*.x.com' }] });
+  assert.deepEqual(
+    diffPermissions(wild, p({ net: [{ host: '*.x.com' }, { host: 'api.x.com' }] })).grants,
+    [],
+  );
+  const widened = diffPermissions(p({ net: [{ host: 'api.x.com' }] }), wild);
+  assert.deepEqual(
+    widened.grants.map((g) => [g.change, g.rules]),
+    [['added', ['connect *.x.com:443']]],
+  );
+  assert.equal(widened.needsConsent, true);
 });

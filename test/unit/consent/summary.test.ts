@@ -147,3 +147,32 @@ test('a finding about no single grant becomes an item of its own', () => {
   assert.match(spawnWarning.notes.join(), /with spawn/);
   assert.equal(spawnWarning.risk, 'medium');
 });
+
+test('the install summary names every host × port, also when one host has several entries', () => {
+  const items = summarizePermissions(
+    policy({
+      net: [
+        { host: '127.0.0.1', ports: [8765] },
+        { host: '127.0.0.1', ports: [8766, 9000] },
+        { host: 'api.x.com' },
+      ],
+    }),
+  );
+  const text = items.map((i) => i.sentence).join('\n');
+  for (const port of ['8765', '8766', '9000', '443'])
+    assert.ok(text.includes(port), `${port}: ${text}`);
+  assert.deepEqual(
+    items.flatMap((i) => i.rules),
+    ['connect 127.0.0.1:8765', 'connect 127.0.0.1:8766,9000', 'connect api.x.com:443'],
+  );
+});
+
+test('the consent sheet says a missing write folder will be created', () => {
+  const [item] = summarizePermissions(
+    policy({ fs: [{ path: '${documents}/summaries', access: 'write' }] }),
+  );
+  assert.deepEqual(item!.notes, [
+    'if "${documents}/summaries" does not exist when the extension starts, Corral creates it as a folder',
+  ]);
+  assert.equal(item!.risk, 'medium', 'a note raises no risk');
+});

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { policyRules } from '../../../app/consent/grants.ts';
-import { extensionDataDir } from '../../../app/platform/corral-dirs.ts';
+import { extensionDataDir, managerStateFile } from '../../../app/platform/corral-dirs.ts';
+import { openStateDb, readExtension, writeExtension } from '../../../app/manager/state-db.ts';
 import { signPackage } from '../../../app/manager/signature.ts';
 import { hashTree } from '../../../app/manager/tree-hash.ts';
 import { extensionFiles, writeFolder } from './archives.ts';
@@ -180,8 +181,14 @@ test('an update without new permissions applies; one with new permissions waits 
 
   r = m.rollback('acme.sample');
   assert.equal(r.current.version, '1.1.0');
-  assert.equal(r.previous?.version, '1.2.0');
-  assert.equal(m.rollback('acme.sample').current.version, '1.2.0', 'one step each way');
+  assert.equal(r.previous, null, 'rolled back from: not kept as a way forward');
+  assert.deepEqual(box.onDisk(), ['acme.sample/1.1.0'], 'the newer folder is gone');
+  // Rollback goes back only: a second one has nothing older, says so, and changes nothing.
+  assert.throws(
+    () => m.rollback('acme.sample'),
+    /^ManagerError: acme\.sample 1\.1\.0 is the oldest version kept, so there is nothing older to roll back to; nothing changed; fix: install the version you want \(an older one after "corral uninstall acme\.sample --keep-data"\)$/,
+  );
+  assert.equal(m.require('acme.sample').current.version, '1.1.0');
 
   assert.equal(
     m.commit(
@@ -192,7 +199,7 @@ test('an update without new permissions applies; one with new permissions waits 
   );
   m.rejectPending('acme.sample');
   assert.equal(m.require('acme.sample').pending, null);
-  assert.deepEqual(box.onDisk(), ['acme.sample/1.1.0', 'acme.sample/1.2.0']);
+  assert.deepEqual(box.onDisk(), ['acme.sample/1.1.0']);
   assert.throws(() => m.rejectPending('acme.sample'), /no update waiting/);
 });
 
@@ -209,8 +216,21 @@ test('the same version with the same files is unchanged; other files, or an olde
     await refusal(install(m, ext({ version: '1.9.0' }))),
     /older than the installed 2.0.0; fix: "corral rollback acme.sample"/,
   );
-  assert.throws(() => m.rollback('acme.sample'), /no previous version/);
+  assert.throws(() => m.rollback('acme.sample'), /2\.0\.0 is the oldest version kept/);
   assert.deepEqual(box.onDisk(), ['acme.sample/2.0.0']);
+});
+
+test('a state left by an older Corral, whose previous version is the newer one, does not roll forward', async () => {
+  const m = box.open();
+  await install(m, ext({ version: '1.0.0' }));
+  await install(m, ext({ version: '1.1.0' }));
+  // Before issue 13 a rollback swapped the two versions: 1.0.0 current, 1.1.0 "previous".
+  const db = openStateDb(managerStateFile(box.env));
+  const swapped = readExtension(db, 'acme.sample')!;
+  writeExtension(db, { ...swapped, current: swapped.previous!, previous: swapped.current });
+  db.close();
+  assert.throws(() => m.rollback('acme.sample'), /1\.0\.0 is the oldest version kept/);
+  assert.equal(m.require('acme.sample').current.version, '1.0.0');
 });
 
 test('enable, disable, and uninstall with or without the data folder', async () => {

@@ -58,7 +58,8 @@ test('denial burst: N denials within W seconds raise one alert, then the cooldow
   assert.equal(alert!.kind, 'limit');
   assert.equal(alert!.op, 'alert');
   assert.equal(alert!.layer, 'host');
-  assert.equal(alert!.decision, 'allow');
+  assert.equal(alert!.decision, undefined, 'an alert refuses nothing');
+  assert.equal(alert!.outcome, 'alert');
   assert.equal(alert!.ext, 'acme.x');
   assert.match(
     alert!.reason,

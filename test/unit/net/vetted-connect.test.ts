@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { vetAddresses } from '../../../app/net/address-policy.ts';
-import { vetAndConnect } from '../../../app/net/vetted-connect.ts';
+import { vetAndConnect, type ConsentHook } from '../../../app/net/vetted-connect.ts';
+import type { Decision } from '../../../app/policy/decide.ts';
 import { deciderFor, fakeLookup, guardLoopbackOnly } from './support.ts';
 
 // A broken vetting step could leave a connection pending forever: fail instead of hanging.
@@ -45,6 +46,7 @@ async function attempt(
     port?: number;
     timeoutMs?: number;
     signal?: AbortSignal;
+    consent?: ConsentHook;
   },
 ) {
   const calls: string[] = [];
@@ -57,6 +59,7 @@ async function attempt(
     lookup: fakeLookup(options.table ?? {}, calls),
     timeoutMs: options.timeoutMs,
     signal: options.signal,
+    consent: options.consent,
   });
   if (r.ok) r.socket.destroy();
   return { r, calls, dialled: guard.targets.slice(dialled) };
@@ -70,16 +73,58 @@ test('a host no grant covers is refused before any look-up', LIMIT, async () => 
   assert.deepEqual([calls, dialled], [[], []]);
 });
 
-test(
-  'an optional grant needs the user’s consent first; the proxy never prompts',
-  LIMIT,
-  async () => {
-    const { r, calls } = await attempt('up.test', { optional: grant('up.test') });
-    assert.equal(r.ok || r.code, 'needs-consent');
-    assert.ok(!r.ok && /optional net\[0\] needs the user's consent/.test(r.reason));
-    assert.deepEqual(calls, []);
-  },
-);
+test('an optional grant with nobody to ask is refused: it needs consent', LIMIT, async () => {
+  const { r, calls } = await attempt('up.test', { optional: grant('up.test') });
+  assert.equal(r.ok || r.code, 'needs-consent');
+  assert.ok(!r.ok && /optional net\[0\] needs the user's consent/.test(r.reason));
+  assert.deepEqual(calls, []);
+});
+
+test('an optional grant is asked for, as net/fetch asks; the answer decides', LIMIT, async () => {
+  const asked: [{ host: string; port: number }, Decision][] = [];
+  const answering =
+    (allow: boolean): ConsentHook =>
+    async (target, d) => {
+      asked.push([target, d]);
+      // The user takes longer than the connect budget: the budget starts after the answer.
+      await new Promise((r) => setTimeout(r, 300));
+      return allow
+        ? { decision: 'allow', reason: `${d.reason} (allow-once by the user)` }
+        : { decision: 'deny', reason: `${d.reason} refused: deny by the user` };
+    };
+  const table = { 'up.test': ['127.0.0.1'] };
+  const local = ['up.test'];
+  const yes = await attempt('UP.test', {
+    optional: grant('up.test'),
+    table,
+    local,
+    timeoutMs: 200,
+    consent: answering(true),
+  });
+  assert.ok(yes.r.ok, JSON.stringify(yes.r));
+  assert.match(yes.r.reason, /^optional net\[0\] \(allow-once by the user\)/);
+  assert.deepEqual(asked[0], [
+    { host: 'up.test', port },
+    { decision: 'prompt', reason: 'optional net[0]' },
+  ]);
+  const no = await attempt('up.test', {
+    optional: grant('up.test'),
+    table,
+    local,
+    consent: answering(false),
+  });
+  assert.deepEqual(no.r, {
+    ok: false,
+    code: 'denied',
+    reason: 'optional net[0] refused: deny by the user',
+  });
+  assert.deepEqual([no.calls, no.dialled], [[], []]);
+  // Granted and ungranted hosts are never asked about.
+  asked.length = 0;
+  await attempt('up.test', { grants: grant('up.test'), table, local, consent: answering(false) });
+  await attempt('evil.test', { optional: grant('up.test'), consent: answering(true) });
+  assert.deepEqual(asked, []);
+});
 
 test(
   'DNS rebinding: a granted name resolving to a local address is refused before connecting',

@@ -17,6 +17,7 @@ const files: Record<string, string> = {
   'old.json': fixture('v0-manifest.json'),
   'policy.rules': fixture('contract-example.rules'),
   'warn.rules': 'read ${workspace}\nconnect example.com:80\n',
+  'clean.rules': 'read ${workspace}\nwrite ${extensionData}\nconnect api.github.com:443\n',
   'bad.rules': 'read ${workspace}\nreed ${home}\n',
   'broken.json': '{ "manifestVersion": 1, }',
 };
@@ -29,10 +30,17 @@ async function run(command: typeof lintCommand, args: string[]) {
   return { code, stdout: fake.stdout(), stderr: fake.stderr() };
 }
 
-test('lint: a clean manifest exits 0 and says so', async () => {
+test('lint: a clean file exits 0 and says so; notes alone exit 0 too', async () => {
+  assert.deepEqual(await run(lintCommand, ['clean.rules']), {
+    code: 0,
+    stdout: 'clean.rules: no problems found\n',
+    stderr: '',
+  });
   assert.deepEqual(await run(lintCommand, ['corral.json']), {
     code: 0,
-    stdout: 'corral.json: no problems found\n',
+    stdout:
+      'corral.json:13: /permissions/fs/1: info fs-write-created: if "${documents}/reports" does not exist when the extension starts, Corral creates it as a folder; fix: nothing to do for a folder; to write one file, grant the folder that holds it\n' +
+      'corral.json: 0 errors, 0 warnings, 1 note\n',
     stderr: '',
   });
 });
@@ -88,7 +96,7 @@ test('lint --json: machine output with findings and a summary, same exit code', 
     'rule',
     'severity',
   ]);
-  const clean = JSON.parse((await run(lintCommand, ['policy.rules', '--json'])).stdout);
+  const clean = JSON.parse((await run(lintCommand, ['clean.rules', '--json'])).stdout);
   assert.deepEqual([clean.kind, clean.ok, clean.findings], ['rules', true, []]);
 });
 

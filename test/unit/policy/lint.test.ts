@@ -25,8 +25,31 @@ test('every rule in the table has a unique id', () => {
   assert.equal(new Set(names).size, names.length);
 });
 
-test('the contract example lints clean', () => {
-  assert.deepEqual(lintText(fixture('contract-example.json'), 'corral.json').findings, []);
+test('the contract example lints clean: its one note says the reports folder is created', () => {
+  assert.deepEqual(
+    lintText(fixture('contract-example.json'), 'corral.json').findings.map(
+      (f) => `${f.severity} ${f.rule} ${f.pointer}`,
+    ),
+    ['info fs-write-created /permissions/fs/1'],
+  );
+});
+
+test('fs-write-created: a required write grant that may be missing says it is created', () => {
+  const created = (fs: { path: string; access: 'read' | 'write' }[], optional = false) =>
+    lint(optional ? {} : { fs }, optional ? { fs } : {})
+      .filter((f) => f.rule === 'fs-write-created')
+      .map((f) => f.message);
+  assert.deepEqual(created([{ path: '${documents}/summaries', access: 'write' }]), [
+    'if "${documents}/summaries" does not exist when the extension starts, Corral creates it as a folder',
+  ]);
+  assert.deepEqual(created([{ path: '${workspace}//out/', access: 'write' }]), [
+    'if "${workspace}/out" does not exist when the extension starts, Corral creates it as a folder',
+  ]);
+  // Always there, read-only, or optional (asked while it runs, never bound): nothing to say.
+  for (const path of ['${workspace}', '${home}', '${extensionData}', '${tmp}'])
+    assert.deepEqual(created([{ path, access: 'write' }]), [], path);
+  assert.deepEqual(created([{ path: '${documents}/summaries', access: 'read' }]), []);
+  assert.deepEqual(created([{ path: '${documents}/summaries', access: 'write' }], true), []);
 });
 
 test('fs-write-home: write access to ${home}, / or the home folders is an error; a sub-folder is fine', () => {

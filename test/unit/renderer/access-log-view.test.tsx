@@ -125,7 +125,9 @@ test('Export downloads the filtered view in the store format', async () => {
   ]);
   expect(clicks).toEqual(['corral-audit.csv blob:corral/export']);
   const csv = await created[0]!.text();
-  expect(csv.split('\r\n')[0]).toBe('seq,ts,ext,layer,kind,op,target,decision,reason,durationUs');
+  expect(csv.split('\r\n')[0]).toBe(
+    'seq,ts,ext,layer,kind,op,target,decision,outcome,reason,durationUs,v',
+  );
   expect(csv.split('\r\n').filter(Boolean)).toHaveLength(expected + 1);
 });
 

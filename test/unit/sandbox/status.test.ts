@@ -42,3 +42,18 @@ test('splits lines across chunk boundaries and flushes a last partial line', () 
   split.end();
   assert.deepEqual(seen, ['layers a', 'exit code 0', 'partial']);
 });
+
+test('a line longer than the cap keeps its head and says how much was cut; memory stays bounded', () => {
+  const seen: string[] = [];
+  const split = lineSplitter((l) => seen.push(l), 10);
+  split.push(Buffer.from('short\n0123456789abc'));
+  for (let i = 0; i < 1000; i++) split.push(Buffer.from('x'.repeat(100)));
+  split.push(Buffer.from('yz\nnext\n' + 'q'.repeat(12)));
+  split.end();
+  assert.deepEqual(seen, [
+    'short',
+    `0123456789 … (${3 + 100_000 + 2} more characters cut)`,
+    'next',
+    'qqqqqqqqqq … (2 more characters cut)',
+  ]);
+});

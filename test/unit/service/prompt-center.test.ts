@@ -37,6 +37,7 @@ const question = (ext = 'acme.notes', target = '${downloads}'): PermissionPrompt
   question: `Notes asks for more access: read ${target}.`,
   target,
   grants: ['fs[0]'],
+  always: 'remembered',
 });
 
 function ask(p: PermissionPrompt, signal = new AbortController().signal): Promise<PromptOutcome> {

@@ -11,9 +11,10 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
+import { policyDecision } from '../../../../app/contract/index.ts';
 import { useCorral } from '../../store/store-context.tsx';
 import type { AuditEventView } from '../../store/audit-window.ts';
-import { DecisionBadge } from '../common/Badges.tsx';
+import { ResultBadge } from '../common/Badges.tsx';
 import { ExtensionText } from '../common/ExtensionText.tsx';
 import { formatClock } from '../common/format.ts';
 
@@ -150,7 +151,7 @@ export function AccessLogTable() {
       <div role="rowgroup" className="log-body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const e = eventAt(item.index);
-          const classes = ['log-row', `log-${e.decision}`];
+          const classes = ['log-row', `log-${policyDecision(e) ?? e.outcome ?? 'allow'}`];
           if (item.index === activeIndex) classes.push('is-active');
           if (selected?.seq === e.seq) classes.push('is-selected');
           return (
@@ -189,9 +190,9 @@ const COLUMNS: { header: string; className: string; cell: (e: AuditEventView) =>
   { header: 'Operation', className: 'log-cell mono', cell: (e) => <ExtensionText text={e.op} /> },
   { header: 'Target', className: 'log-cell mono', cell: (e) => <ExtensionText text={e.target} /> },
   {
-    header: 'Decision',
+    header: 'Result',
     className: 'log-cell',
-    cell: (e) => <DecisionBadge decision={e.decision} />,
+    cell: (e) => <ResultBadge event={e} />,
   },
   { header: 'Reason', className: 'log-cell', cell: (e) => <ExtensionText text={e.reason} /> },
 ];

@@ -2,7 +2,7 @@
 // decision, the grant or reason behind it, and how long it took.
 import { useCorral } from '../../store/store-context.tsx';
 import type { AuditEventView } from '../../store/audit-window.ts';
-import { DecisionBadge } from '../common/Badges.tsx';
+import { ResultBadge } from '../common/Badges.tsx';
 import { ExtensionText } from '../common/ExtensionText.tsx';
 import { formatDateTime, formatMicros } from '../common/format.ts';
 
@@ -23,9 +23,9 @@ export function AuditEventDetail({ event: e }: { event: AuditEventView }) {
         </button>
       </header>
       <dl className="facts">
-        <dt>Decision</dt>
+        <dt>Result</dt>
         <dd>
-          <DecisionBadge decision={e.decision} />
+          <ResultBadge event={e} />
         </dd>
         <dt>Time</dt>
         <dd>{formatDateTime(e.ts)}</dd>

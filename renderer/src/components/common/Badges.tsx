@@ -1,6 +1,10 @@
 // The small labelled marks that carry a level in words and colour together (never colour alone):
-// risk, run state, signature, an access decision.
-import type { ExtensionSummary, RunState } from '../../../../app/contract/index.ts';
+// risk, run state, signature, an audit event's result.
+import {
+  policyDecision,
+  type ExtensionSummary,
+  type RunState,
+} from '../../../../app/contract/index.ts';
 import { ExtensionText } from './ExtensionText.tsx';
 
 type Risk = 'low' | 'medium' | 'high';
@@ -50,10 +54,37 @@ export function SignatureBadge({ signature }: { signature: ExtensionSummary['sig
   }
 }
 
-export function DecisionBadge({ decision }: { decision: 'allow' | 'deny' }) {
-  return decision === 'allow' ? (
-    <span className="badge decision-allow">Allowed</span>
-  ) : (
-    <span className="badge decision-deny">Denied</span>
+const OUTCOME_WORDS: Record<string, string> = {
+  ok: 'Done',
+  failed: 'Failed',
+  crashed: 'Crashed',
+  timeout: 'Timed out',
+  limit: 'Limit hit',
+  alert: 'Alert',
+};
+
+/**
+ * What an audit event says happened: the policy's decision (Allowed, Denied), how it came out
+ * (Crashed, Timed out…), or both ("Allowed, failed": allowed, then it failed). Audit event
+ * version 2 keeps the two apart: only a policy refusal is Denied.
+ */
+export function ResultBadge({
+  event,
+}: {
+  event: { v?: number; kind: string; decision?: 'allow' | 'deny'; outcome?: string };
+}) {
+  const decision = policyDecision(event as Parameters<typeof policyDecision>[0]);
+  const outcome = event.outcome ? (OUTCOME_WORDS[event.outcome] ?? event.outcome) : null;
+  if (decision === 'deny') return <span className="badge decision-deny">Denied</span>;
+  if (decision === 'allow')
+    return (
+      <span className={`badge ${outcome ? 'outcome-other' : 'decision-allow'}`}>
+        {outcome ? `Allowed, ${outcome.toLowerCase()}` : 'Allowed'}
+      </span>
+    );
+  return (
+    <span className={`badge ${event.outcome === 'ok' ? 'decision-allow' : 'outcome-other'}`}>
+      {outcome ?? (event.decision === 'deny' ? 'Failed' : 'Done')}
+    </span>
   );
 }

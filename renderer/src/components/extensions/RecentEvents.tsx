@@ -1,6 +1,6 @@
 // The extension's most recent accesses as the audit log recorded them, newest first.
 import { useCorral } from '../../store/store-context.tsx';
-import { DecisionBadge } from '../common/Badges.tsx';
+import { ResultBadge } from '../common/Badges.tsx';
 import { ExtensionText } from '../common/ExtensionText.tsx';
 import { formatClock } from '../common/format.ts';
 
@@ -22,7 +22,7 @@ export function RecentEvents({ id }: { id: string }) {
               <th scope="col">Layer</th>
               <th scope="col">Operation</th>
               <th scope="col">Target</th>
-              <th scope="col">Decision</th>
+              <th scope="col">Result</th>
             </tr>
           </thead>
           <tbody>
@@ -37,7 +37,7 @@ export function RecentEvents({ id }: { id: string }) {
                   <ExtensionText text={e.target} />
                 </td>
                 <td>
-                  <DecisionBadge decision={e.decision} />
+                  <ResultBadge event={e} />
                 </td>
               </tr>
             ))}
