@@ -1,11 +1,8 @@
 // Opens the audit store's SQLite file: loads better-sqlite3 on first use (so that commands which
 // never touch the store, such as `corral exec`, never load the native module), applies the pragmas
 // and creates or checks the schema. The schema is described in docs/audit.md.
-import { createRequire } from 'node:module';
-import { storedSchemaVersion } from '../platform/sqlite-meta.ts';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { betterSqlite3, createPrivateFile, storedSchemaVersion } from '../platform/sqlite-file.ts';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
@@ -21,23 +18,16 @@ export class AuditStoreError extends Error {
   override name = 'AuditStoreError';
 }
 
-let loaded: typeof BetterSqlite3 | undefined;
-
-/** better-sqlite3, required at run time (the CLI bundle keeps it external, in node_modules). */
-function sqlite(): typeof BetterSqlite3 {
-  if (loaded) return loaded;
-  try {
-    loaded = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new AuditStoreError(
-      `the audit store needs the native module better-sqlite3, which did not load (${why}); ` +
-        'fix: run "npm install" in the Corral folder (inside Electron, rebuild it for Electron), ' +
-        'or write JSON lines with --audit FILE',
-    );
-  }
-  return loaded;
-}
+/** better-sqlite3, or the error that says how to get it. */
+const sqlite = () =>
+  betterSqlite3(
+    (why) =>
+      new AuditStoreError(
+        `the audit store needs the native module better-sqlite3, which did not load (${why}); ` +
+          'fix: run "npm install" in the Corral folder (inside Electron, rebuild it for Electron), ' +
+          'or write JSON lines with --audit FILE',
+      ),
+  );
 
 const DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -88,12 +78,7 @@ export interface OpenOptions {
 /** Opens (and, unless read-only, creates) the store at `path`, checked against SCHEMA_VERSION. */
 export function openDatabase(path: string, o: OpenOptions = {}): SqliteDatabase {
   const Database = sqlite();
-  if (!o.readonly) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // Created here so that it is private from the start: SQLite would use the umask, and gives
-    // its -wal and -shm files the database file's mode.
-    closeSync(openSync(path, 'a', 0o600));
-  }
+  if (!o.readonly) createPrivateFile(path);
   let db: SqliteDatabase;
   try {
     db = new Database(path, {

@@ -4,11 +4,8 @@
 // commit is atomic and durable, a `kill -9` at any moment leaves the last commit, and its file
 // locks (released by the kernel when a process dies) let the CLI and the app write at once.
 // Every JSON column is checked by its zod schema when read. Schema: docs/security.md.
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { storedSchemaVersion } from '../platform/sqlite-meta.ts';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { betterSqlite3, createPrivateFile, storedSchemaVersion } from '../platform/sqlite-file.ts';
 import { z } from 'zod';
 import { manifestSchema } from '../policy/manifest.ts';
 import { signatureStatusSchema, type TrustedKey } from './signature.ts';
@@ -102,27 +99,19 @@ interface ExtensionRow {
   allowed_always: string;
 }
 
-let loaded: typeof BetterSqlite3 | undefined;
-
-/** better-sqlite3, loaded on first use (the CLI bundle keeps it external, in node_modules). */
-function sqlite(): typeof BetterSqlite3 {
-  if (loaded) return loaded;
-  try {
-    loaded = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-    throw new StateError(
-      `the extension manager needs the native module better-sqlite3, which did not load (${why}); fix: run "npm install" in the Corral folder`,
-    );
-  }
-  return loaded;
-}
+/** better-sqlite3, or the error that says how to get it. */
+const sqlite = () =>
+  betterSqlite3(
+    (why) =>
+      new StateError(
+        `the extension manager needs the native module better-sqlite3, which did not load (${why}); fix: run "npm install" in the Corral folder`,
+      ),
+  );
 
 /** Opens (creating if needed) the state database at `path`, checked against the schema version. */
 export function openStateDb(path: string): StateDatabase {
   const Database = sqlite();
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600)); // private from the start; -wal and -shm inherit the mode
+  createPrivateFile(path);
   let db: StateDatabase;
   try {
     db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
