@@ -295,16 +295,27 @@ describe(`[${runAs}] failure modes leave the host responsive and the audit compl
       restart: { maxCrashes: 5, windowMs: 60_000, baseDelayMs: 50, maxDelayMs: 200 },
     });
     const hostBefore = process.memoryUsage().rss;
-    // Buffers: an allocation is refused before the limit, and the extension lives on.
-    const { allocatedMB, error } = (await r.host.execute('mischief.memoryBomb')) as {
-      allocatedMB: number;
-      error: string;
-    };
-    assert.ok(allocatedMB > 0 && allocatedMB < 160, `allocated ${allocatedMB} MB under 160 MB`);
-    assert.match(error, /allocation failed/i);
+    // Buffers: an allocation is refused before the limit. Near the limit V8 may also fail to
+    // commit its own heap during the garbage collection that the Buffers' external memory
+    // triggers ("Committing semi space failed"), and then aborts: which of the two comes first
+    // is the runtime's timing. Either way the limit held and the extension answers again.
+    let ready = r.waitFor('ready');
+    const buffers = await r.host.execute('mischief.memoryBomb').then(
+      (answer) => answer as { allocatedMB: number; error: string },
+      (e: unknown) => e as Error,
+    );
+    if (buffers instanceof Error) {
+      assert.match(buffers.message, /stopped unexpectedly \(killed by signal 6\)/);
+      await ready;
+    } else {
+      const { allocatedMB, error } = buffers;
+      assert.ok(allocatedMB > 0 && allocatedMB < 160, `allocated ${allocatedMB} MB under 160 MB`);
+      assert.match(error, /allocation failed/i);
+    }
     assert.equal(await r.host.execute('mischief.ping'), 'pong');
+    const crashesBefore = eventsLike(r.events, { op: 'crash' }).length;
     // The JavaScript heap: the runtime cannot go on and aborts; a crash, restarted like any other.
-    const ready = r.waitFor('ready');
+    ready = r.waitFor('ready');
     const e = await failure(r.host.execute('mischief.memoryBomb', ['heap']), -32603);
     assert.match(
       e.message,
@@ -313,7 +324,9 @@ describe(`[${runAs}] failure modes leave the host responsive and the audit compl
     await ready;
     assert.equal(await r.host.execute('mischief.ping'), 'pong');
     assert.deepEqual(
-      eventsLike(r.events, { op: 'crash' }).map((c) => c.reason),
+      eventsLike(r.events, { op: 'crash' })
+        .slice(crashesBefore)
+        .map((c) => c.reason),
       ['the extension stopped unexpectedly (killed by signal 6)'],
     );
     assert.ok(process.memoryUsage().rss - hostBefore < 64 * 1024 * 1024, 'the host did not grow');

@@ -101,15 +101,16 @@ describe(`[${runAs}] a granted folder that does not exist`, () => {
 });
 
 describe(`[${runAs}] sandbox set-up failures`, () => {
-  test("the helper's refusal is the start's reason, never the extension's output", async () => {
-    // The helper refuses to bind anything under /dev (the sandbox's own): a set-up failure.
+  test("a sandbox that cannot be set up is the start's reason, never the extension's output", async () => {
+    // Nothing under /dev (the sandbox's own) can be bound: the plan refuses it before the helper
+    // runs (sandbox-helper/src/policy.c refuses it too): a set-up failure either way.
     const { started, output } = await mischiefWith('refused', [
       { path: '/dev/shm', access: 'read' },
     ]);
     await assert.rejects(started, (e: Error) => {
       assert.match(
         e.message,
-        /^corral-examples\.mischief did not start: the sandbox could not be set up: policy line \d+: \/proc and \/dev are the sandbox's own$/,
+        /^corral-examples\.mischief did not start: a grant of \/dev\/shm cannot be made: \/dev is the sandbox's own; fix: grant a folder below it in permissions\.fs/,
       );
       assert.doesNotMatch(e.message, /went away/);
       return true;
