@@ -156,9 +156,33 @@ async function accessLogUnderLoad(browser: Browser): Promise<BenchRow[]> {
     const framesAfter = await frames();
     const total = run.written;
     // Nothing lost: the log counts every event (it caps its rows at 100,000).
-    await page
-      .getByText(new RegExp(`^${total.toLocaleString('en-US')} events shown`))
-      .waitFor({ timeout: 60_000 });
+    // Nothing lost: the log counts what the store holds, the streamed events and the alerts the
+    // host raised about them (limit events); it caps its rows at 100,000.
+    const stored = () => {
+      const reader = openAuditStore(storePath, { readonly: true });
+      try {
+        return reader.headSeq() + 1;
+      } finally {
+        reader.close();
+      }
+    };
+    const shown = async () =>
+      Number(
+        (
+          (await page
+            .getByText(/events shown/)
+            .first()
+            .textContent()) ?? ''
+        )
+          .split(' ')[0]!
+          .replaceAll(',', ''),
+      );
+    for (const deadline = Date.now() + 60_000; (await shown()) !== stored();) {
+      if (Date.now() > deadline)
+        throw new Error(`the log shows ${await shown()} events; the store holds ${stored()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const inStore = stored();
     const seen = new Map<number, number>(
       await page.evaluate<[number, number][]>('[...window.benchSeen]'),
     );
@@ -191,8 +215,8 @@ async function accessLogUnderLoad(browser: Browser): Promise<BenchRow[]> {
         ratio: `${(p95 / 250).toFixed(2)}×`,
       },
       {
-        name: `events shown of ${total.toLocaleString('en-US')} streamed`,
-        median: total,
+        name: `events shown of ${inStore.toLocaleString('en-US')} stored (${total.toLocaleString('en-US')} streamed, the rest the host's alerts)`,
+        median: inStore,
         unit: 'events',
         target: 'all',
         ratio: 'none lost',
