@@ -19,7 +19,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { methods, type EventName, type EventPayload } from '../app/contract/index.ts';
 import type { HostService, UiSession } from '../app/service/host-service.ts';
-import { createHostService } from '../app/service/index.ts';
+import { createHostService, createServices, type Services } from '../app/service/index.ts';
+import { refusalRecorder, type RefusalRecorder } from '../app/service/refusal-recorder.ts';
 import { APP_SCHEME_PRIVILEGES, appResponse } from './app-protocol.ts';
 import { closeAction } from './close-behaviour.ts';
 import { guardContents } from './contents-guard.ts';
@@ -51,7 +52,28 @@ function log(event: string, fields: Record<string, unknown>): void {
   );
 }
 
-const refused = (what: string, url: string) => log('refused', { what, url });
+/** The refusals that are requests (the rest are web permissions): their audit kind is net. */
+const REQUEST_LIKE = new Set([
+  'request',
+  'download',
+  'navigation',
+  'frame navigation',
+  'redirect',
+  'webview',
+  'new window',
+]);
+
+/**
+ * Records one refusal of the window's session or contents: a log line, and an audit event like
+ * every other denial (throttled per kind, nothing lost: app/service/refusal-recorder.ts).
+ */
+function refusalSink(door: RefusalRecorder) {
+  return (what: string, url: string): void => {
+    log('refused', { what, url });
+    const kind = REQUEST_LIKE.has(what) ? 'net' : 'permission';
+    door.refuse(what, url || 'the window', 'the window never needs it', kind);
+  };
+}
 
 /** The desktop app while it runs: the host, the one window, the tray. */
 class Desktop {
@@ -66,6 +88,7 @@ class Desktop {
   constructor(
     private readonly host: HostService,
     private readonly packaged: boolean,
+    private readonly door: RefusalRecorder,
   ) {
     this.session = {
       id: randomUUID(),
@@ -80,7 +103,10 @@ class Desktop {
       host: this.host,
       session: this.session,
       window: () => this.window,
-      onRefused: (method, reason) => log('ipc-refused', { method, reason }),
+      onRefused: (method, reason) => {
+        log('ipc-refused', { method, reason });
+        this.door.refuse(`IPC call ${method}`, 'a frame that is not the window', reason, 'ipc');
+      },
       onFault: (method, error) => log('ipc-fault', { method, error: String(error) }),
     });
     this.host.connect(
@@ -216,7 +242,7 @@ class Desktop {
 }
 
 /** Session-wide refusals: permissions, requests that leave app://, downloads that are not ours. */
-function hardenSession(packaged: boolean): void {
+function hardenSession(packaged: boolean, refused: (what: string, url: string) => void): void {
   const ses = session.defaultSession;
   installPermissionRefusals(ses, refused);
   ses.webRequest.onBeforeRequest((details, callback) => {
@@ -243,6 +269,14 @@ function main(): void {
   }
   let desktop: Desktop | null = null;
   let hostToClose: HostService | null = null;
+  // Built once, lazily: the audit store opens on the first event, a refusal before the window
+  // exists included.
+  const services: Services = createServices({ env: process.env });
+  const door = refusalRecorder((e) => services.audit(e), {
+    op: 'window',
+    who: 'the desktop window',
+  });
+  const refused = refusalSink(door);
   app.on('web-contents-created', (_event, contents) =>
     guardContents(contents, {
       offerExternal: (url) => desktop?.offerExternal(url),
@@ -259,6 +293,7 @@ function main(): void {
     if (!host) return;
     hostToClose = null;
     event.preventDefault();
+    door.flush();
     host
       .close()
       .catch((error: unknown) => log('host-close-failed', { error: String(error) }))
@@ -269,7 +304,7 @@ function main(): void {
     .whenReady()
     .then(async () => {
       const packaged = app.isPackaged;
-      hardenSession(packaged);
+      hardenSession(packaged, refused);
       protocol.handle(APP_SCHEME, (request) => appResponse(RENDERER_ROOT, request, readFile));
       if (packaged) {
         const template = packagedMenuTemplate(process.platform);
@@ -277,11 +312,12 @@ function main(): void {
       }
       const host = await createHostService({
         env: process.env,
+        services,
         shell: 'electron',
         hostVersion: app.getVersion(),
       });
       hostToClose = host;
-      desktop = new Desktop(host, packaged);
+      desktop = new Desktop(host, packaged, door);
       await desktop.start();
     })
     .catch((error: unknown) => {

@@ -57,6 +57,7 @@ const saysSomething = (e: { decision?: unknown; outcome?: unknown }) =>
 export const auditEventSchema = eventShape.refine(saysSomething, SAYS_SOMETHING);
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type AuditKind = z.infer<typeof auditKindSchema>;
 export type AuditDecision = z.infer<typeof auditDecisionSchema>;
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 /** What a producer supplies; the sink stamps `v`, `seq` and `ts`. */

@@ -9,6 +9,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { AuditEventInput } from '../audit-event/event.ts';
+import { refusalRecorder } from './refusal-recorder.ts';
 import {
   clientFrameSchema,
   fail,
@@ -37,8 +38,6 @@ export interface Serving {
 
 /** A client that reads this slowly loses audit batches (it fills the gap by seq): bytes queued. */
 const SLOW_CLIENT_BYTES = 8 * 1024 * 1024;
-/** Refusals of one kind are audited at once, then summed and recorded every this often. */
-const REFUSAL_FLUSH_MS = 5000;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +66,7 @@ export async function startServing(o: ServeOptions): Promise<Serving> {
   });
   const port = (server.address() as { port: number }).port;
   const guard = new ServeGuard(port);
-  const refusals = refusalRecorder(o.audit);
+  const refusals = refusalRecorder(o.audit, { op: 'serve', who: 'corral serve' });
 
   const facts = (req: IncomingMessage, upgrade: boolean): RequestFacts => ({
     method: req.method ?? 'GET',
@@ -217,45 +216,4 @@ function decodeSafe(s: string): string | null {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-/**
- * Audits refusals: the first of each kind at once, repeats summed and recorded every few seconds,
- * so that a client hammering the server cannot flood the audit log, and nothing is lost.
- */
-function refusalRecorder(audit: (e: AuditEventInput) => void) {
-  const counted = new Map<string, { target: string; reason: string; n: number }>();
-  const record = (target: string, reason: string) =>
-    audit({
-      ext: 'corral',
-      layer: 'host',
-      kind: 'net',
-      op: 'serve',
-      target,
-      decision: 'deny',
-      reason: `corral serve refused it: ${reason}`,
-    });
-  const flush = () => {
-    for (const { target, reason, n } of counted.values())
-      if (n > 0) record(target, `${reason} (${n} more like it)`);
-    counted.clear();
-  };
-  const timer = setInterval(flush, REFUSAL_FLUSH_MS);
-  timer.unref();
-  return {
-    refuse(what: string, from: string, reason: string) {
-      const key = `${what}\n${reason}`;
-      const seen = counted.get(key);
-      if (seen) {
-        seen.n++;
-        return;
-      }
-      counted.set(key, { target: `${what} from ${from}`, reason, n: 0 });
-      record(`${what} from ${from}`, reason);
-    },
-    flush() {
-      flush();
-      clearInterval(timer);
-    },
-  };
 }
