@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/fixtures/chromium.ts';
 import { startFakeHost, type FakeServe } from '../test/e2e/fixtures/fake-host.ts';
+import { choosePackage } from '../test/e2e/fixtures/renderer-page.ts';
 
 const out = new URL('../docs/images/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
@@ -83,15 +84,11 @@ try {
       await shoot(page, `commands-${scheme}`);
       await page.keyboard.press('Escape');
 
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByRole('button', { name: 'Install extension' }).click();
-      await (
-        await chooser
-      ).setFiles({
-        name: 'todo-lists-1.0.0.tgz',
-        mimeType: 'application/gzip',
-        buffer: Buffer.from('fake'),
-      });
+      await choosePackage(
+        page,
+        () => page.getByRole('button', { name: 'Install extension' }).click(),
+        { name: 'todo-lists-1.0.0.tgz', mimeType: 'application/gzip', buffer: Buffer.from('fake') },
+      );
       await page.getByRole('dialog').waitFor();
       await shoot(page, `consent-${scheme}`);
       await page.getByRole('button', { name: 'Cancel' }).click();

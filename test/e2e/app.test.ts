@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './fixtures/chromium.ts';
-import { requireBuiltRenderer, seriousAxeViolations } from './fixtures/renderer-page.ts';
+import {
+  choosePackage,
+  requireBuiltRenderer,
+  seriousAxeViolations,
+} from './fixtures/renderer-page.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const cli = join(repo, 'dist/corral.cjs');
@@ -161,9 +165,11 @@ describe('Corral in a browser tab, against corral serve', { timeout: 300_000 }, 
   it('installs an extension only after the user clicks Install on the consent sheet', async () => {
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
     await shoot(page, 'extensions-before-install');
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Install extension' }).click();
-    await (await chooser).setFiles(join(root, 'word-count.tgz'));
+    await choosePackage(
+      page,
+      () => page.getByRole('button', { name: 'Install extension' }).click(),
+      join(root, 'word-count.tgz'),
+    );
     const sheet = page.getByRole('dialog', { name: 'Install Word Count?' });
     await sheet.waitFor();
     await sheet.getByText(/Read files in your workspace/).waitFor();

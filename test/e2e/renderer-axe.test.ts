@@ -10,6 +10,7 @@ import { CONTENT_SECURITY_POLICY } from '../../app/service/serve-guard.ts';
 import { launchChromium } from './fixtures/chromium.ts';
 import { startFakeHost, type FakeServe } from './fixtures/fake-host.ts';
 import {
+  choosePackage,
   openRenderer,
   requireBuiltRenderer,
   seriousAxeViolations,
@@ -78,11 +79,11 @@ const screens: { name: string; show: (page: Page) => Promise<void> }[] = [
   {
     name: 'the consent sheet',
     show: async (page) => {
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByRole('button', { name: 'Install extension' }).click();
-      await (
-        await chooser
-      ).setFiles({ name: 'todo.tgz', mimeType: 'application/gzip', buffer: Buffer.from('x') });
+      await choosePackage(
+        page,
+        () => page.getByRole('button', { name: 'Install extension' }).click(),
+        { name: 'todo.tgz', mimeType: 'application/gzip', buffer: Buffer.from('x') },
+      );
       await page.getByRole('dialog').waitFor();
     },
   },

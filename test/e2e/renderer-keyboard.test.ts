@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './fixtures/chromium.ts';
 import { startFakeHost, type FakeServe } from './fixtures/fake-host.ts';
-import { openRenderer, requireBuiltRenderer, type RendererPage } from './fixtures/renderer-page.ts';
+import {
+  choosePackage,
+  openRenderer,
+  requireBuiltRenderer,
+  type RendererPage,
+} from './fixtures/renderer-page.ts';
 
 let browser: Browser;
 let serve: FakeServe;
@@ -145,11 +150,11 @@ test('Extensions: a grant revoked and an extension quarantined', async () => {
 
 test('Install extension, consent, Install: all from the keyboard', async () => {
   await tabTo(page.getByRole('button', { name: 'Install extension' }));
-  const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Enter');
-  await (
-    await chooser
-  ).setFiles({ name: 'todo.tgz', mimeType: 'application/gzip', buffer: Buffer.from('x') });
+  await choosePackage(page, () => page.keyboard.press('Enter'), {
+    name: 'todo.tgz',
+    mimeType: 'application/gzip',
+    buffer: Buffer.from('x'),
+  });
   const sheet = page.getByRole('dialog', { name: 'Install Todo Lists?' });
   await sheet.waitFor();
   await tabTo(sheet.getByRole('button', { name: 'Install' }));

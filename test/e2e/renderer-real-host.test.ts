@@ -15,6 +15,7 @@ import type { HostService } from '../../app/service/host-service.ts';
 import { startServing, type Serving } from '../../app/service/serve.ts';
 import { createServices, type Services } from '../../app/service/services.ts';
 import { launchChromium } from './fixtures/chromium.ts';
+import { choosePackage } from './fixtures/renderer-page.ts';
 import { requireBuiltRenderer, seriousAxeViolations } from './fixtures/renderer-page.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -80,9 +81,11 @@ test('install with consent, run a command, and see its access live: over the rea
     await page.getByRole('heading', { level: 1, name: 'Extensions' }).waitFor();
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
 
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Install extension' }).click();
-    await (await chooser).setFiles(join(root, 'word-count.tgz'));
+    await choosePackage(
+      page,
+      () => page.getByRole('button', { name: 'Install extension' }).click(),
+      join(root, 'word-count.tgz'),
+    );
     const sheet = page.getByRole('dialog', { name: 'Install Word Count?' });
     await sheet.waitFor();
     await sheet.getByText('Unsigned', { exact: true }).waitFor();
