@@ -161,7 +161,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('Corral in a browser tab, against corral serve', { timeout: 300_000 }, () => {
+describe('Corral in a browser tab, against corral serve', { timeout: 480_000 }, () => {
   it('installs an extension only after the user clicks Install on the consent sheet', async () => {
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
     await shoot(page, 'extensions-before-install');
