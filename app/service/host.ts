@@ -5,6 +5,7 @@
 import { grantLines } from '../consent/grants.ts';
 import { maxRisk, summarizePermissions, type Risk } from '../consent/summary.ts';
 import {
+  AUDIT_BATCH_MAX,
   isMethodName,
   methods,
   fail,
@@ -152,6 +153,8 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
   const handlers = contractHandlers(parts);
 
   // The live audit stream: every committed event, in seq order, to every UI; alerts also as alerts.
+  // What gathers in 50 ms goes out as one batch (up to the contract's cap), so a flood reaches
+  // each UI as at most about 20 messages a second, each drawn in one frame.
   const feed = store.subscribe(
     {},
     (batch) => {
@@ -166,7 +169,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
             message: e.reason.slice(0, 4096),
           });
     },
-    { afterSeq: store.headSeq(), maxDelayMs: 50 },
+    { afterSeq: store.headSeq(), maxBatch: AUDIT_BATCH_MAX, maxDelayMs: 50 },
   );
   const metrics = setInterval(() => {
     if (hub.size === 0) return;
