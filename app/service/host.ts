@@ -55,8 +55,9 @@ export interface HostOptions {
   idleStopMs?: number;
 }
 
-/** How often the retention setting is applied while the host runs. */
+/** How often the retention setting is applied while the host runs, and first after its start. */
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
+const RETENTION_FIRST_MS = 5000;
 
 /** Builds the host; the audit store and the extension state are opened now (errors are one line). */
 export async function createHostService(o: HostOptions): Promise<HostService> {
@@ -177,7 +178,9 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
     if (resources.length > 0) hub.publish('onMetrics', { ts: new Date().toISOString(), resources });
   }, o.metricsIntervalMs ?? 1000);
   metrics.unref();
-  applyRetention();
+  // Trimming a large log takes a while: it waits until the first window has been served.
+  const firstRetention = setTimeout(applyRetention, RETENTION_FIRST_MS);
+  firstRetention.unref();
   const retention = setInterval(applyRetention, RETENTION_INTERVAL_MS);
   retention.unref();
 
@@ -188,6 +191,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
     close() {
       closed ??= (async () => {
         clearInterval(metrics);
+        clearTimeout(firstRetention);
         clearInterval(retention);
         prompts.closeAll();
         await fleet.close();
