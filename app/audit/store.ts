@@ -70,7 +70,10 @@ export interface AuditStoreOptions {
   /** Applied when the store opens and then every retentionIntervalMs (default hourly). */
   retention?: RetentionPolicy;
   retentionIntervalMs?: number;
-  /** How often subscriptions look for events other processes committed (default 250 ms). */
+  /**
+   * How often subscriptions look for events other processes committed (default 50 ms: one indexed
+   * `max(seq)` read, and a live view a person watches stays within a frame or two of the writer).
+   */
   pollMs?: number;
   now?: () => Date;
   /** Where write failures are reported (default: one line on stderr). */
@@ -167,7 +170,7 @@ export class AuditStore implements AuditSink {
 
   constructor(path: string, options: AuditStoreOptions) {
     this.path = path;
-    this.o = { batchSize: 512, maxDelayMs: 10, maxQueue: 100_000, pollMs: 250, ...options };
+    this.o = { batchSize: 512, maxDelayMs: 10, maxQueue: 100_000, pollMs: 50, ...options };
     this.now = options.now ?? (() => new Date());
     this.report =
       options.onError ?? ((message) => void process.stderr.write(`corral: ${message}\n`));

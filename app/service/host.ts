@@ -5,6 +5,7 @@
 import { grantLines } from '../consent/grants.ts';
 import { maxRisk, summarizePermissions, type Risk } from '../consent/summary.ts';
 import {
+  AUDIT_BATCH_MAX,
   isMethodName,
   methods,
   fail,
@@ -54,8 +55,9 @@ export interface HostOptions {
   idleStopMs?: number;
 }
 
-/** How often the retention setting is applied while the host runs. */
+/** How often the retention setting is applied while the host runs, and first after its start. */
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
+const RETENTION_FIRST_MS = 5000;
 
 /** Builds the host; the audit store and the extension state are opened now (errors are one line). */
 export async function createHostService(o: HostOptions): Promise<HostService> {
@@ -152,6 +154,8 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
   const handlers = contractHandlers(parts);
 
   // The live audit stream: every committed event, in seq order, to every UI; alerts also as alerts.
+  // What gathers in 50 ms goes out as one batch (up to the contract's cap), so a flood reaches
+  // each UI as at most about 20 messages a second, each drawn in one frame.
   const feed = store.subscribe(
     {},
     (batch) => {
@@ -166,7 +170,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
             message: e.reason.slice(0, 4096),
           });
     },
-    { afterSeq: store.headSeq(), maxDelayMs: 50 },
+    { afterSeq: store.headSeq(), maxBatch: AUDIT_BATCH_MAX, maxDelayMs: 50 },
   );
   const metrics = setInterval(() => {
     if (hub.size === 0) return;
@@ -174,7 +178,9 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
     if (resources.length > 0) hub.publish('onMetrics', { ts: new Date().toISOString(), resources });
   }, o.metricsIntervalMs ?? 1000);
   metrics.unref();
-  applyRetention();
+  // Trimming a large log takes a while: it waits until the first window has been served.
+  const firstRetention = setTimeout(applyRetention, RETENTION_FIRST_MS);
+  firstRetention.unref();
   const retention = setInterval(applyRetention, RETENTION_INTERVAL_MS);
   retention.unref();
 
@@ -185,6 +191,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
     close() {
       closed ??= (async () => {
         clearInterval(metrics);
+        clearTimeout(firstRetention);
         clearInterval(retention);
         prompts.closeAll();
         await fleet.close();

@@ -37,7 +37,7 @@ interface Serve {
   url: string;
   env: { XDG_STATE_HOME: string } & Record<string, string>;
   root: string;
-  /** When `corral serve` was spawned and when it printed its URL (ms, performance.now()). */
+  /** When `corral serve` was spawned and when it printed its URL (epoch ms, as the page's clock). */
   spawnedAt: number;
   urlAt: number;
   stop(): Promise<void>;
@@ -55,7 +55,7 @@ async function startServe(
   };
   mkdirSync(join(root, 'workspace'), { recursive: true });
   prepare?.(env, root);
-  const spawnedAt = performance.now();
+  const spawnedAt = Date.now();
   const child = spawn(
     process.execPath,
     [cli, 'serve', '--no-open', '--workspace', join(root, 'workspace')],
@@ -67,7 +67,7 @@ async function startServe(
     if (t > 2000) throw new Error('corral serve printed no URL');
     await new Promise((r) => setTimeout(r, 5));
   }
-  const urlAt = performance.now();
+  const urlAt = Date.now();
   return {
     url: /http:\/\/\S+/.exec(out)![0],
     env,
@@ -234,15 +234,24 @@ async function accessLogUnderLoad(browser: Browser): Promise<BenchRow[]> {
   }
 }
 
+/**
+ * From spawning `corral serve` to the page's first paint, which is the Extensions view (the page is
+ * empty until the window renders; the heading is checked). The tab is opened before Corral starts,
+ * as a person's browser is already running: making a browser profile is not Corral's start-up, and
+ * neither is the test driver's polling for the heading (the paint's own time stamp is used).
+ */
 async function firstView(browser: Browser): Promise<BenchRow[]> {
   const times: number[] = [];
   for (let i = 0; i < START_RUNS; i++) {
+    const page = await (await browser.newContext()).newPage();
     const serve = await startServe();
     try {
-      const page = await (await browser.newContext()).newPage();
       await page.goto(serve.url);
       await page.getByRole('heading', { level: 1, name: 'Extensions' }).waitFor();
-      times.push(performance.now() - serve.spawnedAt);
+      const paintedAt = await page.evaluate<number>(
+        `performance.timeOrigin + performance.getEntriesByName('first-contentful-paint')[0].startTime`,
+      );
+      times.push(paintedAt - serve.spawnedAt);
       await page.context().close();
     } finally {
       await serve.stop();
@@ -260,19 +269,24 @@ async function firstView(browser: Browser): Promise<BenchRow[]> {
   ];
 }
 
+/** The renderer's scripts and style sheets: all of them, and those index.html loads first. */
 function bundle(): BenchRow[] {
   const dir = join(repo, 'dist/renderer/assets');
+  const html = readFileSync(join(repo, 'dist/renderer/index.html'), 'utf8');
   let raw = 0;
   let gz = 0;
+  let first = 0;
   for (const name of readdirSync(dir)) {
     if (!/\.(js|css)$/.test(name)) continue;
     const body = readFileSync(join(dir, name));
     raw += body.length;
     gz += gzipSync(body).length;
+    if (html.includes(`assets/${name}`)) first += body.length;
   }
   return [
     { name: 'renderer bundle (JS and CSS)', median: raw / 1024, unit: 'KB' },
     { name: 'renderer bundle, gzipped', median: gz / 1024, unit: 'KB' },
+    { name: 'of it, loaded for the first view', median: first / 1024, unit: 'KB' },
   ];
 }
 

@@ -4,9 +4,11 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CorralClient } from '../../../app/contract/index.ts';
 import type { HostConnection } from '../transport/host-connection.ts';
 import { createAuditSlice, type AuditSlice } from './audit-slice.ts';
+import type { AuditEventView } from './audit-window.ts';
 import { createCommandsSlice, type CommandsSlice } from './commands-slice.ts';
 import { createDashboardSlice, type DashboardSlice } from './dashboard-slice.ts';
 import { createExtensionsSlice, type ExtensionsSlice } from './extensions-slice.ts';
+import { frameBatch } from './frame-batch.ts';
 import { createInstallSlice, type InstallSlice } from './install-slice.ts';
 import { createPromptsSlice, type PromptsSlice } from './prompts-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
@@ -42,7 +44,9 @@ export function createCorralStore(client: CorralClient): CorralStore {
 
 /**
  * Feeds the host's events into the store and starts the session whenever the connection opens
- * (the first time, and again after each reconnect). Returns the function that stops it.
+ * (the first time, and again after each reconnect). Audit events are applied once per animation
+ * frame, all batches that arrived since the last one together, so a flood redraws the window at
+ * most once a frame. Returns the function that stops it.
  */
 export function connectStore(
   store: CorralStore,
@@ -50,12 +54,14 @@ export function connectStore(
   connection: HostConnection,
 ): () => void {
   const s = store.getState();
+  const audit = frameBatch<AuditEventView>((events) => {
+    s.receiveAuditEvents(events);
+    s.noteExtensionEvents(events);
+    s.countDenials(events);
+  });
   const offs = [
-    client.onAuditEvents(({ events }) => {
-      s.receiveAuditEvents(events);
-      s.noteExtensionEvents(events);
-      s.countDenials(events);
-    }),
+    client.onAuditEvents(({ events }) => audit.push(events)),
+    audit.cancel,
     client.onPrompt(s.receivePrompt),
     client.onPromptClosed(s.closePrompt),
     client.onExtensionState(s.applyExtensionState),

@@ -35,6 +35,8 @@ async function pass(ms = 0) {
 async function withPrompt(route = '#/dashboard') {
   const app = renderApp({ route });
   await pass();
+  // The view is on screen first (all but Extensions are scripts of their own, read on demand).
+  await vi.waitFor(() => screen.getByRole('heading', { level: 1 }));
   const prompt = app.host.ask();
   await pass();
   return { ...app, prompt, dialog: screen.getByRole('alertdialog', { name: QUESTION }) };

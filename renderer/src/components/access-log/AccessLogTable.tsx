@@ -1,9 +1,12 @@
 // The Access log's rows, newest first, virtualised (only the rows in view exist in the page), so
 // 100,000 events scroll smoothly. A grid: arrow keys, Page Up/Down, Home and End move through the
 // rows, Enter opens one in the detail panel. While the user reads further down, new events arrive
-// above without moving what they read; at the top the view follows the live stream.
+// above without moving what they read; at the top the view follows the live stream. A row that
+// stays in view is not drawn again when new events arrive: only its position changes.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  memo,
+  useCallback,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -77,9 +80,12 @@ export function AccessLogTable() {
       el.scrollTop = 0;
       return;
     }
-    if (before.newest < 0 || newest <= before.newest || el.scrollTop <= 0) return;
-    el.scrollTop += (count - firstAfter(rows, before.newest)) * ROW_HEIGHT;
-  }, [newest, count, rows, filter]);
+    // The virtualiser's own record of the scroll position: reading el.scrollTop here, right after
+    // the new rows went in, would make the browser lay the page out once more in every frame.
+    const top = virtualizer.scrollOffset ?? 0;
+    if (before.newest < 0 || newest <= before.newest || top <= 0) return;
+    el.scrollTop = top + (count - firstAfter(rows, before.newest)) * ROW_HEIGHT;
+  }, [newest, count, rows, filter, virtualizer]);
 
   const lastShown = items.at(-1)?.index ?? -1;
   useEffect(() => {
@@ -90,6 +96,15 @@ export function AccessLogTable() {
   const activeIndex =
     activePos >= 0 && rows[activePos]!.seq === activeSeq ? count - 1 - activePos : -1;
   const activeShown = items.some((item) => item.index === activeIndex);
+
+  // One function for every row, so that a row whose event and place did not change is not redrawn.
+  const pick = useCallback(
+    (e: AuditEventView) => {
+      setActiveSeq(e.seq);
+      select(e);
+    },
+    [select],
+  );
 
   const moveTo = (index: number) => {
     if (count === 0) return;
@@ -151,35 +166,65 @@ export function AccessLogTable() {
       <div role="rowgroup" className="log-body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const e = eventAt(item.index);
-          const classes = ['log-row', `log-${policyDecision(e) ?? e.outcome ?? 'allow'}`];
-          if (item.index === activeIndex) classes.push('is-active');
-          if (selected?.seq === e.seq) classes.push('is-selected');
           return (
-            <div
+            <LogRow
               key={item.key}
-              id={`audit-row-${e.seq}`}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-selected={selected?.seq === e.seq}
-              className={classes.join(' ')}
-              style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)` }}
-              onClick={() => {
-                setActiveSeq(e.seq);
-                select(e);
-              }}
-            >
-              {COLUMNS.map((c) => (
-                <div key={c.header} role="gridcell" className={c.className}>
-                  {c.cell(e)}
-                </div>
-              ))}
-            </div>
+              event={e}
+              index={item.index}
+              top={item.start - HEADER_HEIGHT}
+              active={item.index === activeIndex}
+              selected={selected?.seq === e.seq}
+              onPick={pick}
+            />
           );
         })}
       </div>
     </div>
   );
 }
+
+/** One event's row; drawn again only when its place, or its active or selected state, change. */
+const LogRow = memo(function LogRow({
+  event,
+  index,
+  top,
+  active,
+  selected,
+  onPick,
+}: {
+  event: AuditEventView;
+  index: number;
+  top: number;
+  active: boolean;
+  selected: boolean;
+  onPick: (event: AuditEventView) => void;
+}) {
+  const classes = ['log-row', `log-${policyDecision(event) ?? event.outcome ?? 'allow'}`];
+  if (active) classes.push('is-active');
+  if (selected) classes.push('is-selected');
+  return (
+    <div
+      id={`audit-row-${event.seq}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={classes.join(' ')}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={() => onPick(event)}
+    >
+      <LogCells event={event} />
+    </div>
+  );
+});
+
+/** A row's cells: new events above move a row (its index and place change), never its cells. */
+const LogCells = memo(function LogCells({ event }: { event: AuditEventView }) {
+  return COLUMNS.map((c) => (
+    <div key={c.header} role="gridcell" className={c.className}>
+      {c.cell(event)}
+    </div>
+  ));
+});
 
 /** The columns: a header and what each row shows under it. */
 const COLUMNS: { header: string; className: string; cell: (e: AuditEventView) => ReactNode }[] = [

@@ -1,19 +1,25 @@
 // The app: the side bar and the current view, with the questions, sheets and the command palette
-// above them. Ctrl+K (or ⌘K) opens the palette from anywhere.
-import { useEffect } from 'react';
+// above them. Ctrl+K (or ⌘K) opens the palette from anywhere. The window opens on Extensions; the
+// other views (the Access log's virtualiser, the Dashboard's charts) are their own scripts, read
+// right after the first view is on screen, so they do not delay it.
+import { lazy, Suspense, useEffect } from 'react';
 import { useRoute } from '../../routing.ts';
 import { useCorral } from '../../store/store-context.tsx';
-import { AccessLogView } from '../access-log/AccessLogView.tsx';
 import { CommandPalette } from '../commands/CommandPalette.tsx';
-import { DashboardView } from '../dashboard/DashboardView.tsx';
 import { ConsentSheet } from '../extensions/ConsentSheet.tsx';
 import { ExtensionsView } from '../extensions/ExtensionsView.tsx';
 import { UpdateReview } from '../extensions/UpdateReview.tsx';
 import { PromptQueue } from '../prompts/PromptQueue.tsx';
-import { SettingsView } from '../settings/SettingsView.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StartFailure } from './StartFailure.tsx';
+
+const loadAccessLog = () => import('../access-log/AccessLogView.tsx');
+const loadDashboard = () => import('../dashboard/DashboardView.tsx');
+const loadSettings = () => import('../settings/SettingsView.tsx');
+const AccessLogView = lazy(() => loadAccessLog().then((m) => ({ default: m.AccessLogView })));
+const DashboardView = lazy(() => loadDashboard().then((m) => ({ default: m.DashboardView })));
+const SettingsView = lazy(() => loadSettings().then((m) => ({ default: m.SettingsView })));
 
 export function App() {
   const route = useRoute();
@@ -29,6 +35,14 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [openPalette]);
+  // Once the first view is on screen, the others are read, so that opening one does not wait.
+  useEffect(() => {
+    Promise.all([loadAccessLog(), loadDashboard(), loadSettings()]).catch((e: unknown) =>
+      console.error(
+        `corral: the other views could not be read yet (${String(e)}); opening one tries again`,
+      ),
+    );
+  }, []);
 
   if (startError) return <StartFailure message={startError} />;
   return (
@@ -38,9 +52,11 @@ export function App() {
         <main className="main">
           <ConnectionBanner />
           {route.view === 'extensions' && <ExtensionsView selectedId={route.id} />}
-          {route.view === 'access-log' && <AccessLogView />}
-          {route.view === 'dashboard' && <DashboardView />}
-          {route.view === 'settings' && <SettingsView />}
+          <Suspense fallback={null}>
+            {route.view === 'access-log' && <AccessLogView />}
+            {route.view === 'dashboard' && <DashboardView />}
+            {route.view === 'settings' && <SettingsView />}
+          </Suspense>
         </main>
       </div>
       <ConsentSheet />
