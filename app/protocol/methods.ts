@@ -180,6 +180,21 @@ export type FileType = z.infer<typeof fileTypeSchema>;
 export type LogLevel = z.infer<typeof logLevelSchema>;
 export type JsonValue = z.infer<typeof jsonValueSchema>;
 
+/** True when `name` is a call the extension makes and the host answers. */
+export function isExtensionCall(name: string): name is ExtensionCall {
+  if (!isMethodName(name)) return false;
+  const m = methods[name];
+  return m.direction === 'extension-to-host' && m.kind === 'request';
+}
+
+/**
+ * How the host answers each extension call, typed from the schemas: a method left out, or a
+ * handler whose result no longer fits its schema, fails the typecheck.
+ */
+export type ExtensionCallHandlers = {
+  [M in ExtensionCall]: (params: ParamsOf<M>) => Promise<ResultOf<M>>;
+};
+
 /** True when `name` is a method of this protocol version (own keys only: "toString" is not one). */
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(methods, name);

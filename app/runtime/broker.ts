@@ -4,14 +4,16 @@ import { isUtf8 } from 'node:buffer';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import {
   checkParams,
-  isMethodName,
-  type MethodName,
+  isExtensionCall,
+  type ExtensionCall,
+  type ExtensionCallHandlers,
   type NetFetchParams,
   type NetFetchResult,
+  type ParamsOf,
+  type ResultOf,
 } from '../protocol/methods.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FrameError } from '../protocol/envelope.ts';
-import type { Permissions } from '../policy/manifest.ts';
 import { canonicalHost } from '../policy/host-names.ts';
 import type { Decider, Decision } from '../policy/decide.ts';
 import {
@@ -170,8 +172,8 @@ export function createBroker(o: BrokerOptions): Broker {
     throw denied(d.reason);
   }
 
-  const handlers: Partial<Record<MethodName, (params: never) => Promise<unknown>>> = {
-    'fs/read': async (p: { path: string; encoding?: 'utf8' | 'base64' }) =>
+  const handlers: ExtensionCallHandlers = {
+    'fs/read': async (p) =>
       fsCall('read', p.path, async () => {
         const { data, reason } = await readFile(fsCheck, p.path);
         if (p.encoding !== 'base64' && !isUtf8(data)) {
@@ -183,7 +185,7 @@ export function createBroker(o: BrokerOptions): Broker {
         }
         return { data: data.toString(p.encoding === 'base64' ? 'base64' : 'utf8'), reason };
       }),
-    'fs/write': async (p: { path: string; data: string; encoding?: 'utf8' | 'base64' }) => {
+    'fs/write': async (p) => {
       if (p.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(p.data)) {
         throw new RpcFailure(
           ErrorCode.InvalidParams,
@@ -193,12 +195,10 @@ export function createBroker(o: BrokerOptions): Broker {
       const bytes = Buffer.from(p.data, p.encoding === 'base64' ? 'base64' : 'utf8');
       return fsCall('write', p.path, () => writeFile(fsCheck, p.path, bytes));
     },
-    'fs/list': async (p: { path: string }) =>
-      fsCall('list', p.path, () => listFolder(fsCheck, p.path)),
-    'fs/stat': async (p: { path: string }) =>
-      fsCall('stat', p.path, () => statPath(fsCheck, p.path)),
+    'fs/list': async (p) => fsCall('list', p.path, () => listFolder(fsCheck, p.path)),
+    'fs/stat': async (p) => fsCall('stat', p.path, () => statPath(fsCheck, p.path)),
 
-    'net/fetch': async (p: NetFetchParams) => {
+    'net/fetch': async (p) => {
       const started = performance.now();
       const url = new URL(p.url);
       const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
@@ -230,10 +230,10 @@ export function createBroker(o: BrokerOptions): Broker {
       }
     },
 
-    'ipc/publish': async (p: { channel: string; message: unknown }) => {
+    'ipc/publish': async (p) => {
       const started = performance.now();
       const d = await ipcDecision(p.channel, 'publish', started);
-      const delivered = o.ipc.publish(p.channel, p.message as never, o.ext.id);
+      const delivered = o.ipc.publish(p.channel, p.message, o.ext.id);
       audit(
         'ipc',
         'publish',
@@ -244,7 +244,7 @@ export function createBroker(o: BrokerOptions): Broker {
       );
       return {};
     },
-    'ipc/subscribe': async (p: { channel: string }) => {
+    'ipc/subscribe': async (p) => {
       const started = performance.now();
       const d = await ipcDecision(p.channel, 'subscribe', started);
       o.ipc.subscribe(p.channel, {
@@ -265,7 +265,7 @@ export function createBroker(o: BrokerOptions): Broker {
       return {};
     },
 
-    'permissions/request': async (p: { permissions: Permissions }) => {
+    'permissions/request': async (p) => {
       const started = performance.now();
       const match = matchOptionalGrants(o.grants.policy, p.permissions, o.vars);
       const target = describeRequest(p.permissions);
@@ -287,6 +287,17 @@ export function createBroker(o: BrokerOptions): Broker {
     },
   };
 
+  /** Validates the params of one call and runs its handler, typed end to end by the method. */
+  async function dispatch<M extends ExtensionCall>(method: M, raw: unknown): Promise<ResultOf<M>> {
+    const checked = checkParams(method, raw);
+    if (!checked.ok) {
+      audit(kindOf(method), method, '-', FAILED, checked.error.message);
+      throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
+    }
+    const params: ParamsOf<M> = checked.value;
+    return handlers[method](params);
+  }
+
   return {
     async onRequest(method, params) {
       if (!bucket.take()) {
@@ -296,16 +307,11 @@ export function createBroker(o: BrokerOptions): Broker {
           `rate limit: at most ${o.rate.perSecond} calls per second`,
         );
       }
-      if (!isMethodName(method) || !handlers[method]) {
+      if (!isExtensionCall(method)) {
         audit('process', method.slice(0, 64), '-', FAILED, 'unknown method');
         throw new RpcFailure(ErrorCode.MethodNotFound, `unknown method "${method.slice(0, 64)}"`);
       }
-      const checked = checkParams(method, params);
-      if (!checked.ok) {
-        audit(kindOf(method), method, '-', FAILED, checked.error.message);
-        throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
-      }
-      return handlers[method]!(checked.value as never);
+      return dispatch(method, params);
     },
     onNotification(method, params) {
       if (method === 'log') {
