@@ -15,16 +15,20 @@ import { startSandboxProxy } from '../net/sandbox-proxy.ts';
 import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../protocol/methods.ts';
-import { ErrorCode } from '../protocol/error-codes.ts';
 import { createBroker, type NetFetcher } from './broker.ts';
 import { createConsentAsker } from './consent-asker.ts';
 import { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
 import type { PromptService } from './prompts.ts';
-import { RpcFailure, RpcPeer } from './rpc-peer.ts';
+import { PeerGone, RpcPeer, RpcTimeout } from './rpc-peer.ts';
 import type { LoadedExtension } from './extension-package.ts';
 import { UserWait } from './user-wait.ts';
 import { FloodGuard, OUTPUT_RATE, type LineRate } from './flood-guard.ts';
+
+/** The extension did not become ready (set-up refused, crashed, or no answer to initialize). */
+export class ExtensionStartError extends Error {
+  override name = 'ExtensionStartError';
+}
 
 export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
 
@@ -153,7 +157,7 @@ export class ExtensionRunner {
       if (!(e instanceof ConfineError))
         this.lifecycle('start', 'failed', `not ready: ${why}`, started);
       this.setState('crashed', why);
-      throw new Error(`${this.id} did not start: ${why}`);
+      throw new ExtensionStartError(`${this.id} did not start: ${why}`);
     }
     this.lifecycle('start', 'ok', 'ready', started);
     this.setState('ready', 'initialized');
@@ -181,14 +185,14 @@ export class ExtensionRunner {
           new Promise<false>((r) => setTimeout(() => r(false), 1000).unref()),
         ]);
         if (!ended) await this.kill();
-        const failure = new RpcFailure(
-          ErrorCode.InternalError,
+        const failure = new PeerGone(
           `${this.id} stopped unexpectedly (${this.lastExit}) while running ${command}`,
+          this.lastExit,
         );
         this.lifecycle('execute', 'crashed', failure.message, started, command);
         throw failure;
       }
-      if (e instanceof RpcFailure && e.message.includes('did not answer within')) {
+      if (e instanceof RpcTimeout) {
         // The watchdog: an extension that does not answer in time is hung, not merely slow.
         this.o.audit({
           ext: this.id,
