@@ -5,8 +5,16 @@ import { ipcChannelSchema, permissionsSchema } from '../policy/manifest.ts';
 import { ErrorCode } from './error-codes.ts';
 import { firstIssue, type RpcErrorObject } from './envelope.ts';
 
-/** The protocol version this Corral speaks; `initialize` carries it. */
+/**
+ * The version `initialize` carries: the one every extension speaks. The host offers more in the
+ * extension's environment (CORRAL_PROTOCOL_MAX), and the extension takes it in its answer to
+ * `initialize` (docs/protocol.md, Versions); without that answer the run speaks version 1.
+ */
 export const PROTOCOL_VERSION = 1;
+/** The newest version this Corral speaks: 2 adds fs/open (a read-only descriptor). */
+export const LATEST_PROTOCOL_VERSION = 2;
+export const protocolVersionSchema = z.union([z.literal(1), z.literal(2)]);
+export type ProtocolVersion = z.infer<typeof protocolVersionSchema>;
 
 /** Any JSON value (what `command/execute` returns and what IPC carries). */
 export const jsonValueSchema = z.json();
@@ -45,6 +53,12 @@ export const initializeParamsSchema = z.strictObject({
   workspace: absolutePathSchema.nullable(),
 });
 
+/** `{}` (version 1), or the version the extension takes from what the host offered. */
+export const initializeResultSchema = z.union([
+  emptySchema,
+  z.strictObject({ protocolVersion: protocolVersionSchema }),
+]);
+
 export const commandExecuteParamsSchema = z.strictObject({
   command: z.string().min(1),
   args: z.array(jsonValueSchema),
@@ -63,6 +77,17 @@ export const fsReadParamsSchema = z.strictObject({
   encoding: encodingSchema.optional(),
 });
 export const fsReadResultSchema = z.strictObject({ data: z.string() });
+
+/** fs/open (version 2): the path, decided exactly as fs/read. */
+export const fsOpenParamsSchema = z.strictObject({ path: absolutePathSchema });
+/**
+ * The descriptor travels on the file socket (CORRAL_FILE_FD) as one message whose bytes are
+ * `handle` in decimal; `size` is the file's size when it was opened.
+ */
+export const fsOpenResultSchema = z.strictObject({
+  size: z.number().int().nonnegative(),
+  handle: z.number().int().positive(),
+});
 
 export const fsWriteParamsSchema = z.strictObject({
   path: absolutePathSchema,
@@ -121,21 +146,26 @@ function call<D extends Direction, P extends z.ZodType, R extends z.ZodType>(
   direction: D,
   params: P,
   result: R,
+  since: ProtocolVersion = 1,
 ) {
-  return { direction, kind: 'request' as const, params, result };
+  return { direction, kind: 'request' as const, params, result, since };
 }
 
 function notification<D extends Direction, P extends z.ZodType>(direction: D, params: P) {
-  return { direction, kind: 'notification' as const, params, result: null };
+  return { direction, kind: 'notification' as const, params, result: null, since: 1 as const };
 }
 
-/** Every method: who sends it, its params schema, and its result schema (null for notifications). */
+/**
+ * Every method: who sends it, its params schema, its result schema (null for notifications), and
+ * the protocol version that added it (`since`); a run speaking an older version has no such method.
+ */
 export const methods = {
-  initialize: call('host-to-extension', initializeParamsSchema, emptySchema),
+  initialize: call('host-to-extension', initializeParamsSchema, initializeResultSchema),
   'command/execute': call('host-to-extension', commandExecuteParamsSchema, jsonValueSchema),
   'ipc/message': notification('host-to-extension', ipcMessageParamsSchema),
   shutdown: call('host-to-extension', emptySchema, emptySchema),
   'fs/read': call('extension-to-host', fsReadParamsSchema, fsReadResultSchema),
+  'fs/open': call('extension-to-host', fsOpenParamsSchema, fsOpenResultSchema, 2),
   'fs/write': call('extension-to-host', fsWriteParamsSchema, emptySchema),
   'fs/list': call('extension-to-host', fsListParamsSchema, fsListResultSchema),
   'fs/stat': call('extension-to-host', fsStatParamsSchema, fsStatResultSchema),
@@ -170,6 +200,7 @@ export type InitializeParams = ParamsOf<'initialize'>;
 export type CommandExecuteParams = ParamsOf<'command/execute'>;
 export type IpcMessageParams = ParamsOf<'ipc/message'>;
 export type FsReadResult = ResultOf<'fs/read'>;
+export type FsOpenResult = ResultOf<'fs/open'>;
 export type FsListResult = ResultOf<'fs/list'>;
 export type FsStatResult = ResultOf<'fs/stat'>;
 export type NetFetchParams = ParamsOf<'net/fetch'>;

@@ -5,6 +5,8 @@ import type { AuditEventInput } from '../audit-event/event.ts';
 import {
   checkParams,
   isExtensionCall,
+  methods,
+  type ProtocolVersion,
   type ExtensionCall,
   type ExtensionCallHandlers,
   type NetFetchParams,
@@ -16,9 +18,11 @@ import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FrameError } from '../protocol/envelope.ts';
 import { canonicalHost } from '../policy/host-names.ts';
 import type { Decider, Decision } from '../policy/decide.ts';
+import { closeSync } from 'node:fs';
 import {
   FsAccessError,
   listFolder,
+  openFile,
   readFile,
   statPath,
   writeFile,
@@ -45,6 +49,12 @@ export interface NetFetcher {
   fetch(params: NetFetchParams, target: FetchTarget): Promise<NetFetchResult>;
 }
 
+/** Hands an extension an open descriptor (protocol version 2's file socket). */
+export interface DescriptorSender {
+  /** Sends `fd` (the caller keeps and closes its own) tagged with `handle`; throws on failure. */
+  send(fd: number, handle: number): void;
+}
+
 export interface BrokerOptions {
   ext: { id: string; name: string };
   grants: GrantState;
@@ -66,6 +76,10 @@ export interface BrokerOptions {
   logRate?: LineRate;
   /** Corral's own line about this extension (log lines cut), never shown as the extension's. */
   notice: (message: string) => void;
+  /** The version this run speaks (1 until the extension took another in its initialize answer). */
+  protocolVersion: () => ProtocolVersion;
+  /** Where fs/open's descriptors go; without it fs/open answers -32603. */
+  files?: DescriptorSender;
 }
 
 export interface Broker {
@@ -91,6 +105,7 @@ export function createBroker(o: BrokerOptions): Broker {
     notice: o.notice,
   });
   const counted = new Map<string, number>(); // reason → count, flushed as one event each
+  let nextHandle = 1; // fs/open's tags: which descriptor on the file socket answers which call
 
   const audit = (
     kind: Kind,
@@ -185,6 +200,32 @@ export function createBroker(o: BrokerOptions): Broker {
         }
         return { data: data.toString(p.encoding === 'base64' ? 'base64' : 'utf8'), reason };
       }),
+    // Decided, audited and refused exactly as fs/read (the same event: op "read"); what differs is
+    // how the bytes travel: a read-only descriptor on the file socket instead of JSON.
+    'fs/open': async (p) => {
+      const files = o.files;
+      const handle = nextHandle++;
+      const { size } = await fsCall('read', p.path, async () => {
+        const { fd, size, reason } = await openFile(fsCheck, p.path);
+        try {
+          if (!files) throw new Error('this run has no file socket');
+          files.send(fd, handle);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          throw new FsAccessError(
+            code === 'EAGAIN' || code === 'ETOOMANYREFS'
+              ? ErrorCode.LimitExceeded
+              : ErrorCode.InternalError,
+            `the descriptor of ${p.path} could not be sent (${code ?? (e as Error).message}); fix: take the descriptors already sent, or read it with fs/read`,
+            reason,
+          );
+        } finally {
+          closeSync(fd);
+        }
+        return { size, reason };
+      });
+      return { size, handle };
+    },
     'fs/write': async (p) => {
       if (p.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(p.data)) {
         throw new RpcFailure(
@@ -307,7 +348,8 @@ export function createBroker(o: BrokerOptions): Broker {
           `rate limit: at most ${o.rate.perSecond} calls per second`,
         );
       }
-      if (!isExtensionCall(method)) {
+      // A method newer than the version this run speaks does not exist for it (as in version 1).
+      if (!isExtensionCall(method) || methods[method].since > o.protocolVersion()) {
         audit('process', method.slice(0, 64), '-', FAILED, 'unknown method');
         throw new RpcFailure(ErrorCode.MethodNotFound, `unknown method "${method.slice(0, 64)}"`);
       }

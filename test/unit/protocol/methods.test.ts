@@ -9,12 +9,15 @@ import {
   isMethodName,
   methods,
   PROTOCOL_VERSION,
+  LATEST_PROTOCOL_VERSION,
   type CallMethod,
   type MethodName,
 } from '../../../app/protocol/index.ts';
 
-test('the protocol surface is exactly the table of contracts §4', () => {
-  const surface = Object.entries(methods).map(([name, m]) => `${m.direction} ${m.kind} ${name}`);
+test('the protocol surface is exactly the table of contracts §4, and version 2 adds only fs/open', () => {
+  const surface = Object.entries(methods)
+    .filter(([, m]) => m.since === 1)
+    .map(([name, m]) => `${m.direction} ${m.kind} ${name}`);
   assert.deepEqual(surface, [
     'host-to-extension request initialize',
     'host-to-extension request command/execute',
@@ -31,6 +34,11 @@ test('the protocol surface is exactly the table of contracts §4', () => {
     'extension-to-host notification log',
   ]);
   assert.equal(PROTOCOL_VERSION, 1);
+  const added = Object.entries(methods)
+    .filter(([, m]) => m.since === 2)
+    .map(([name, m]) => `${m.direction} ${m.kind} ${name}`);
+  assert.deepEqual(added, ['extension-to-host request fs/open']);
+  assert.equal(LATEST_PROTOCOL_VERSION, 2);
   for (const m of Object.values(methods))
     assert.equal(m.result === null, m.kind === 'notification');
 });
@@ -51,6 +59,7 @@ const valid: [MethodName, unknown][] = [
   ['shutdown', undefined],
   ['fs/read', { path: '/home/u/a.md' }],
   ['fs/read', { path: '/home/u/a.png', encoding: 'base64' }],
+  ['fs/open', { path: '/home/u/big.bin' }],
   ['fs/write', { path: '/tmp/x', data: 'aGk=', encoding: 'base64' }],
   ['fs/list', { path: '/' }],
   ['fs/stat', { path: '/home/u' }],
@@ -129,10 +138,13 @@ test('params outside contracts §4 are refused with -32602 and one line naming t
 test('results are checked against the same table', () => {
   const good: [CallMethod, unknown][] = [
     ['initialize', {}],
+    ['initialize', { protocolVersion: 2 }],
+    ['initialize', { protocolVersion: 1 }],
     ['command/execute', { any: ['json', 1] }],
     ['command/execute', null],
     ['shutdown', {}],
     ['fs/read', { data: 'text' }],
+    ['fs/open', { size: 0, handle: 1 }],
     ['fs/write', {}],
     [
       'fs/list',
@@ -153,6 +165,9 @@ test('results are checked against the same table', () => {
   for (const [method, result] of good) assert.equal(checkResult(method, result).ok, true, method);
   const bad: [CallMethod, unknown][] = [
     ['initialize', { ready: true }],
+    ['initialize', { protocolVersion: 3 }],
+    ['fs/open', { size: 10, handle: 0 }],
+    ['fs/open', { size: 10 }],
     ['command/execute', undefined],
     ['fs/read', { data: 1 }],
     ['fs/list', { entries: [{ name: 'a', type: 'fifo' }] }],
