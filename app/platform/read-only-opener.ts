@@ -5,6 +5,7 @@
 // copy of the mounts is read-only: through its descriptors all of those fail with EROFS.
 import { closeSync, fstatSync } from 'node:fs';
 import { fdPassing } from './fd-passing.ts';
+import { logEntry } from './log.ts';
 
 /** The opener cannot start or answer here; the message names the step and the kernel's error. */
 export class ReadOnlyOpenerError extends Error {
@@ -25,13 +26,28 @@ function opener(): number {
   return socket;
 }
 
-/** Null when read-only descriptors can be made here, else why not (one line). */
+let told = false;
+
+/**
+ * Null when read-only descriptors can be made here, else why not (one line, also logged once: the
+ * runs are then offered protocol version 1 only).
+ */
 export function readOnlyOpenerProblem(): string | null {
   try {
     opener();
     return null;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    const problem = e instanceof Error ? e.message : String(e);
+    if (!told) {
+      told = true;
+      logEntry({
+        level: 'warn',
+        component: 'read-only-opener',
+        context: 'extensions are offered protocol version 1 only (no fs/open)',
+        error: problem,
+      });
+    }
+    return problem;
   }
 }
 

@@ -59,6 +59,32 @@ export const initializeResultSchema = z.union([
   z.strictObject({ protocolVersion: protocolVersionSchema }),
 ]);
 
+/**
+ * The version a run speaks, from the extension's answer to `initialize` and what the host offered:
+ * an answer without `protocolVersion` is version 1 (version 1 hosts never read the answer, so an
+ * extension of theirs that answered more than `{}` keeps starting); a version named must be one
+ * this Corral speaks and the host offered.
+ */
+export function negotiatedVersion(
+  answer: unknown,
+  offered: ProtocolVersion,
+): { ok: true; version: ProtocolVersion } | { ok: false; message: string } {
+  if (typeof answer !== 'object' || answer === null || !('protocolVersion' in answer))
+    return { ok: true, version: 1 };
+  const asked = protocolVersionSchema.safeParse(answer.protocolVersion);
+  if (!asked.success)
+    return {
+      ok: false,
+      message: `its answer to initialize names protocol version ${String(JSON.stringify(answer.protocolVersion)).slice(0, 20)}, which Corral does not speak; fix: answer {} or {"protocolVersion": ${offered}}`,
+    };
+  if (asked.data > offered)
+    return {
+      ok: false,
+      message: `it asked for protocol version ${asked.data}, and this run offered at most ${offered}; fix: answer initialize with {} or a version up to CORRAL_PROTOCOL_MAX`,
+    };
+  return { ok: true, version: asked.data };
+}
+
 export const commandExecuteParamsSchema = z.strictObject({
   command: z.string().min(1),
   args: z.array(jsonValueSchema),

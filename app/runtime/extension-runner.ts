@@ -15,8 +15,8 @@ import { startSandboxProxy } from '../net/sandbox-proxy.ts';
 import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
 import {
-  checkResult,
   LATEST_PROTOCOL_VERSION,
+  negotiatedVersion,
   PROTOCOL_VERSION,
   type ProtocolVersion,
 } from '../protocol/methods.ts';
@@ -152,25 +152,18 @@ export class ExtensionRunner {
     const started = performance.now();
     try {
       const offered = await this.launch();
-      const answer = checkResult(
+      const answer = await this.peer!.call(
         'initialize',
-        await this.peer!.call(
-          'initialize',
-          {
-            protocolVersion: PROTOCOL_VERSION,
-            extension: { id: this.id, version: this.o.extension.manifest.version },
-            workspace: this.o.workspace,
-          },
-          this.o.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
-        ),
+        {
+          protocolVersion: PROTOCOL_VERSION,
+          extension: { id: this.id, version: this.o.extension.manifest.version },
+          workspace: this.o.workspace,
+        },
+        this.o.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
       );
-      if (!answer.ok) throw new Error(answer.error.message);
-      const taken = 'protocolVersion' in answer.value ? answer.value.protocolVersion : 1;
-      if (taken > offered)
-        throw new Error(
-          `it asked for protocol version ${taken}, and this run offered at most ${offered}; fix: answer initialize with {} or a version up to CORRAL_PROTOCOL_MAX`,
-        );
-      this.protocolVersion = taken;
+      const version = negotiatedVersion(answer, offered);
+      if (!version.ok) throw new Error(version.message);
+      this.protocolVersion = version.version;
     } catch (e) {
       await this.kill(); // first: the helper's set-up failure, if any, is known once it exited
       const setupFailure = this.setup?.failure();

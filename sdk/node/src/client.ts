@@ -95,11 +95,6 @@ export interface Corral {
       data: string | Uint8Array,
       options?: CallOptions & { encoding?: Encoding },
     ): Promise<void>;
-    /**
-     * A read-only descriptor of a file (protocol version 2, fs/open), yours to read and to close;
-     * CorralError -32601 when the run speaks version 1. `size` is the size when it was opened.
-     */
-    open(path: string, options?: CallOptions): Promise<{ fd: number; size: number }>;
     list(path: string, options?: CallOptions): Promise<DirEntry[]>;
     stat(path: string, options?: CallOptions): Promise<FsStatResult>;
   };
@@ -293,14 +288,6 @@ export function connect(options: ConnectOptions = {}): Corral {
             ? { path: resolve(path), data, ...(encoding && { encoding }) }
             : { path: resolve(path), data: base64(data), encoding: 'base64' as const };
         await call('fs/write', params, rest);
-      },
-      async open(path, callOptions) {
-        if (!files)
-          throw new CorralError(
-            ErrorCode.MethodNotFound,
-            'fs.open needs protocol version 2, which the host did not offer this run',
-          );
-        return openFile(files, resolve(path), callOptions);
       },
       async list(path, callOptions) {
         return (await call('fs/list', { path: resolve(path) }, callOptions)).entries;

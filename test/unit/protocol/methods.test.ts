@@ -10,6 +10,7 @@ import {
   methods,
   PROTOCOL_VERSION,
   LATEST_PROTOCOL_VERSION,
+  negotiatedVersion,
   type CallMethod,
   type MethodName,
 } from '../../../app/protocol/index.ts';
@@ -186,4 +187,19 @@ test('only the protocol own method names are methods', () => {
   assert.equal(isMethodName('fs/read'), true);
   for (const name of ['toString', '__proto__', 'constructor', 'fs/delete', 'FS/READ'])
     assert.equal(isMethodName(name), false, name);
+});
+
+test('the version a run speaks: {} and other version 1 answers are 1; a version must be offered', () => {
+  assert.deepEqual(negotiatedVersion({}, 2), { ok: true, version: 1 });
+  // Version 1 hosts never read the answer: an extension that answered more still starts.
+  assert.deepEqual(negotiatedVersion({ ready: true }, 2), { ok: true, version: 1 });
+  assert.deepEqual(negotiatedVersion(null, 2), { ok: true, version: 1 });
+  assert.deepEqual(negotiatedVersion({ protocolVersion: 2 }, 2), { ok: true, version: 2 });
+  assert.deepEqual(negotiatedVersion({ protocolVersion: 1 }, 2), { ok: true, version: 1 });
+  const notOffered = negotiatedVersion({ protocolVersion: 2 }, 1);
+  assert.equal(notOffered.ok, false);
+  if (!notOffered.ok) assert.match(notOffered.message, /offered at most 1; fix: /);
+  const unknown = negotiatedVersion({ protocolVersion: 3 }, 2);
+  assert.equal(unknown.ok, false);
+  if (!unknown.ok) assert.match(unknown.message, /version 3, which Corral does not speak/);
 });
