@@ -3,10 +3,17 @@
 // arrive on it. Node cannot receive a descriptor (SCM_RIGHTS) by itself, so the SDK loads the
 // host's own build of its fd-passing addon, bound read-only into the sandbox: the extension ships
 // no native code, and the addon always matches the host that sends.
-import { read as readAt, closeSync } from 'node:fs';
+import { read as readAt, readSync, closeSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const readPositional = promisify(readAt);
+
+/**
+ * Files up to this size are read at once, without a trip through libuv's thread pool: a read of
+ * 64 KiB from the page cache takes microseconds, less than the hop costs (npm run bench, "Reading
+ * a file in the sandbox"); larger ones are read off the event loop.
+ */
+const READ_AT_ONCE_BYTES = 64 * 1024;
 
 interface Receiver {
   recvFds(socket: number, maxFds: number, maxBytes: number): { data: Buffer; fds: number[] };
@@ -70,7 +77,10 @@ export async function readDescriptor(fd: number, size: number): Promise<Buffer> 
     const data = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const { bytesRead } = await readPositional(fd, data, filled, size - filled, filled);
+      const bytesRead =
+        size <= READ_AT_ONCE_BYTES
+          ? readSync(fd, data, filled, size - filled, filled)
+          : (await readPositional(fd, data, filled, size - filled, filled)).bytesRead;
       if (bytesRead === 0) break; // the file shrank since it was opened
       filled += bytesRead;
     }
