@@ -390,6 +390,9 @@ class _Paths:
         return resolve_path(path, self._env)
 
 
+_INT_BYTES = 4  # a descriptor in SCM_RIGHTS is a C int
+
+
 class _FileSocket:
     """Protocol version 2's file socket (CORRAL_FILE_FD): fs/open's read-only descriptors arrive
     here as SCM_RIGHTS messages whose bytes are the call's handle in decimal."""
@@ -423,11 +426,18 @@ class _FileSocket:
         # belong to calls given up on (timed out): their descriptors are closed.
         with self._lock:
             while True:
+                # recvmsg, not socket.recv_fds: that one drops its flags argument (CPython
+                # 3.9-3.12), and without MSG_DONTWAIT a missing descriptor would block forever.
                 try:
-                    data, fds, _flags, _addr = socket.recv_fds(
-                        self._sock, 32, 1, socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC)
+                    data, ancillary, _flags, _addr = self._sock.recvmsg(
+                        32, socket.CMSG_SPACE(_INT_BYTES),
+                        socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC)
                 except OSError:
                     return None
+                fds = [int.from_bytes(payload[i:i + _INT_BYTES], sys.byteorder)
+                       for level, kind, payload in ancillary
+                       if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS
+                       for i in range(0, len(payload) - _INT_BYTES + 1, _INT_BYTES)]
                 tag = int(data) if data.isdigit() else 0
                 if tag == handle and len(fds) == 1:
                     return fds[0]
@@ -453,7 +463,7 @@ class _FileSocket:
 
 
 class _Fs:
-    """fs.read/write/list/stat; every path is absolute or starts with a path variable."""
+    """fs.read/open/write/list/stat; every path is absolute or starts with a path variable."""
 
     def __init__(self, client):
         self._call = client._call
@@ -592,7 +602,7 @@ _CLOSED = object()
 class Corral:
     """The extension's side of the protocol; use connect() to make one.
 
-    Attributes: paths (resolve), fs (read, write, list, stat), net (fetch), ipc (publish,
+    Attributes: paths (resolve), fs (read, open, write, list, stat), net (fetch), ipc (publish,
     subscribe), permissions (request), log (debug, info, warn, error).
     """
 
