@@ -426,8 +426,8 @@ class _FileSocket:
         # belong to calls given up on (timed out): their descriptors are closed.
         with self._lock:
             while True:
-                # recvmsg, not socket.recv_fds: that one drops its flags argument (CPython
-                # 3.9-3.12), and without MSG_DONTWAIT a missing descriptor would block forever.
+                # recvmsg, not socket.recv_fds: that one ignores its flags argument (seen on CPython
+                # 3.11), and without MSG_DONTWAIT a missing descriptor would block forever.
                 try:
                     data, ancillary, _flags, _addr = self._sock.recvmsg(
                         32, socket.CMSG_SPACE(_INT_BYTES),
