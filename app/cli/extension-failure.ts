@@ -4,7 +4,8 @@
 // without control characters, so that it cannot drive the author's terminal.
 import { commandErrorDataSchema } from '../protocol/command-error.ts';
 import type { ExitWitness } from '../runtime/exit-diagnosis.ts';
-import { RpcFailure } from '../runtime/rpc-peer.ts';
+import { ExtensionStartError } from '../runtime/extension-runner.ts';
+import { PeerGone, RpcFailure } from '../runtime/rpc-peer.ts';
 
 /** How many of the exception's frames are shown. */
 const SHOWN_FRAMES = 12;
@@ -23,11 +24,11 @@ export function failureText(error: unknown, witness: ExitWitness): string {
       return [visible(message), ...shown].join('\n');
     }
   }
-  const wentAway = /did not start|stopped unexpectedly|went away/.test(message);
+  const wentAway = error instanceof ExtensionStartError || error instanceof PeerGone;
   const diagnosis = wentAway ? witness.diagnose() : null;
   // "stopped unexpectedly (exit status 3)" already says what an exit alone would.
-  if (!diagnosis || (diagnosis.evidence === 'exit' && /\((exit status|killed by)/.test(message)))
-    return visible(message);
+  const exitSaid = error instanceof PeerGone && error.exit !== undefined;
+  if (!diagnosis || (diagnosis.evidence === 'exit' && exitSaid)) return visible(message);
   return visible(`${message}: ${diagnosis.cause}; fix: ${diagnosis.fix}`);
 }
 

@@ -63,6 +63,14 @@ export class ManagerError extends Error {
   override name = 'ManagerError';
 }
 
+/** The extension asked for is not installed (the UI answers "not found", not "refused"). */
+export class NotInstalledError extends ManagerError {
+  override name = 'NotInstalledError';
+  constructor(id: string) {
+    super(`${id} is not installed; fix: run "corral list" for the installed extensions`);
+  }
+}
+
 export interface ManagerOptions {
   /** Where things live ($XDG_DATA_HOME) and the test hooks (CORRAL_TEST_INSTALL_PAUSE). */
   env: NodeJS.ProcessEnv;
@@ -129,10 +137,7 @@ export class ExtensionManager {
   /** The record of `id`, or a ManagerError saying it is not installed. */
   require(id: string): ExtensionRecord {
     const record = this.get(id);
-    if (!record)
-      throw new ManagerError(
-        `${id} is not installed; fix: run "corral list" for the installed extensions`,
-      );
+    if (!record) throw new NotInstalledError(id);
     return record;
   }
 
@@ -596,10 +601,7 @@ export class ExtensionManager {
 
   private requireIn(id: string): ExtensionRecord {
     const record = readExtension(this.db, id);
-    if (!record)
-      throw new ManagerError(
-        `${id} is not installed; fix: run "corral list" for the installed extensions`,
-      );
+    if (!record) throw new NotInstalledError(id);
     return record;
   }
 

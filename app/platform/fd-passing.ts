@@ -12,7 +12,7 @@ export interface ReceivedFds {
   fds: number[];
 }
 
-/** The addon's three calls; each is non-blocking and throws errors whose `code` is the errno name. */
+/** The addon's calls; they throw errors whose `code` is the errno name. */
 export interface FdPassing {
   /** A connected AF_UNIX stream pair, both ends close-on-exec. */
   socketPair(): [number, number];
@@ -20,6 +20,17 @@ export interface FdPassing {
   sendFds(socket: number, fds: readonly number[], data: Buffer): number;
   /** One message of at most `maxBytes` with at most `maxFds` descriptors; EAGAIN when none. */
   recvFds(socket: number, maxFds: number, maxBytes: number): ReceivedFds;
+  /**
+   * Starts an opener process that sees the host's mounts read-only (a user and mount namespace
+   * of its own); returns the socket to it. Blocks until it is ready (at most 5 s).
+   */
+  startReadOnlyOpener(): number;
+  /**
+   * A read-only descriptor of `path` opened by that process (close-on-exec; O_NOFOLLOW): it sits
+   * on a read-only mount, so fchmod, fchown, f*xattr and futimens through it fail with EROFS.
+   * Blocks until the opener answers (at most 5 s).
+   */
+  openReadOnly(opener: number, path: string): number;
 }
 
 /** The addon is not built or does not load; the message says how to fix it. */
@@ -27,12 +38,15 @@ export class FdPassingError extends Error {}
 
 let addon: FdPassing | null = null;
 
-/** The addon, loaded once: beside the bundled CLI (dist/), or its build in a checkout. */
+/** Where the addon is: beside the bundled CLI (dist/), or its build in a checkout; null if neither. */
+export function fdPassingPath(): string | null {
+  return findInstalled('fd-passing.node', ['native/fd-passing/build/Release/fd_passing.node']);
+}
+
+/** The addon, loaded once. */
 export function fdPassing(): FdPassing {
   if (addon) return addon;
-  const found = findInstalled('fd-passing.node', [
-    'native/fd-passing/build/Release/fd_passing.node',
-  ]);
+  const found = fdPassingPath();
   if (!found) {
     throw new FdPassingError(
       'the fd-passing addon is not built (native/fd-passing); fix: run "npm run build" in the Corral folder',

@@ -5,8 +5,16 @@ import { ipcChannelSchema, permissionsSchema } from '../policy/manifest.ts';
 import { ErrorCode } from './error-codes.ts';
 import { firstIssue, type RpcErrorObject } from './envelope.ts';
 
-/** The protocol version this Corral speaks; `initialize` carries it. */
+/**
+ * The version `initialize` carries: the one every extension speaks. The host offers more in the
+ * extension's environment (CORRAL_PROTOCOL_MAX), and the extension takes it in its answer to
+ * `initialize` (docs/protocol.md, Versions); without that answer the run speaks version 1.
+ */
 export const PROTOCOL_VERSION = 1;
+/** The newest version this Corral speaks: 2 adds fs/open (a read-only descriptor). */
+export const LATEST_PROTOCOL_VERSION = 2;
+export const protocolVersionSchema = z.union([z.literal(1), z.literal(2)]);
+export type ProtocolVersion = z.infer<typeof protocolVersionSchema>;
 
 /** Any JSON value (what `command/execute` returns and what IPC carries). */
 export const jsonValueSchema = z.json();
@@ -45,6 +53,38 @@ export const initializeParamsSchema = z.strictObject({
   workspace: absolutePathSchema.nullable(),
 });
 
+/** `{}` (version 1), or the version the extension takes from what the host offered. */
+export const initializeResultSchema = z.union([
+  emptySchema,
+  z.strictObject({ protocolVersion: protocolVersionSchema }),
+]);
+
+/**
+ * The version a run speaks, from the extension's answer to `initialize` and what the host offered:
+ * an answer without `protocolVersion` is version 1 (version 1 hosts never read the answer, so an
+ * extension of theirs that answered more than `{}` keeps starting); a version named must be one
+ * this Corral speaks and the host offered.
+ */
+export function negotiatedVersion(
+  answer: unknown,
+  offered: ProtocolVersion,
+): { ok: true; version: ProtocolVersion } | { ok: false; message: string } {
+  if (typeof answer !== 'object' || answer === null || !('protocolVersion' in answer))
+    return { ok: true, version: 1 };
+  const asked = protocolVersionSchema.safeParse(answer.protocolVersion);
+  if (!asked.success)
+    return {
+      ok: false,
+      message: `its answer to initialize names protocol version ${String(JSON.stringify(answer.protocolVersion)).slice(0, 20)}, which Corral does not speak; fix: answer {} or {"protocolVersion": ${offered}}`,
+    };
+  if (asked.data > offered)
+    return {
+      ok: false,
+      message: `it asked for protocol version ${asked.data}, and this run offered at most ${offered}; fix: answer initialize with {} or a version up to CORRAL_PROTOCOL_MAX`,
+    };
+  return { ok: true, version: asked.data };
+}
+
 export const commandExecuteParamsSchema = z.strictObject({
   command: z.string().min(1),
   args: z.array(jsonValueSchema),
@@ -63,6 +103,17 @@ export const fsReadParamsSchema = z.strictObject({
   encoding: encodingSchema.optional(),
 });
 export const fsReadResultSchema = z.strictObject({ data: z.string() });
+
+/** fs/open (version 2): the path, decided exactly as fs/read. */
+export const fsOpenParamsSchema = z.strictObject({ path: absolutePathSchema });
+/**
+ * The descriptor travels on the file socket (CORRAL_FILE_FD) as one message whose bytes are
+ * `handle` in decimal; `size` is the file's size when it was opened.
+ */
+export const fsOpenResultSchema = z.strictObject({
+  size: z.number().int().nonnegative(),
+  handle: z.number().int().positive(),
+});
 
 export const fsWriteParamsSchema = z.strictObject({
   path: absolutePathSchema,
@@ -121,21 +172,26 @@ function call<D extends Direction, P extends z.ZodType, R extends z.ZodType>(
   direction: D,
   params: P,
   result: R,
+  since: ProtocolVersion = 1,
 ) {
-  return { direction, kind: 'request' as const, params, result };
+  return { direction, kind: 'request' as const, params, result, since };
 }
 
 function notification<D extends Direction, P extends z.ZodType>(direction: D, params: P) {
-  return { direction, kind: 'notification' as const, params, result: null };
+  return { direction, kind: 'notification' as const, params, result: null, since: 1 as const };
 }
 
-/** Every method: who sends it, its params schema, and its result schema (null for notifications). */
+/**
+ * Every method: who sends it, its params schema, its result schema (null for notifications), and
+ * the protocol version that added it (`since`); a run speaking an older version has no such method.
+ */
 export const methods = {
-  initialize: call('host-to-extension', initializeParamsSchema, emptySchema),
+  initialize: call('host-to-extension', initializeParamsSchema, initializeResultSchema),
   'command/execute': call('host-to-extension', commandExecuteParamsSchema, jsonValueSchema),
   'ipc/message': notification('host-to-extension', ipcMessageParamsSchema),
   shutdown: call('host-to-extension', emptySchema, emptySchema),
   'fs/read': call('extension-to-host', fsReadParamsSchema, fsReadResultSchema),
+  'fs/open': call('extension-to-host', fsOpenParamsSchema, fsOpenResultSchema, 2),
   'fs/write': call('extension-to-host', fsWriteParamsSchema, emptySchema),
   'fs/list': call('extension-to-host', fsListParamsSchema, fsListResultSchema),
   'fs/stat': call('extension-to-host', fsStatParamsSchema, fsStatResultSchema),
@@ -170,6 +226,7 @@ export type InitializeParams = ParamsOf<'initialize'>;
 export type CommandExecuteParams = ParamsOf<'command/execute'>;
 export type IpcMessageParams = ParamsOf<'ipc/message'>;
 export type FsReadResult = ResultOf<'fs/read'>;
+export type FsOpenResult = ResultOf<'fs/open'>;
 export type FsListResult = ResultOf<'fs/list'>;
 export type FsStatResult = ResultOf<'fs/stat'>;
 export type NetFetchParams = ParamsOf<'net/fetch'>;
@@ -179,6 +236,21 @@ export type Encoding = z.infer<typeof encodingSchema>;
 export type FileType = z.infer<typeof fileTypeSchema>;
 export type LogLevel = z.infer<typeof logLevelSchema>;
 export type JsonValue = z.infer<typeof jsonValueSchema>;
+
+/** True when `name` is a call the extension makes and the host answers. */
+export function isExtensionCall(name: string): name is ExtensionCall {
+  if (!isMethodName(name)) return false;
+  const m = methods[name];
+  return m.direction === 'extension-to-host' && m.kind === 'request';
+}
+
+/**
+ * How the host answers each extension call, typed from the schemas: a method left out, or a
+ * handler whose result no longer fits its schema, fails the typecheck.
+ */
+export type ExtensionCallHandlers = {
+  [M in ExtensionCall]: (params: ParamsOf<M>) => Promise<ResultOf<M>>;
+};
 
 /** True when `name` is a method of this protocol version (own keys only: "toString" is not one). */
 export function isMethodName(name: string): name is MethodName {

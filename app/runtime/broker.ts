@@ -4,19 +4,25 @@ import { isUtf8 } from 'node:buffer';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import {
   checkParams,
-  isMethodName,
-  type MethodName,
+  isExtensionCall,
+  methods,
+  type ProtocolVersion,
+  type ExtensionCall,
+  type ExtensionCallHandlers,
   type NetFetchParams,
   type NetFetchResult,
+  type ParamsOf,
+  type ResultOf,
 } from '../protocol/methods.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FrameError } from '../protocol/envelope.ts';
-import type { Permissions } from '../policy/manifest.ts';
 import { canonicalHost } from '../policy/host-names.ts';
 import type { Decider, Decision } from '../policy/decide.ts';
+import { closeSync } from 'node:fs';
 import {
   FsAccessError,
   listFolder,
+  openFile,
   readFile,
   statPath,
   writeFile,
@@ -43,6 +49,12 @@ export interface NetFetcher {
   fetch(params: NetFetchParams, target: FetchTarget): Promise<NetFetchResult>;
 }
 
+/** Hands an extension an open descriptor (protocol version 2's file socket). */
+export interface DescriptorSender {
+  /** Sends `fd` (the caller keeps and closes its own) tagged with `handle`; throws on failure. */
+  send(fd: number, handle: number): void;
+}
+
 export interface BrokerOptions {
   ext: { id: string; name: string };
   grants: GrantState;
@@ -64,6 +76,10 @@ export interface BrokerOptions {
   logRate?: LineRate;
   /** Corral's own line about this extension (log lines cut), never shown as the extension's. */
   notice: (message: string) => void;
+  /** The version this run speaks (1 until the extension took another in its initialize answer). */
+  protocolVersion: () => ProtocolVersion;
+  /** Where fs/open's descriptors go; without it fs/open answers -32603. */
+  files?: DescriptorSender;
 }
 
 export interface Broker {
@@ -89,6 +105,7 @@ export function createBroker(o: BrokerOptions): Broker {
     notice: o.notice,
   });
   const counted = new Map<string, number>(); // reason → count, flushed as one event each
+  let nextHandle = 1; // fs/open's tags: which descriptor on the file socket answers which call
 
   const audit = (
     kind: Kind,
@@ -170,8 +187,8 @@ export function createBroker(o: BrokerOptions): Broker {
     throw denied(d.reason);
   }
 
-  const handlers: Partial<Record<MethodName, (params: never) => Promise<unknown>>> = {
-    'fs/read': async (p: { path: string; encoding?: 'utf8' | 'base64' }) =>
+  const handlers: ExtensionCallHandlers = {
+    'fs/read': async (p) =>
       fsCall('read', p.path, async () => {
         const { data, reason } = await readFile(fsCheck, p.path);
         if (p.encoding !== 'base64' && !isUtf8(data)) {
@@ -183,7 +200,33 @@ export function createBroker(o: BrokerOptions): Broker {
         }
         return { data: data.toString(p.encoding === 'base64' ? 'base64' : 'utf8'), reason };
       }),
-    'fs/write': async (p: { path: string; data: string; encoding?: 'utf8' | 'base64' }) => {
+    // Decided, audited and refused exactly as fs/read (the same event: op "read"); what differs is
+    // how the bytes travel: a read-only descriptor on the file socket instead of JSON.
+    'fs/open': async (p) => {
+      const files = o.files;
+      const handle = nextHandle++;
+      const { size } = await fsCall('read', p.path, async () => {
+        const { fd, size, reason } = await openFile(fsCheck, p.path);
+        try {
+          if (!files) throw new Error('this run has no file socket');
+          files.send(fd, handle);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          throw new FsAccessError(
+            code === 'EAGAIN' || code === 'ETOOMANYREFS'
+              ? ErrorCode.LimitExceeded
+              : ErrorCode.InternalError,
+            `the descriptor of ${p.path} could not be sent (${code ?? (e as Error).message}); fix: take the descriptors already sent, or read it with fs/read`,
+            reason,
+          );
+        } finally {
+          closeSync(fd);
+        }
+        return { size, reason };
+      });
+      return { size, handle };
+    },
+    'fs/write': async (p) => {
       if (p.encoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(p.data)) {
         throw new RpcFailure(
           ErrorCode.InvalidParams,
@@ -193,12 +236,10 @@ export function createBroker(o: BrokerOptions): Broker {
       const bytes = Buffer.from(p.data, p.encoding === 'base64' ? 'base64' : 'utf8');
       return fsCall('write', p.path, () => writeFile(fsCheck, p.path, bytes));
     },
-    'fs/list': async (p: { path: string }) =>
-      fsCall('list', p.path, () => listFolder(fsCheck, p.path)),
-    'fs/stat': async (p: { path: string }) =>
-      fsCall('stat', p.path, () => statPath(fsCheck, p.path)),
+    'fs/list': async (p) => fsCall('list', p.path, () => listFolder(fsCheck, p.path)),
+    'fs/stat': async (p) => fsCall('stat', p.path, () => statPath(fsCheck, p.path)),
 
-    'net/fetch': async (p: NetFetchParams) => {
+    'net/fetch': async (p) => {
       const started = performance.now();
       const url = new URL(p.url);
       const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
@@ -230,10 +271,10 @@ export function createBroker(o: BrokerOptions): Broker {
       }
     },
 
-    'ipc/publish': async (p: { channel: string; message: unknown }) => {
+    'ipc/publish': async (p) => {
       const started = performance.now();
       const d = await ipcDecision(p.channel, 'publish', started);
-      const delivered = o.ipc.publish(p.channel, p.message as never, o.ext.id);
+      const delivered = o.ipc.publish(p.channel, p.message, o.ext.id);
       audit(
         'ipc',
         'publish',
@@ -244,7 +285,7 @@ export function createBroker(o: BrokerOptions): Broker {
       );
       return {};
     },
-    'ipc/subscribe': async (p: { channel: string }) => {
+    'ipc/subscribe': async (p) => {
       const started = performance.now();
       const d = await ipcDecision(p.channel, 'subscribe', started);
       o.ipc.subscribe(p.channel, {
@@ -265,7 +306,7 @@ export function createBroker(o: BrokerOptions): Broker {
       return {};
     },
 
-    'permissions/request': async (p: { permissions: Permissions }) => {
+    'permissions/request': async (p) => {
       const started = performance.now();
       const match = matchOptionalGrants(o.grants.policy, p.permissions, o.vars);
       const target = describeRequest(p.permissions);
@@ -287,6 +328,17 @@ export function createBroker(o: BrokerOptions): Broker {
     },
   };
 
+  /** Validates the params of one call and runs its handler, typed end to end by the method. */
+  async function dispatch<M extends ExtensionCall>(method: M, raw: unknown): Promise<ResultOf<M>> {
+    const checked = checkParams(method, raw);
+    if (!checked.ok) {
+      audit(kindOf(method), method, '-', FAILED, checked.error.message);
+      throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
+    }
+    const params: ParamsOf<M> = checked.value;
+    return handlers[method](params);
+  }
+
   return {
     async onRequest(method, params) {
       if (!bucket.take()) {
@@ -296,16 +348,12 @@ export function createBroker(o: BrokerOptions): Broker {
           `rate limit: at most ${o.rate.perSecond} calls per second`,
         );
       }
-      if (!isMethodName(method) || !handlers[method]) {
+      // A method newer than the version this run speaks does not exist for it (as in version 1).
+      if (!isExtensionCall(method) || methods[method].since > o.protocolVersion()) {
         audit('process', method.slice(0, 64), '-', FAILED, 'unknown method');
         throw new RpcFailure(ErrorCode.MethodNotFound, `unknown method "${method.slice(0, 64)}"`);
       }
-      const checked = checkParams(method, params);
-      if (!checked.ok) {
-        audit(kindOf(method), method, '-', FAILED, checked.error.message);
-        throw new RpcFailure(checked.error.code, checked.error.message, checked.error.data);
-      }
-      return handlers[method]!(checked.value as never);
+      return dispatch(method, params);
     },
     onNotification(method, params) {
       if (method === 'log') {

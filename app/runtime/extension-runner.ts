@@ -2,8 +2,8 @@
 // within a start-up timeout, per-command timeouts, a watchdog for hangs, restart with backoff after
 // a crash, disabled after repeated crashes, clean shutdown then kill). Nothing the extension does
 // can throw into the host: every failure becomes a state change and an audit event.
-import { mkdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import type { AuditEventInput, AuditOutcome } from '../audit-event/event.ts';
@@ -14,17 +14,28 @@ import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.t
 import { startSandboxProxy } from '../net/sandbox-proxy.ts';
 import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
-import { PROTOCOL_VERSION } from '../protocol/methods.ts';
-import { ErrorCode } from '../protocol/error-codes.ts';
+import {
+  LATEST_PROTOCOL_VERSION,
+  negotiatedVersion,
+  PROTOCOL_VERSION,
+  type ProtocolVersion,
+} from '../protocol/methods.ts';
+import { fdPassing, fdPassingPath } from '../platform/fd-passing.ts';
+import { readOnlyOpenerProblem } from '../platform/read-only-opener.ts';
 import { createBroker, type NetFetcher } from './broker.ts';
 import { createConsentAsker } from './consent-asker.ts';
 import { GrantState } from './grant-state.ts';
 import type { IpcBus } from './ipc-bus.ts';
 import type { PromptService } from './prompts.ts';
-import { RpcFailure, RpcPeer } from './rpc-peer.ts';
+import { PeerGone, RpcPeer, RpcTimeout } from './rpc-peer.ts';
 import type { LoadedExtension } from './extension-package.ts';
 import { UserWait } from './user-wait.ts';
 import { FloodGuard, OUTPUT_RATE, type LineRate } from './flood-guard.ts';
+
+/** The extension did not become ready (set-up refused, crashed, or no answer to initialize). */
+export class ExtensionStartError extends Error {
+  override name = 'ExtensionStartError';
+}
 
 export type ExtensionState = 'stopped' | 'starting' | 'ready' | 'crashed' | 'disabled';
 
@@ -69,6 +80,8 @@ export interface ExtensionRunnerOptions {
   logRate?: LineRate;
   onState?: (state: ExtensionState, why: string) => void;
   onAllowedAlways?: (grants: string[]) => void;
+  /** The newest protocol version offered (default the latest this host can speak here). */
+  protocolVersionMax?: ProtocolVersion;
 }
 
 /**
@@ -98,6 +111,8 @@ export class ExtensionRunner {
   private exited: Promise<void> = Promise.resolve();
   /** How the last run ended ("exit status 3", "killed by signal 9"). */
   private lastExit = '';
+  /** The version this run speaks: 1 until the extension takes the one offered (initialize). */
+  private protocolVersion: ProtocolVersion = PROTOCOL_VERSION;
   /** Questions to the user stop the clocks of this extension's calls while they wait. */
   private readonly userWait = new UserWait();
   /** The helper's set-up lines, kept apart from the extension's output. */
@@ -117,6 +132,11 @@ export class ExtensionRunner {
     return this.child?.pid;
   }
 
+  /** The protocol version this run speaks (docs/protocol.md, Versions). */
+  get protocol(): ProtocolVersion {
+    return this.protocolVersion;
+  }
+
   /** The live grants (for revoking one while the extension runs). */
   get grantState(): GrantState | null {
     return this.grants;
@@ -131,8 +151,8 @@ export class ExtensionRunner {
     this.setState('starting', 'start requested');
     const started = performance.now();
     try {
-      await this.launch();
-      await this.peer!.call(
+      const offered = await this.launch();
+      const answer = await this.peer!.call(
         'initialize',
         {
           protocolVersion: PROTOCOL_VERSION,
@@ -141,6 +161,9 @@ export class ExtensionRunner {
         },
         this.o.startupTimeoutMs ?? STARTUP_TIMEOUT_MS,
       );
+      const version = negotiatedVersion(answer, offered);
+      if (!version.ok) throw new Error(version.message);
+      this.protocolVersion = version.version;
     } catch (e) {
       await this.kill(); // first: the helper's set-up failure, if any, is known once it exited
       const setupFailure = this.setup?.failure();
@@ -153,7 +176,7 @@ export class ExtensionRunner {
       if (!(e instanceof ConfineError))
         this.lifecycle('start', 'failed', `not ready: ${why}`, started);
       this.setState('crashed', why);
-      throw new Error(`${this.id} did not start: ${why}`);
+      throw new ExtensionStartError(`${this.id} did not start: ${why}`);
     }
     this.lifecycle('start', 'ok', 'ready', started);
     this.setState('ready', 'initialized');
@@ -181,14 +204,14 @@ export class ExtensionRunner {
           new Promise<false>((r) => setTimeout(() => r(false), 1000).unref()),
         ]);
         if (!ended) await this.kill();
-        const failure = new RpcFailure(
-          ErrorCode.InternalError,
+        const failure = new PeerGone(
           `${this.id} stopped unexpectedly (${this.lastExit}) while running ${command}`,
+          this.lastExit,
         );
         this.lifecycle('execute', 'crashed', failure.message, started, command);
         throw failure;
       }
-      if (e instanceof RpcFailure && e.message.includes('did not answer within')) {
+      if (e instanceof RpcTimeout) {
         // The watchdog: an extension that does not answer in time is hung, not merely slow.
         this.o.audit({
           ext: this.id,
@@ -233,7 +256,31 @@ export class ExtensionRunner {
     if (this.stateValue === 'disabled') this.setState('stopped', 'enabled again');
   }
 
-  private async launch(): Promise<void> {
+  /**
+   * The file socket of protocol version 2 when this host can make read-only descriptors (the
+   * opener and, for Node, the addon the SDK loads); otherwise the run is offered version 1 only.
+   */
+  private fileChannel(runtime: string): {
+    pair: [number, number];
+    env: Record<string, string>;
+    readOnly: string[];
+  } | null {
+    if ((this.o.protocolVersionMax ?? LATEST_PROTOCOL_VERSION) < 2) return null;
+    const addon = fdPassingPath();
+    if (!addon || readOnlyOpenerProblem() !== null) return null;
+    const pair = fdPassing().socketPair();
+    // The Node SDK receives descriptors through the host's own build of the addon, bound
+    // read-only: Node has no SCM_RIGHTS of its own, and the extension ships no native code.
+    const node = runtime === 'node';
+    return {
+      pair,
+      env: { CORRAL_FILE_FD: '4', ...(node ? { CORRAL_FD_ADDON: addon } : {}) },
+      readOnly: node ? [dirname(addon)] : [],
+    };
+  }
+
+  /** Launches the sandbox; returns the protocol version offered to the extension. */
+  private async launch(): Promise<ProtocolVersion> {
     const ext = this.o.extension;
     mkdirSync(this.o.dataDir, { recursive: true, mode: 0o700 });
     mkdirSync(this.o.tmpDir, { recursive: true, mode: 0o700 });
@@ -253,49 +300,69 @@ export class ExtensionRunner {
       audit: this.o.audit,
       onAllowedAlways: this.o.onAllowedAlways,
     });
-    const launched = await confine({
-      sandbox: this.o.sandbox,
-      ext: this.id,
-      target: ext.dir,
-      policy: ext.policy,
-      policySource: join(ext.dir, 'corral.json'),
-      vars,
-      // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
-      live: (realized) => {
-        this.grants ??= new GrantState(realized);
-        this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
-        const grants = this.grants;
-        return { policy: grants.policy, decider: () => grants.decider() };
-      },
-      command: command.resolved,
-      args: command.args,
-      cwd: this.o.workspace ?? ext.dir,
-      runtimeReadOnly: [ext.dir, ...(this.o.runtimeSupport?.readOnly ?? [])],
-      keepFds: [3],
-      env: {
-        CORRAL_FD: '3',
-        CORRAL_EXTENSION_ID: this.id,
-        // Where ${extensionData}, ${workspace}… are, for the SDKs' paths.resolve.
-        ...pathEnvironment(vars, ext.policy),
-        ...command.env,
-        ...this.o.runtimeSupport?.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      lifetimeMs: EXTENSION_LIFETIME_MS,
-      audit: this.o.audit,
-      // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
-      onStatus: (status) => this.setup?.status(status),
-      startProxy: (p) =>
-        startSandboxProxy({
-          ...p,
-          consent: (t, d) =>
-            asker.settle(
-              d,
-              { kind: 'net', op: 'connect', target: `${t.host}:${t.port}` },
-              `${ext.manifest.name} wants to connect to ${t.host}:${t.port}.`,
-            ),
-        }),
-    });
+    const files = this.fileChannel(ext.manifest.runtime);
+    const offered: ProtocolVersion = files ? LATEST_PROTOCOL_VERSION : PROTOCOL_VERSION;
+    this.protocolVersion = PROTOCOL_VERSION;
+    let launched: Awaited<ReturnType<typeof confine>>;
+    try {
+      launched = await confine({
+        sandbox: this.o.sandbox,
+        ext: this.id,
+        target: ext.dir,
+        policy: ext.policy,
+        policySource: join(ext.dir, 'corral.json'),
+        vars,
+        // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
+        live: (realized) => {
+          this.grants ??= new GrantState(realized);
+          this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
+          const grants = this.grants;
+          return { policy: grants.policy, decider: () => grants.decider() };
+        },
+        command: command.resolved,
+        args: command.args,
+        cwd: this.o.workspace ?? ext.dir,
+        runtimeReadOnly: [
+          ext.dir,
+          ...(this.o.runtimeSupport?.readOnly ?? []),
+          ...(files?.readOnly ?? []),
+        ],
+        keepFds: files ? [3, 4] : [3],
+        env: {
+          CORRAL_FD: '3',
+          CORRAL_PROTOCOL_MAX: String(offered),
+          ...files?.env,
+          CORRAL_EXTENSION_ID: this.id,
+          // Where ${extensionData}, ${workspace}… are, for the SDKs' paths.resolve.
+          ...pathEnvironment(vars, ext.policy),
+          ...command.env,
+          ...this.o.runtimeSupport?.env,
+        },
+        stdio: files
+          ? ['ignore', 'pipe', 'pipe', 'pipe', files.pair[1]]
+          : ['ignore', 'pipe', 'pipe', 'pipe'],
+        lifetimeMs: EXTENSION_LIFETIME_MS,
+        audit: this.o.audit,
+        // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
+        onStatus: (status) => this.setup?.status(status),
+        startProxy: (p) =>
+          startSandboxProxy({
+            ...p,
+            consent: (t, d) =>
+              asker.settle(
+                d,
+                { kind: 'net', op: 'connect', target: `${t.host}:${t.port}` },
+                `${ext.manifest.name} wants to connect to ${t.host}:${t.port}.`,
+              ),
+          }),
+      });
+    } catch (e) {
+      if (files) closeSync(files.pair[0]);
+      throw e;
+    } finally {
+      if (files) closeSync(files.pair[1]); // the sandbox's copy is its own now
+    }
+    const fileSocket = files?.pair[0] ?? null;
     this.child = launched.child;
     const notice = (message: string) => this.o.onNotice?.(message);
     const output = new FloodGuard({
@@ -323,6 +390,16 @@ export class ExtensionRunner {
       rate: this.o.rate ?? { perSecond: 50_000, burst: 10_000 },
       ...(this.o.logRate ? { logRate: this.o.logRate } : {}),
       notice,
+      protocolVersion: () => this.protocolVersion,
+      ...(fileSocket === null
+        ? {}
+        : {
+            files: {
+              send: (fd: number, handle: number) => {
+                fdPassing().sendFds(fileSocket, [fd], Buffer.from(String(handle)));
+              },
+            },
+          }),
     });
     const flushTimer = setInterval(() => {
       broker.flush();
@@ -349,9 +426,11 @@ export class ExtensionRunner {
       broker.flush();
       output.flush(); // the line after the cut output, once every line has been read
       peer.close();
+      if (fileSocket !== null) closeSync(fileSocket);
       this.o.ipc.unsubscribeAll(this.id);
       this.onExit(result.how);
     });
+    return offered;
   }
 
   private onExit(how: string): void {

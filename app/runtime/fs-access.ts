@@ -5,6 +5,7 @@ import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Decider, Decision, FsOp } from '../policy/decide.ts';
 import { checkOpenedPath, realTargetDecision } from '../platform/real-path.ts';
+import { openReadOnly, ReadOnlyOpenerError } from '../platform/read-only-opener.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { FileType } from '../protocol/methods.ts';
 
@@ -38,6 +39,61 @@ export async function readFile(
   check: FsGrantCheck,
   path: string,
 ): Promise<{ data: Buffer; reason: string }> {
+  const { handle, size, reason } = await openRegularFile(check, path);
+  try {
+    if (size > MAX_READ_BYTES) {
+      throw new FsAccessError(
+        ErrorCode.LimitExceeded,
+        `${path} is ${size} bytes; fs/read returns at most ${MAX_READ_BYTES} bytes`,
+      );
+    }
+    const data = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < data.length) {
+      const { bytesRead } = await handle.read(data, filled, data.length - filled, filled);
+      if (bytesRead === 0) break; // the file shrank while we read it
+      filled += bytesRead;
+    }
+    return { data: data.subarray(0, filled), reason };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Opens a regular file inside the grants for an extension to read itself (fs/open): decided and
+ * verified exactly as readFile, then opened again on a read-only mount (read-only-opener.ts), so
+ * the descriptor can read the file and change nothing about it. The caller closes `fd`.
+ */
+export async function openFile(
+  check: FsGrantCheck,
+  path: string,
+): Promise<{ fd: number; size: number; reason: string }> {
+  const { handle, size, reason } = await openRegularFile(check, path);
+  try {
+    const real = await fsp.readlink(`/proc/self/fd/${handle.fd}`);
+    try {
+      return { fd: openReadOnly(real, handle.fd), size, reason };
+    } catch (e) {
+      if (e instanceof ReadOnlyOpenerError)
+        throw new FsAccessError(ErrorCode.InternalError, e.message);
+      if ((e as { code?: string }).code === 'ESTALE')
+        throw new FsAccessError(
+          ErrorCode.InternalError,
+          `${path} changed while it was opened; try again`,
+        );
+      throw systemError(e, path);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Decides a read of `path` and opens it, verified on its real path; only a regular file passes. */
+async function openRegularFile(
+  check: FsGrantCheck,
+  path: string,
+): Promise<{ handle: fsp.FileHandle; size: number; reason: string }> {
   const granted = await decide(check, 'read', path);
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
@@ -45,22 +101,10 @@ export async function readFile(
     const stat = await handle.stat();
     if (!stat.isFile())
       throw new FsAccessError(ErrorCode.InvalidParams, `${path} is not a regular file`);
-    if (stat.size > MAX_READ_BYTES) {
-      throw new FsAccessError(
-        ErrorCode.LimitExceeded,
-        `${path} is ${stat.size} bytes; fs/read returns at most ${MAX_READ_BYTES} bytes`,
-      );
-    }
-    const data = Buffer.allocUnsafe(stat.size);
-    let filled = 0;
-    while (filled < data.length) {
-      const { bytesRead } = await handle.read(data, filled, data.length - filled, filled);
-      if (bytesRead === 0) break; // the file shrank while we read it
-      filled += bytesRead;
-    }
-    return { data: data.subarray(0, filled), reason: granted.reason };
-  } finally {
+    return { handle, size: stat.size, reason: granted.reason };
+  } catch (e) {
     await handle.close();
+    throw e;
   }
 }
 

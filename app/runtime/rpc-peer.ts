@@ -28,6 +28,27 @@ export class RpcFailure extends Error {
   }
 }
 
+/** A call the peer did not answer in time: the watchdog's sign that the extension is hung. */
+export class RpcTimeout extends RpcFailure {
+  constructor(
+    readonly method: string,
+    readonly timeoutMs: number,
+  ) {
+    super(ErrorCode.LimitExceeded, `${method} did not answer within ${timeoutMs} ms`);
+  }
+}
+
+/** The peer is gone (its socket closed or it exited): nothing asked of it will be answered. */
+export class PeerGone extends RpcFailure {
+  constructor(
+    message: string,
+    /** How it ended ("exit status 3", "killed by signal 9") when that is known and in the message. */
+    readonly exit?: string,
+  ) {
+    super(ErrorCode.InternalError, message);
+  }
+}
+
 export interface RpcPeerOptions {
   stream: Duplex;
   maxFrameBytes: number;
@@ -75,22 +96,17 @@ export class RpcPeer {
     stream.on('close', () => this.close());
   }
 
-  /** Calls a method of the extension; rejects with RpcFailure on an error answer or a timeout. */
+  /**
+   * Calls a method of the extension; rejects with RpcFailure on an error answer, RpcTimeout when
+   * no answer came in time, PeerGone when the extension is not there to answer.
+   */
   call(method: string, params: object, timeoutMs: number): Promise<unknown> {
-    if (this.closed)
-      return Promise.reject(
-        new RpcFailure(ErrorCode.InternalError, 'the extension is not running'),
-      );
+    if (this.closed) return Promise.reject(new PeerGone('the extension is not running'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = (this.options.startTimer ?? wallClockTimer)(timeoutMs, () => {
         this.pending.delete(id);
-        reject(
-          new RpcFailure(
-            ErrorCode.LimitExceeded,
-            `${method} did not answer within ${timeoutMs} ms`,
-          ),
-        );
+        reject(new RpcTimeout(method, timeoutMs));
       });
       this.pending.set(id, { resolve, reject, timer });
       this.send(makeRequest(id, method, params));
@@ -113,7 +129,7 @@ export class RpcPeer {
     this.closed = true;
     for (const [, p] of this.pending) {
       p.timer.cancel();
-      p.reject(new RpcFailure(ErrorCode.InternalError, 'the extension went away'));
+      p.reject(new PeerGone('the extension went away'));
     }
     this.pending.clear();
     this.queue.length = 0;

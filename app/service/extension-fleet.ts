@@ -12,14 +12,15 @@ import {
 } from '../manager/installed-extension.ts';
 import type { Monitor } from '../metrics/monitor.ts';
 import type { LoadedExtension } from '../runtime/extension-package.ts';
-import type { ExtensionRunner, ExtensionState } from '../runtime/extension-runner.ts';
+import {
+  ExtensionStartError,
+  type ExtensionRunner,
+  type ExtensionState,
+} from '../runtime/extension-runner.ts';
 import type { IpcBus } from '../runtime/ipc-bus.ts';
 import type { PromptService } from '../runtime/prompts.ts';
 import { wireRunner, type WiredRunner } from './extension-runners.ts';
 import type { Services } from './services.ts';
-
-/** An extension that could not start or answer; the message says why in one line. */
-export class ExtensionStartError extends Error {}
 
 /** Lines of each extension's own output and log kept for its details view. */
 export const LOG_LINES_KEPT = 200;

@@ -33,6 +33,7 @@ export type RunnerWiring = Pick<ExtensionRunnerOptions, 'extension' | 'workspace
       | 'tmpDir'
       | 'vars'
       | 'runtimeSupport'
+      | 'protocolVersionMax'
     >
   > & {
     /** Shared by the extensions of one host, so they can talk over granted channels. */
@@ -81,6 +82,7 @@ export function wireRunner(services: Services, w: RunnerWiring): WiredRunner {
       'logRate',
       'startupTimeoutMs',
       'shutdownGraceMs',
+      'protocolVersionMax',
     ]),
   });
   return {

@@ -19,7 +19,7 @@ import {
 } from '../contract/index.ts';
 import { ExtensionError } from '../runtime/extension-package.ts';
 import { RpcFailure } from '../runtime/rpc-peer.ts';
-import { ManagerError } from '../manager/manager.ts';
+import { ManagerError, NotInstalledError } from '../manager/manager.ts';
 import { StateError } from '../manager/state-db.ts';
 import { PackageError } from '../manager/staging-tree.ts';
 import { startMonitor, type Monitor } from '../metrics/monitor.ts';
@@ -31,7 +31,8 @@ import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
 import { ContractFailure, contractHandlers, type Handlers } from './contract-handlers.ts';
 import { deniedAlwaysFile, type DeniedAlwaysList } from './denied-always.ts';
 import { EventHub } from './event-hub.ts';
-import { ExtensionFleet, ExtensionStartError } from './extension-fleet.ts';
+import { ExtensionFleet } from './extension-fleet.ts';
+import { ExtensionStartError } from '../runtime/extension-runner.ts';
 import { extensionSummary, runState } from './extension-views.ts';
 import type { HostParts } from './host-parts.ts';
 import type { EventSink, HostService, UiSession } from './host-service.ts';
@@ -251,7 +252,7 @@ function failure(method: MethodName, e: unknown): ContractResult<never> {
   if (e instanceof ContractFailure) return fail(e.code, e.message);
   if (e instanceof PromptNotFound) return fail('not-found', e.message);
   if (e instanceof ManagerError)
-    return fail(/ is not installed/.test(e.message) ? 'not-found' : 'refused', e.message);
+    return fail(e instanceof NotInstalledError ? 'not-found' : 'refused', e.message);
   if (e instanceof PackageError || e instanceof ExtensionError) return fail('refused', e.message);
   if (
     e instanceof ConfineError ||

@@ -299,6 +299,8 @@ def _check_fetch(r):
 
 _RESULT_CHECKS = {
     "fs/read": lambda r: set(r) == {"data"} and isinstance(r["data"], str),
+    "fs/open": lambda r: (set(r) == {"size", "handle"} and _is_int(r["size"]) and r["size"] >= 0
+                          and _is_int(r["handle"]) and r["handle"] >= 1),
     "fs/write": lambda r: r == {},
     "fs/list": lambda r: (set(r) == {"entries"} and isinstance(r["entries"], list)
                           and all(_is_entry(e) for e in r["entries"])),
@@ -388,19 +390,118 @@ class _Paths:
         return resolve_path(path, self._env)
 
 
+_INT_BYTES = 4  # a descriptor in SCM_RIGHTS is a C int
+
+
+class _FileSocket:
+    """Protocol version 2's file socket (CORRAL_FILE_FD): fs/open's read-only descriptors arrive
+    here as SCM_RIGHTS messages whose bytes are the call's handle in decimal."""
+
+    def __init__(self, fd):
+        self._sock = socket.socket(fileno=fd)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, env):
+        """The file socket when the host offers version 2, else None (the run speaks version 1)."""
+        raw = env.get("CORRAL_FILE_FD", "")
+        if not (env.get("CORRAL_PROTOCOL_MAX", "1").isdigit()
+                and int(env.get("CORRAL_PROTOCOL_MAX", "1")) >= 2 and raw.isdigit()):
+            return None
+        try:
+            return cls(int(raw))
+        except OSError:
+            return None
+
+    def take(self, handle, path):
+        """The descriptor tagged `handle` (the caller's to close)."""
+        fd = self._receive(handle)
+        if fd is None:
+            raise CorralError(INTERNAL_ERROR, "the descriptor of %s did not arrive on the file "
+                              "socket (CORRAL_FILE_FD)" % path)
+        return fd
+
+    def _receive(self, handle):
+        # The descriptor was sent before its answer, so it is queued by now; smaller handles
+        # belong to calls given up on (timed out): their descriptors are closed.
+        with self._lock:
+            while True:
+                # recvmsg, not socket.recv_fds: that one ignores its flags argument (seen on CPython
+                # 3.11), and without MSG_DONTWAIT a missing descriptor would block forever.
+                try:
+                    data, ancillary, _flags, _addr = self._sock.recvmsg(
+                        32, socket.CMSG_SPACE(_INT_BYTES),
+                        socket.MSG_DONTWAIT | socket.MSG_CMSG_CLOEXEC)
+                except OSError:
+                    return None
+                fds = [int.from_bytes(payload[i:i + _INT_BYTES], sys.byteorder)
+                       for level, kind, payload in ancillary
+                       if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS
+                       for i in range(0, len(payload) - _INT_BYTES + 1, _INT_BYTES)]
+                tag = int(data) if data.isdigit() else 0
+                if tag == handle and len(fds) == 1:
+                    return fds[0]
+                for fd in fds:
+                    os.close(fd)
+                if not data or tag > handle:
+                    return None
+
+    @staticmethod
+    def read(fd, size):
+        """Up to size bytes of fd from its start, then closes it."""
+        try:
+            parts, filled = [], 0
+            while filled < size:
+                chunk = os.pread(fd, size - filled, filled)
+                if not chunk:
+                    break  # the file shrank since it was opened
+                parts.append(chunk)
+                filled += len(chunk)
+            return b"".join(parts)
+        finally:
+            os.close(fd)
+
+
 class _Fs:
-    """fs.read/write/list/stat; every path is absolute or starts with a path variable."""
+    """fs.read/open/write/list/stat; every path is absolute or starts with a path variable."""
 
     def __init__(self, client):
         self._call = client._call
         self._resolve = client.paths.resolve
+        self._files = client._files
 
     def read(self, path, encoding=None, timeout=None):
-        """A file's contents: text, or base64 text with encoding="base64"."""
-        params = {"path": self._resolve(path)}
-        if encoding is not None:
-            params["encoding"] = encoding
-        return self._call("fs/read", params, timeout)["data"]
+        """A file's contents: text, or base64 text with encoding="base64".
+
+        Over protocol version 2 the bytes come through a read-only descriptor (fs/open), else
+        as JSON (fs/read); the answer is the same either way.
+        """
+        path = self._resolve(path)
+        if self._files is None:
+            params = {"path": path}
+            if encoding is not None:
+                params["encoding"] = encoding
+            return self._call("fs/read", params, timeout)["data"]
+        opened = self._call("fs/open", {"path": path}, timeout)
+        data = self._files.read(self._files.take(opened["handle"], path), opened["size"])
+        if encoding == "base64":
+            return base64.b64encode(data).decode("ascii")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            # As fs/read answers: the host checks there, the SDK here.
+            raise CorralError(INVALID_PARAMS,
+                              '%s is not UTF-8 text; read it with encoding "base64"' % path)
+
+    def open(self, path, timeout=None):
+        """(fd, size): a read-only descriptor of a file (protocol version 2, fs/open), yours to
+        read and to close; CorralError -32601 when the run speaks version 1."""
+        if self._files is None:
+            raise CorralError(METHOD_NOT_FOUND, "fs.open needs protocol version 2, which the host "
+                              "did not offer this run")
+        path = self._resolve(path)
+        opened = self._call("fs/open", {"path": path}, timeout)
+        return self._files.take(opened["handle"], path), opened["size"]
 
     def write(self, path, data, encoding=None, timeout=None):
         """Writes text (or base64 text with encoding="base64"), or bytes (sent as base64)."""
@@ -501,13 +602,14 @@ _CLOSED = object()
 class Corral:
     """The extension's side of the protocol; use connect() to make one.
 
-    Attributes: paths (resolve), fs (read, write, list, stat), net (fetch), ipc (publish,
+    Attributes: paths (resolve), fs (read, open, write, list, stat), net (fetch), ipc (publish,
     subscribe), permissions (request), log (debug, info, warn, error).
     """
 
     def __init__(self, sock, timeout=DEFAULT_TIMEOUT, max_frame_bytes=DEFAULT_MAX_FRAME_BYTES,
-                 exit=sys.exit, on_protocol_error=None, env=None):
+                 exit=sys.exit, on_protocol_error=None, env=None, files=None):
         self._sock = sock
+        self._files = files
         self._env = os.environ if env is None else env
         self._timeout = timeout
         self._max_frame_bytes = max_frame_bytes
@@ -741,7 +843,8 @@ class Corral:
                 self._initialize_hook(params)
             self.initialize_params = params
             self._initialized.set()
-            return {}
+            # Version 2 (fs/open) is taken when the host offered it with a file socket.
+            return {"protocolVersion": 2} if self._files is not None else {}
         if method == "command/execute":
             if not (isinstance(params, dict) and isinstance(params.get("command"), str)
                     and isinstance(params.get("args"), list)):
@@ -835,4 +938,6 @@ def connect(fd=None, **options):
     except OSError as err:
         raise CorralError(INTERNAL_ERROR, "file descriptor %d is not a socket from Corral (%s); %s"
                           % (fd, err.strerror or err, _HINT))
+    if "files" not in options:
+        options["files"] = _FileSocket.from_env(options.get("env") or os.environ)
     return Corral(sock, **options)

@@ -373,6 +373,46 @@ class SdkTest(unittest.TestCase):
         self.assertRegex(self.problems[-1], r"could not log")
 
 
+class FileSocketTest(unittest.TestCase):
+    """Protocol version 2's file socket: descriptors tagged by handle, stale ones closed."""
+
+    def setUp(self):
+        import os
+        import tempfile
+        self.os = os
+        self.host, ext = socket.socketpair()
+        self.files = corral_sdk._FileSocket(ext.detach())
+        fd, self.path = tempfile.mkstemp()
+        os.write(fd, b"through a descriptor")
+        os.close(fd)
+        self.addCleanup(os.unlink, self.path)
+        self.addCleanup(self.host.close)
+
+    def send(self, handle):
+        fd = self.os.open(self.path, self.os.O_RDONLY)
+        socket.send_fds(self.host, [str(handle).encode()], [fd])
+        self.os.close(fd)
+
+    def test_the_tagged_descriptor_is_taken_and_stale_ones_are_closed(self):
+        self.send(1)  # a call given up on
+        self.send(2)
+        fd = self.files.take(2, self.path)
+        self.assertEqual(corral_sdk._FileSocket.read(fd, 7), b"through")
+        with self.assertRaises(OSError):
+            self.os.fstat(fd)  # read() closed it
+
+    def test_a_missing_descriptor_is_an_error_naming_the_file(self):
+        with self.assertRaises(CorralError) as caught:
+            self.files.take(1, self.path)
+        self.assertIn("did not arrive on the file socket", caught.exception.message)
+
+    def test_the_version_is_taken_only_when_offered_with_a_file_socket(self):
+        self.assertIsNone(corral_sdk._FileSocket.from_env({}))
+        self.assertIsNone(corral_sdk._FileSocket.from_env({"CORRAL_PROTOCOL_MAX": "1",
+                                                           "CORRAL_FILE_FD": "4"}))
+        self.assertIsNone(corral_sdk._FileSocket.from_env({"CORRAL_PROTOCOL_MAX": "2"}))
+
+
 class FrameDecoderTest(unittest.TestCase):
     def test_chunking_does_not_change_what_is_decoded(self):
         stream = (b'{"jsonrpc":"2.0","method":"log","params":{"message":"\xc3\xa9"}}\r\n\n'

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<BenchTable>> = {
   sandbox: async () => (await import('./sandbox.bench.ts')).benchSandbox(),
   policy: async () => (await import('./policy.bench.ts')).benchPolicy(),
   runtime: async () => (await import('./runtime.bench.ts')).benchRuntime(),
+  files: async () => (await import('./file-read.bench.ts')).benchFileRead(),
   proxy: async () => (await import('./proxy.bench.ts')).benchProxy(),
   audit: async () => (await import('./audit.bench.ts')).benchAudit(),
   ui: async () => (await import('./ui.bench.ts')).benchUi(),

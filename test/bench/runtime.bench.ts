@@ -1,8 +1,8 @@
 // The extension runtime's costs, measured side by side in one run: brokered round trips and
-// throughput, fs/read against a direct read, launch-to-ready against a bare `node ext.js`, host
-// memory per running extension, and 50 extensions at once.
+// throughput, launch-to-ready against a bare `node ext.js`, host memory per running extension, and
+// 50 extensions at once. Reading files through the broker is file-read.bench.ts.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -15,20 +15,21 @@ import { createServices } from '../../app/service/services.ts';
 import { wireRunner } from '../../app/service/extension-runners.ts';
 import { denyAllPrompts } from '../../app/runtime/prompts.ts';
 import { RpcPeer } from '../../app/runtime/rpc-peer.ts';
+import type { ProtocolVersion } from '../../app/protocol/methods.ts';
 import { median, type BenchTable } from './table.ts';
 
 const fixture = new URL('./fixtures/bench-ext', import.meta.url).pathname;
 
-interface Setup {
+export interface Setup {
   root: string;
   ext: LoadedExtension;
   workspace: string;
-  bigFile: string;
   audit: ReturnType<typeof openJsonlSink>;
   ipc: IpcBus;
 }
 
-async function setUp(): Promise<Setup> {
+/** The benchmark extension built into a fresh folder, with a workspace it may read. */
+export async function setUp(): Promise<Setup> {
   const root = mkdtempSync(join(tmpdir(), 'corral-bench-rt-'));
   const dir = join(root, 'ext');
   cpSync(join(fixture, 'corral.json'), join(dir, 'corral.json'));
@@ -43,13 +44,10 @@ async function setUp(): Promise<Setup> {
   });
   const workspace = join(root, 'ws');
   mkdirSync(workspace);
-  const bigFile = join(workspace, 'one-mib.txt');
-  writeFileSync(bigFile, 'corral '.repeat(Math.ceil((1024 * 1024) / 7)).slice(0, 1024 * 1024));
   return {
     root,
     ext: await loadExtension(dir, '/'),
     workspace,
-    bigFile,
     audit: openJsonlSink(join(root, 'audit.jsonl')),
     ipc: new IpcBus(),
   };
@@ -57,7 +55,8 @@ async function setUp(): Promise<Setup> {
 
 const benchServices = createServices({ env: { HOME: '/nonexistent' } });
 
-function host(s: Setup, n = 0): ExtensionRunner {
+/** A runner of the benchmark extension (run `n`), offered protocol versions up to `max`. */
+export function host(s: Setup, n = 0, max?: ProtocolVersion): ExtensionRunner {
   return wireRunner(benchServices, {
     extension: s.ext,
     workspace: s.workspace,
@@ -73,6 +72,7 @@ function host(s: Setup, n = 0): ExtensionRunner {
     ipc: s.ipc,
     // The benchmark measures the broker, not the flood guard: lift the rate limit above what it sends.
     rate: { perSecond: 1_000_000, burst: 100_000 },
+    ...(max ? { protocolVersionMax: max } : {}),
   }).runner;
 }
 
@@ -132,10 +132,6 @@ export async function benchRuntime(): Promise<BenchTable> {
   await h.execute('bench.roundtrip', [500]); // warm both ends' JIT
   const rt = (await h.execute('bench.roundtrip', [5000])) as { p50Us: number; p99Us: number };
   const tp = (await h.execute('bench.throughput', [50_000, 64])) as { callsPerSecond: number };
-  const rd = (await h.execute('bench.read', [s.bigFile, 30])) as {
-    directMs: number;
-    brokeredMs: number;
-  };
   await h.stop();
 
   // Host memory per running extension: the host's own growth (JS heap, buffers, RSS) with 20
@@ -181,14 +177,6 @@ export async function benchRuntime(): Promise<BenchTable> {
         unit: 'calls/s',
         target: '>= 20,000/s',
         ratio: `${(tp.callsPerSecond / 20_000).toFixed(2)}x target`,
-      },
-      { name: 'fs/read 1 MiB, direct read in the sandbox', median: rd.directMs, unit: 'ms' },
-      {
-        name: 'fs/read 1 MiB through the broker',
-        median: rd.brokeredMs,
-        unit: 'ms',
-        target: '>= 0.5x direct speed',
-        ratio: `${(rd.directMs / rd.brokeredMs).toFixed(2)}x direct speed`,
       },
       { name: 'launch to ready, bare node ext.js', median: bareLaunch, unit: 'ms' },
       {

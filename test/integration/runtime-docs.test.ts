@@ -50,6 +50,10 @@ describe(`[${runAs}] life inside the sandbox, as the docs describe it`, () => {
       'CORRAL_EXTENSION_DATA',
       'CORRAL_EXTENSION_ID',
       'CORRAL_FD',
+      // Protocol version 2's offer (docs/protocol.md, Versions); the addon for the Node SDK.
+      'CORRAL_FD_ADDON',
+      'CORRAL_FILE_FD',
+      'CORRAL_PROTOCOL_MAX',
       'CORRAL_SANDBOX',
       'CORRAL_TMP',
       'CORRAL_WORKSPACE',

@@ -1,5 +1,6 @@
 // connect(): the extension's side of the Corral protocol as a typed API. Calls are checked
 // against the protocol's schemas before they leave and after they return.
+import { isUtf8 } from 'node:buffer';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
@@ -20,6 +21,7 @@ import {
 import { ErrorCode } from './codes.ts';
 import { Connection, type Reply } from './connection.ts';
 import { CorralError, NotFoundError, PermissionDeniedError } from './errors.ts';
+import { openFileSocket, readDescriptor, type FileSocket } from './file-socket.ts';
 import type {
   Body,
   DirEntry,
@@ -138,6 +140,8 @@ export function connect(options: ConnectOptions = {}): Corral {
   let markReady: (params: InitializeParams) => void = () => undefined;
   const ready = new Promise<InitializeParams>((resolve) => (markReady = resolve));
 
+  // Version 2 (fs/open) when the host offers it and descriptors can be received here.
+  const files: FileSocket | null = options.socket ? null : openFileSocket(env, report);
   const connection = new Connection({
     socket: options.socket ?? openFd(options.fd ?? fdFromEnvironment()),
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -158,7 +162,10 @@ export function connect(options: ConnectOptions = {}): Corral {
       if (initialized) throw new CorralError(ErrorCode.InvalidRequest, 'already initialized');
       await initializeHook?.(init);
       initialized = true;
-      return { result: {}, afterSend: () => markReady(init) };
+      return {
+        result: files ? { protocolVersion: 2 } : {},
+        afterSend: () => markReady(init),
+      };
     }
     if (method === 'command/execute') {
       const { command, args } = params.value as ParamsOf<'command/execute'>;
@@ -214,6 +221,44 @@ export function connect(options: ConnectOptions = {}): Corral {
     return connection.call(method, checked.value, callOptions?.timeoutMs ?? timeoutMs);
   }
 
+  /** fs/open: the call, then its descriptor from the file socket. */
+  async function openFile(
+    socket: FileSocket,
+    path: string,
+    callOptions: CallOptions | undefined,
+  ): Promise<{ fd: number; size: number }> {
+    const { size, handle } = await call('fs/open', { path }, callOptions);
+    const fd = socket.take(handle);
+    if (fd === null)
+      throw new CorralError(
+        ErrorCode.InternalError,
+        `the descriptor of ${path} did not arrive on the file socket (CORRAL_FILE_FD)`,
+      );
+    return { fd, size };
+  }
+
+  /** A file's bytes: through a read-only descriptor (version 2), else as JSON (fs/read). */
+  async function readFile(
+    path: string,
+    encoding: Encoding | undefined,
+    callOptions: CallOptions,
+  ): Promise<string> {
+    if (!files) {
+      const params = { path, ...(encoding && { encoding }) };
+      return (await call('fs/read', params, callOptions)).data;
+    }
+    const { fd, size } = await openFile(files, path, callOptions);
+    const bytes = await readDescriptor(fd, size);
+    if (encoding === 'base64') return bytes.toString('base64');
+    // As fs/read answers: text must be UTF-8 (the host checks it there, the SDK here).
+    if (!isUtf8(bytes))
+      throw new CorralError(
+        ErrorCode.InvalidParams,
+        `${path} is not UTF-8 text; read it with encoding "base64"`,
+      );
+    return bytes.toString('utf8');
+  }
+
   function log(level: LogLevel) {
     return (message: string): Promise<void> =>
       connection
@@ -235,8 +280,7 @@ export function connect(options: ConnectOptions = {}): Corral {
     paths: { resolve },
     fs: {
       async read(path, { encoding, ...rest } = {}) {
-        const params = { path: resolve(path), ...(encoding && { encoding }) };
-        return (await call('fs/read', params, rest)).data;
+        return readFile(resolve(path), encoding, rest);
       },
       async write(path, data, { encoding, ...rest } = {}) {
         const params =

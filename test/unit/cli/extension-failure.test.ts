@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failureText } from '../../../app/cli/extension-failure.ts';
 import { exitWitness } from '../../../app/runtime/exit-diagnosis.ts';
-import { RpcFailure } from '../../../app/runtime/rpc-peer.ts';
+import { ExtensionStartError } from '../../../app/runtime/extension-runner.ts';
+import { PeerGone, RpcFailure } from '../../../app/runtime/rpc-peer.ts';
 
 const vars = {
   workspace: null,
@@ -52,7 +53,7 @@ test('went away: the cause and fix are appended; an exit alone is not repeated',
   const w = witness();
   w.output('stderr', "Error: Cannot find module 'left-pad'");
   assert.match(
-    failureText(new Error('acme.x did not start: the extension went away'), w),
+    failureText(new ExtensionStartError('acme.x did not start: the extension went away'), w),
     /^acme\.x did not start: the extension went away: the module "left-pad" is not in the extension folder; fix: /,
   );
   const quiet = witness();
@@ -66,6 +67,16 @@ test('went away: the cause and fix are appended; an exit alone is not repeated',
     reason: 'the extension stopped unexpectedly (exit status 3)',
   });
   const crashed = 'acme.x stopped unexpectedly (exit status 3) while running x.crash';
-  assert.equal(failureText(new Error(crashed), quiet), crashed);
+  assert.equal(failureText(new PeerGone(crashed, 'exit status 3'), quiet), crashed);
   assert.equal(failureText(new Error('acme.x has no command "y"'), w), 'acme.x has no command "y"');
+});
+
+test("went away is known by the error, not its words: a command's own text is not diagnosed", () => {
+  const w = witness();
+  w.output('stderr', "Error: Cannot find module 'left-pad'");
+  // Positive control: the extension's going away gets the diagnosis.
+  assert.match(failureText(new PeerGone('the extension went away'), w), /left-pad/);
+  // A command that merely says those words (an RpcFailure of its own) is shown as it said it.
+  const said = new RpcFailure(-32603, 'command "x" threw Error: the server went away');
+  assert.equal(failureText(said, w), 'command "x" threw Error: the server went away');
 });

@@ -2,7 +2,19 @@
 // every call is non-blocking, and bad input is a thrown TypeError or RangeError, never a crash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  futimesSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +102,35 @@ test('bad arguments throw a TypeError or RangeError; a closed socket throws EBAD
   closeSync(a);
   closeSync(b);
   assert.throws(() => fds.sendFds(a, [], Buffer.from('x')), { code: 'EBADF' });
+});
+
+test('the read-only opener: its descriptors read the file and change nothing about it', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'corral-ro-')), 'f.txt');
+  writeFileSync(file, 'read me');
+  const opener = fds.startReadOnlyOpener();
+  try {
+    const fd = fds.openReadOnly(opener, file);
+    const own = openSync(file, 'r');
+    try {
+      assert.equal(fstatSync(fd).ino, fstatSync(own).ino, 'the same file');
+      assert.equal(readFileSync(fd, 'utf8'), 'read me');
+      // Positive control: the host's own read-only descriptor can change the mode.
+      fchmodSync(own, 0o640);
+      for (const [what, change] of [
+        ['fchmod', () => fchmodSync(fd, 0o666)],
+        ['fchown', () => fchownSync(fd, process.getuid!(), process.getgid!())],
+        ['futimes', () => futimesSync(fd, 1, 1)],
+        ['reopen for writing', () => closeSync(openSync(`/proc/self/fd/${fd}`, 'r+'))],
+      ] as const)
+        assert.throws(change, { code: 'EROFS' }, what);
+      assert.throws(() => writeSync(fd, 'x'), { code: 'EBADF' });
+    } finally {
+      closeSync(fd);
+      closeSync(own);
+    }
+    assert.throws(() => fds.openReadOnly(opener, `${file}.missing`), { code: 'ENOENT' });
+    assert.throws(() => fds.openReadOnly(opener, 'relative'), TypeError);
+  } finally {
+    closeSync(opener); // the opener ends with its socket
+  }
 });

@@ -71,6 +71,7 @@ function broker() {
     deliver: () => false,
     rate: { perSecond: 1000, burst: 1000 },
     notice: () => {},
+    protocolVersion: () => 1,
   });
 }
 

@@ -9,12 +9,16 @@ import {
   isMethodName,
   methods,
   PROTOCOL_VERSION,
+  LATEST_PROTOCOL_VERSION,
+  negotiatedVersion,
   type CallMethod,
   type MethodName,
 } from '../../../app/protocol/index.ts';
 
-test('the protocol surface is exactly the table of contracts §4', () => {
-  const surface = Object.entries(methods).map(([name, m]) => `${m.direction} ${m.kind} ${name}`);
+test('the protocol surface is exactly the table of contracts §4, and version 2 adds only fs/open', () => {
+  const surface = Object.entries(methods)
+    .filter(([, m]) => m.since === 1)
+    .map(([name, m]) => `${m.direction} ${m.kind} ${name}`);
   assert.deepEqual(surface, [
     'host-to-extension request initialize',
     'host-to-extension request command/execute',
@@ -31,6 +35,11 @@ test('the protocol surface is exactly the table of contracts §4', () => {
     'extension-to-host notification log',
   ]);
   assert.equal(PROTOCOL_VERSION, 1);
+  const added = Object.entries(methods)
+    .filter(([, m]) => m.since === 2)
+    .map(([name, m]) => `${m.direction} ${m.kind} ${name}`);
+  assert.deepEqual(added, ['extension-to-host request fs/open']);
+  assert.equal(LATEST_PROTOCOL_VERSION, 2);
   for (const m of Object.values(methods))
     assert.equal(m.result === null, m.kind === 'notification');
 });
@@ -51,6 +60,7 @@ const valid: [MethodName, unknown][] = [
   ['shutdown', undefined],
   ['fs/read', { path: '/home/u/a.md' }],
   ['fs/read', { path: '/home/u/a.png', encoding: 'base64' }],
+  ['fs/open', { path: '/home/u/big.bin' }],
   ['fs/write', { path: '/tmp/x', data: 'aGk=', encoding: 'base64' }],
   ['fs/list', { path: '/' }],
   ['fs/stat', { path: '/home/u' }],
@@ -129,10 +139,13 @@ test('params outside contracts §4 are refused with -32602 and one line naming t
 test('results are checked against the same table', () => {
   const good: [CallMethod, unknown][] = [
     ['initialize', {}],
+    ['initialize', { protocolVersion: 2 }],
+    ['initialize', { protocolVersion: 1 }],
     ['command/execute', { any: ['json', 1] }],
     ['command/execute', null],
     ['shutdown', {}],
     ['fs/read', { data: 'text' }],
+    ['fs/open', { size: 0, handle: 1 }],
     ['fs/write', {}],
     [
       'fs/list',
@@ -153,6 +166,9 @@ test('results are checked against the same table', () => {
   for (const [method, result] of good) assert.equal(checkResult(method, result).ok, true, method);
   const bad: [CallMethod, unknown][] = [
     ['initialize', { ready: true }],
+    ['initialize', { protocolVersion: 3 }],
+    ['fs/open', { size: 10, handle: 0 }],
+    ['fs/open', { size: 10 }],
     ['command/execute', undefined],
     ['fs/read', { data: 1 }],
     ['fs/list', { entries: [{ name: 'a', type: 'fifo' }] }],
@@ -171,4 +187,19 @@ test('only the protocol own method names are methods', () => {
   assert.equal(isMethodName('fs/read'), true);
   for (const name of ['toString', '__proto__', 'constructor', 'fs/delete', 'FS/READ'])
     assert.equal(isMethodName(name), false, name);
+});
+
+test('the version a run speaks: {} and other version 1 answers are 1; a version must be offered', () => {
+  assert.deepEqual(negotiatedVersion({}, 2), { ok: true, version: 1 });
+  // Version 1 hosts never read the answer: an extension that answered more still starts.
+  assert.deepEqual(negotiatedVersion({ ready: true }, 2), { ok: true, version: 1 });
+  assert.deepEqual(negotiatedVersion(null, 2), { ok: true, version: 1 });
+  assert.deepEqual(negotiatedVersion({ protocolVersion: 2 }, 2), { ok: true, version: 2 });
+  assert.deepEqual(negotiatedVersion({ protocolVersion: 1 }, 2), { ok: true, version: 1 });
+  const notOffered = negotiatedVersion({ protocolVersion: 2 }, 1);
+  assert.equal(notOffered.ok, false);
+  if (!notOffered.ok) assert.match(notOffered.message, /offered at most 1; fix: /);
+  const unknown = negotiatedVersion({ protocolVersion: 3 }, 2);
+  assert.equal(unknown.ok, false);
+  if (!unknown.ok) assert.match(unknown.message, /version 3, which Corral does not speak/);
 });
