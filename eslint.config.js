@@ -159,6 +159,21 @@ export default tseslint.config(
     },
   },
   {
+    // zod's `{ z }` is one object holding all of zod (its 40 locales too): the bundler cannot drop
+    // what is unused, which cost `corral exec` a third of its start-up (docs/architecture.md).
+    files: ['app/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message: "import * as z from 'zod': the bundle then keeps only the parts in use.",
+        },
+      ],
+    },
+  },
+  {
     // Electron is main/'s and preload/'s business only.
     files: ['app/**/*.ts', 'renderer/**/*.{ts,tsx}', 'sdk/**/*.ts'],
     rules: {

@@ -1,5 +1,5 @@
 // The audit event (contracts section 5): one schema, shared by every writer and reader.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const auditLayerSchema = z.enum(['broker', 'kernel', 'host']);
 export const auditKindSchema = z.enum([

@@ -1,6 +1,6 @@
 // Which audit events a reader wants (by extension, layer, kind, decision, time and seq) and one
 // page of them; the SQL these compile to. Pure: no database here.
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditKindSchema, auditLayerSchema, type AuditEvent } from './event.ts';
 
 /** The most events one page may hold: a page is built in memory and crosses IPC to the UI. */

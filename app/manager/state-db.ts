@@ -9,7 +9,7 @@ import { storedSchemaVersion } from '../platform/sqlite-meta.ts';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { manifestSchema } from '../policy/manifest.ts';
 import { signatureStatusSchema, type TrustedKey } from './signature.ts';
 
