@@ -9,7 +9,7 @@ import type { AuditEventInput } from '../audit-event/event.ts';
 import type { ExtensionManager } from '../manager/manager.ts';
 import { defaultAuditStore } from '../platform/corral-dirs.ts';
 import { ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
-import { detectCapabilities } from '../sandbox/detect-capabilities.ts';
+import { detectCapabilities, forgetCapabilities } from '../sandbox/detect-capabilities.ts';
 import { findHelper } from '../sandbox/helper-path.ts';
 import { launchSandbox } from '../sandbox/launcher.ts';
 
@@ -73,7 +73,12 @@ export function createServiceRoot(o: ServicesOptions, state: StateParts | null):
       if (sandbox) return sandbox;
       const helper = findHelper();
       if (!helper) throw new ConfineError(HELPER_MISSING);
-      sandbox = { helper, detect: () => detectCapabilities(helper), launch: launchSandbox };
+      sandbox = {
+        helper,
+        detect: (d) => detectCapabilities(helper, d),
+        launch: launchSandbox,
+        forget: () => forgetCapabilities(helper),
+      };
       return sandbox;
     },
     auditStore() {
