@@ -27,6 +27,8 @@ export interface SoakOptions {
   extensions?: number;
   /** Between two samples of the host's memory and descriptors. */
   sampleMs?: number;
+  /** Between two rounds of one extension (default 250 ms). */
+  paceMs?: number;
   /** Progress lines (stderr in `npm run soak`). */
   progress?: (line: string) => void;
 }
@@ -74,7 +76,7 @@ const FLOOD_EVERY = 10;
 /** Calls per flood, against a budget of RATE per second with a burst of BURST: most are refused. */
 const FLOOD_CALLS = 150;
 const RATE = { perSecond: 100, burst: 40 };
-/** A round per extension every PACE_MS (about 100 brokered calls a second for 20 extensions). */
+/** A round per extension every PACE_MS at most (about 100 brokered calls a second for 20). */
 const PACE_MS = 250;
 
 const fixture = new URL('./fixtures/soak-ext', import.meta.url).pathname;
@@ -133,7 +135,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       say(`soak: ${sample.atS} s, RSS ${sample.rssMiB.toFixed(1)} MiB, ${sample.fds} descriptors`);
   }, sampleMs);
   const tally = { work: 0, floods: 0, crashes: 0, refused: 0, failed: [] as string[] };
-  await Promise.all(hosts.map((h) => drive(h, end, `http://localhost:${port}/`, tally)));
+  const pace = o.paceMs ?? PACE_MS;
+  await Promise.all(hosts.map((h) => drive(h, end, `http://localhost:${port}/`, pace, tally)));
   clearInterval(sampler);
 
   await Promise.all(hosts.map((h) => h.wired.dispose()));
@@ -244,6 +247,7 @@ async function drive(
   h: Host,
   end: number,
   url: string,
+  paceMs: number,
   tally: { work: number; floods: number; crashes: number; refused: number; failed: string[] },
 ): Promise<void> {
   // Extensions start their rounds at different points, so crashes and floods do not line up.
@@ -269,7 +273,7 @@ async function drive(
       if (tally.failed.length < 20)
         tally.failed.push(`${h.id} round ${round}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    await new Promise((r) => setTimeout(r, PACE_MS));
+    await new Promise((r) => setTimeout(r, paceMs));
   }
 }
 
