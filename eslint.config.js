@@ -134,7 +134,7 @@ export default tseslint.config(
     // A command touches the process only through the CliIO it is passed (issue 15), so that
     // tests drive it in-process; run-cli.ts is the one place that wires the real process in.
     files: ['app/cli/**/*.ts'],
-    ignores: ['app/cli/run-cli.ts', 'app/cli/entry.ts', 'app/cli/snapshot-entry.ts'],
+    ignores: ['app/cli/run-cli.ts', 'app/cli/entry.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
@@ -155,6 +155,21 @@ export default tseslint.config(
           property,
           message: 'use the CliIO the command is passed (io.stdin, io.onSignal, io.env…).',
         })),
+      ],
+    },
+  },
+  {
+    // zod's `{ z }` is one object holding all of zod (its 40 locales too): the bundler cannot drop
+    // what is unused, which cost `corral exec` a third of its start-up (docs/architecture.md).
+    files: ['app/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message: "import * as z from 'zod': the bundle then keeps only the parts in use.",
+        },
       ],
     },
   },

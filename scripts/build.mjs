@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Builds the CLI into one self-contained file (fast start, easy to stage for other users), a
-// start-up snapshot of it, and puts the sandbox helper, the Python SDK, the Node SDK's package and
+// Builds the CLI into one self-contained file (fast start, easy to stage for other users) and puts the sandbox helper, the Python SDK, the Node SDK's package and
 // the extension templates beside them, where the CLI looks for them; then bundles each example
 // extension into the `main` its manifest names, and the renderer (vite.config.ts) into
 // dist/renderer/.
@@ -40,11 +39,6 @@ await build({
   entryPoints: [`${root}app/cli/entry.ts`],
   outfile: `${dist}/corral.cjs`,
   sourcemap: 'linked',
-});
-await build({
-  ...common,
-  entryPoints: [`${root}app/cli/snapshot-entry.ts`],
-  outfile: `${dist}/corral-snapshot.cjs`,
 });
 
 copyFileSync(`${root}sandbox-helper/build/corral-sandbox`, `${dist}/corral-sandbox`);
@@ -89,22 +83,9 @@ for (const name of readdirSync(examples).sort()) {
   await build({ ...common, entryPoints: [entry], outfile: `${examples}/${name}/dist/index.cjs` });
 }
 
-// The snapshot is an optimisation: if this Node cannot build one, bin/corral uses the bundle.
+// Left by builds that made a start-up snapshot (dropped: it cost as much to read as it saved).
 rmSync(`${dist}/corral.blob`, { force: true });
-try {
-  execFileSync(
-    process.execPath,
-    ['--snapshot-blob', `${dist}/corral.blob`, '--build-snapshot', `${dist}/corral-snapshot.cjs`],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-} catch (e) {
-  rmSync(`${dist}/corral.blob`, { force: true });
-  process.stderr.write(
-    `build: no start-up snapshot (${String(e.stderr ?? e.message).split('\n')[0]}); corral will start from the bundle\n`,
-  );
-}
+rmSync(`${dist}/corral-snapshot.cjs`, { force: true });
 
 // The renderer: index.html and hashed assets, loaded by the desktop window and corral serve alike.
 await viteBuild({ configFile: `${root}vite.config.ts`, logLevel: 'warn' });

@@ -4,7 +4,7 @@
 // `deny`; `outcome` says how a lifecycle step, a limit or an allowed access that then failed came
 // out. Version 1 events (no `v`, always a `decision`, crashes and timeouts written as `deny`) stay
 // readable as they were written: the hash chain covers them byte for byte (docs/audit.md).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The event version this code writes (`v`); an event without `v` is version 1. */
 export const AUDIT_EVENT_VERSION = 2;

@@ -1,6 +1,6 @@
 // Which audit events a reader wants (by extension, layer, kind, decision, time and seq) and one
 // page of them; the SQL these compile to. Pure: no database here.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   auditDecisionSchema,
   auditKindSchema,

@@ -10,7 +10,7 @@ export const doctorCommand = command(doctorSpec, ({ options }, io, services) => 
   const json = options.json;
   let detected;
   try {
-    detected = services.sandbox().detect();
+    detected = services.sandbox().detect({ fresh: true }); // what the machine offers now
   } catch (e) {
     if (!(e instanceof CapabilityCheckError || e instanceof ConfineError)) throw e;
     io.stderr(`corral doctor: ${e.message}\n`);

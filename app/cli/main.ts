@@ -1,37 +1,44 @@
 // The `corral` command line: picks the subcommand and turns any failure into one clear line. The
 // arguments of every command are in specs.ts; each command parses them with args.ts.
 import { closest } from '../policy/errors.ts';
-import { createServices } from '../service/services.ts';
+import { createServiceRoot, type StateParts } from '../service/service-root.ts';
 import { COMMAND_SPECS } from './specs.ts';
 import type { CommandMain } from './command.ts';
 import type { CliIO } from './io.ts';
 
-/** Subcommands, loaded on demand so that `corral exec` does not pay for the linter's start-up. */
-const COMMANDS: Record<string, () => Promise<CommandMain>> = {
-  exec: async () => (await import('./exec.ts')).execCommand,
-  run: async () => (await import('./run.ts')).runCommand,
-  doctor: async () => (await import('./doctor.ts')).doctorCommand,
-  log: async () => (await import('./log.ts')).logCommand,
-  lint: async () => (await import('./lint.ts')).lintCommand,
-  'policy compile': async () => (await import('./policy-compile.ts')).policyCompileCommand,
-  install: async () => (await import('./install.ts')).installCommand,
-  approve: async () => (await import('./install.ts')).approveCommand,
-  list: async () => (await import('./list.ts')).listCommand,
-  uninstall: async () => (await import('./uninstall.ts')).uninstallCommand,
-  enable: async () => (await import('./enable.ts')).enableCommand,
-  disable: async () => (await import('./enable.ts')).disableCommand,
-  revoke: async () => (await import('./revoke.ts')).revokeCommand,
-  quarantine: async () => (await import('./quarantine.ts')).quarantineCommand,
-  rollback: async () => (await import('./rollback.ts')).rollbackCommand,
-  'trust add': async () => (await import('./trust.ts')).trustAddCommand,
-  'trust list': async () => (await import('./trust.ts')).trustListCommand,
-  'trust remove': async () => (await import('./trust.ts')).trustRemoveCommand,
-  'trust require': async () => (await import('./trust.ts')).trustRequireCommand,
-  serve: async () => (await import('./serve.ts')).serveCommand,
-  sign: async () => (await import('./pack.ts')).signCommand,
-  pack: async () => (await import('./pack.ts')).packCommand,
-  new: async () => (await import('./new.ts')).newCommand,
-  keygen: async () => (await import('./keygen.ts')).keygenCommand,
+/**
+ * Subcommands, loaded on demand so that `corral exec` does not pay for the linter's start-up; the
+ * ones marked `stateless` never open the audit store or the manager, so they start without loading
+ * them either (most of `corral exec`'s start-up was spent there; docs/architecture.md).
+ */
+const COMMANDS: Record<string, { load: () => Promise<CommandMain>; stateless?: true }> = {
+  exec: { load: async () => (await import('./exec.ts')).execCommand, stateless: true },
+  run: { load: async () => (await import('./run.ts')).runCommand },
+  doctor: { load: async () => (await import('./doctor.ts')).doctorCommand, stateless: true },
+  log: { load: async () => (await import('./log.ts')).logCommand },
+  lint: { load: async () => (await import('./lint.ts')).lintCommand, stateless: true },
+  'policy compile': {
+    load: async () => (await import('./policy-compile.ts')).policyCompileCommand,
+    stateless: true,
+  },
+  install: { load: async () => (await import('./install.ts')).installCommand },
+  approve: { load: async () => (await import('./install.ts')).approveCommand },
+  list: { load: async () => (await import('./list.ts')).listCommand },
+  uninstall: { load: async () => (await import('./uninstall.ts')).uninstallCommand },
+  enable: { load: async () => (await import('./enable.ts')).enableCommand },
+  disable: { load: async () => (await import('./enable.ts')).disableCommand },
+  revoke: { load: async () => (await import('./revoke.ts')).revokeCommand },
+  quarantine: { load: async () => (await import('./quarantine.ts')).quarantineCommand },
+  rollback: { load: async () => (await import('./rollback.ts')).rollbackCommand },
+  'trust add': { load: async () => (await import('./trust.ts')).trustAddCommand },
+  'trust list': { load: async () => (await import('./trust.ts')).trustListCommand },
+  'trust remove': { load: async () => (await import('./trust.ts')).trustRemoveCommand },
+  'trust require': { load: async () => (await import('./trust.ts')).trustRequireCommand },
+  serve: { load: async () => (await import('./serve.ts')).serveCommand },
+  sign: { load: async () => (await import('./pack.ts')).signCommand, stateless: true },
+  pack: { load: async () => (await import('./pack.ts')).packCommand, stateless: true },
+  new: { load: async () => (await import('./new.ts')).newCommand, stateless: true },
+  keygen: { load: async () => (await import('./keygen.ts')).keygenCommand, stateless: true },
 };
 
 /** Commands with verbs: `corral trust add`, `corral policy compile`. */
@@ -84,10 +91,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 /** Runs one command with one services root: each part opened on first use and closed here, once. */
 async function run(name: string, args: string[], io: CliIO): Promise<number> {
-  const services = createServices({ env: io.env });
+  const entry = COMMANDS[name]!;
+  const state: StateParts | null = entry.stateless
+    ? null
+    : (await import('../service/state-parts.ts')).stateParts;
+  const services = createServiceRoot({ env: io.env }, state);
   try {
     return await (
-      await COMMANDS[name]!()
+      await entry.load()
     )(args, io, services);
   } finally {
     for (const error of services.close()) io.stderr(`corral ${name}: ${error}\n`);

@@ -1,6 +1,6 @@
 // The things the UI shows, as the host sends them: extensions, their grants, install consent,
 // prompts, audit events, the dashboard, settings. One zod schema each; the types are inferred.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   auditEventSchema,
   auditKindSchema,

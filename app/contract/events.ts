@@ -1,6 +1,6 @@
 // What the host pushes to every connected UI, unasked: live audit events, prompts, state changes,
 // metrics and alerts. Each UI sees the same stream, so two windows always agree.
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEventSchema } from '../audit-event/event.ts';
 import {
   alertSchema,

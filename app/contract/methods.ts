@@ -1,7 +1,7 @@
 // Every request the UI may make of the host: its name (`domain.verb`), its input and its output.
 // The host parses each input with this table before it acts; the UI parses each output before it
 // shows it. A change here is a contract change: bump CONTRACT_VERSION and the surface snapshot.
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditEventSchema } from '../audit-event/event.ts';
 import {
   auditPageSchema,

@@ -1,6 +1,6 @@
 // How contract messages cross: results as data (never thrown across a process), and the frames
 // `corral serve` carries over its WebSocket. Electron IPC carries the same results.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The contract's version: both sides say theirs in `session.hello`; a mismatch is refused. */
 export const CONTRACT_VERSION = 1;

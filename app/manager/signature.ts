@@ -9,7 +9,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SIGNATURE_FORMAT = 'corral-signature-v1';
 /** corral.sig is a few hundred bytes; anything larger is not one. */

@@ -6,7 +6,7 @@
 // Every JSON column is checked by its zod schema when read. Schema: docs/security.md.
 import type BetterSqlite3 from 'better-sqlite3';
 import { betterSqlite3, createPrivateFile, storedSchemaVersion } from '../platform/sqlite-file.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { manifestSchema } from '../policy/manifest.ts';
 import { signatureStatusSchema, type TrustedKey } from './signature.ts';
 

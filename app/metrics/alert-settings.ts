@@ -1,6 +1,6 @@
 // The alert rules' thresholds: one zod schema, so settings from a file or the UI are checked and
 // every missing value has its documented default (docs/audit.md, "Alerts").
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditKindSchema } from '../audit-event/event.ts';
 
 export const alertSettingsSchema = z

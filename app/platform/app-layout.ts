@@ -11,20 +11,14 @@ export interface AppLayout {
   moduleDir: string;
   /** Electron's process.resourcesPath, or null outside Electron. */
   resourcesDir: string | null;
-  /** The start-up snapshot the CLI was started from (--snapshot-blob), or null. */
-  snapshotBlob: string | null;
 }
 
 /** The layout of this process, as seen from the module at `moduleUrl`. */
 export function currentLayout(moduleUrl: string): AppLayout {
   // Declared by Electron alone; electron.d.ts types it as always present, so read it as unknown.
   const resources: unknown = (process as { resourcesPath?: unknown }).resourcesPath;
-  // Started from the snapshot, import.meta.url is where the snapshot was built; the blob's own
-  // location is the truth.
-  const blobAt = process.execArgv.indexOf('--snapshot-blob');
   return {
     moduleDir: dirname(fileURLToPath(moduleUrl)),
     resourcesDir: typeof resources === 'string' && resources !== '' ? resources : null,
-    snapshotBlob: blobAt === -1 ? null : (process.execArgv[blobAt + 1] ?? null),
   };
 }

@@ -1,8 +1,8 @@
 // Finds a file Corral ships: in the packaged desktop app's resources folder (outside app.asar),
-// beside the start-up snapshot or the bundled CLI (dist/), or, running from source, in the
+// beside the bundled CLI (dist/), or, running from source, in the
 // checkout's own build output. One list of places for the helper, the window, the addons.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { currentLayout, type AppLayout } from './app-layout.ts';
 
 /**
@@ -18,7 +18,6 @@ export function installedCandidates(
   const repo = join(here, '..', '..'); // app/<layer>/ in a checkout
   return [
     ...(layout.resourcesDir ? [join(layout.resourcesDir, name)] : []),
-    ...(layout.snapshotBlob ? [join(dirname(layout.snapshotBlob), name)] : []),
     join(here, name), // dist/corral.cjs and dist/NAME side by side
     ...checkout.map((path) => join(repo, path)),
   ];

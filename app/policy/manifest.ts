@@ -1,6 +1,6 @@
 // The extension manifest (corral.json) and policy files: one zod schema each as the source of
 // truth (contracts §1), strict, with every error turned into a pointer, a sentence and a fix.
-import { z } from 'zod';
+import * as z from 'zod';
 import { closest, show, toPointer, type PolicyError } from './errors.ts';
 import { parseHostPattern } from './host-names.ts';
 import { parseJsonSource } from './json-source.ts';

@@ -1,7 +1,7 @@
 // The `data` of the error an extension answers when one of its commands throws something other
 // than a CorralError (a bug, not a refusal): the exception's type, message and stack, so that
 // `corral run` can show the author where it happened (contracts §4 leaves `data` to each error).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Caps, so that a runaway message or recursion cannot bloat the answer. */
 export const EXCEPTION_CAPS = { type: 200, message: 4000, stack: 16_384, frames: 30 } as const;

@@ -1,6 +1,6 @@
 // The JSON-RPC 2.0 envelope (contracts §4): one schema per message kind, and the classifier that
 // tells a peer which kind a parsed frame is, or why it is none (with the id to answer, JSON-RPC §5).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorCode } from './error-codes.ts';
 
 /** Request ids: an integer or a string (JSON-RPC allows fractions but discourages them; we refuse them). */

@@ -1,6 +1,6 @@
 // Every method of the extension protocol (contracts §4): one zod schema for its params and one for
 // its result, gathered in a table that both the host's broker and the SDKs read.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ipcChannelSchema, permissionsSchema } from '../policy/manifest.ts';
 import { ErrorCode } from './error-codes.ts';
 import { firstIssue, type RpcErrorObject } from './envelope.ts';

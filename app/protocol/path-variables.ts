@@ -2,7 +2,7 @@
 // the host puts each one it may reveal in the extension's environment (one variable per name,
 // beside CORRAL_EXTENSION_DATA), and the SDKs resolve '${downloads}/report.csv' from there, so an
 // author never writes a real path. Pure; the Python SDK mirrors the table (a test compares them).
-import { z } from 'zod';
+import * as z from 'zod';
 import { PATH_VARIABLE_ENV, PATH_VARIABLES, type PathVariableName } from '../policy/variables.ts';
 import { normalizeAbsolutePath } from '../policy/paths.ts';
 

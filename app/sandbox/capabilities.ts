@@ -1,7 +1,7 @@
 // What this machine can confine with: the helper's --check report (docs/sandbox-wire-format.md),
 // validated, and the sandbox mode it allows. Pure, so every machine `corral doctor` may meet is a
 // table test (docs/platforms.md has the same matrix in prose).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SandboxMode } from './plan.ts';
 
 const layerSchema = z.object({
@@ -70,7 +70,7 @@ export interface CapabilityVerdict {
 export type CgroupLimits = 'v1' | 'v2' | 'none';
 
 /** The memory layer for each, in the words `corral doctor` prints. */
-const MEMORY_LAYERS: Record<CgroupLimits, string> = {
+export const MEMORY_LAYERS: Record<CgroupLimits, string> = {
   v1: 'cgroup v1: all the memory a sandbox can pin is summed over its processes (shared memory, memfds and its tmpfs included, swap included), with a CPU rate and the process limit; the kernel stops a process that goes past',
   v2: 'cgroup v2 (delegated): all the memory a sandbox can pin is summed over its processes (shared memory, memfds and its tmpfs included, no swap), with a CPU rate and the process limit; the kernel stops a process that goes past',
   none: 'no cgroup for this user: memory is limited per process (RLIMIT_DATA), the private tmpfs holds at most the limit, shared anonymous memory, memfds, System V shared memory and message queues are refused; no CPU rate, but a CPU-time budget per process',

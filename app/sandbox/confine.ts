@@ -22,9 +22,14 @@ import { GrantFolderError, grantFolderEvent, prepareGrantFolders } from './grant
 /** What the pipeline needs of this machine: the helper, its --check verdict, and the launcher. */
 export interface SandboxRuntime {
   helper: string;
-  /** The helper's layers on this kernel (cached: a kernel does not change while we run). */
-  detect(): DetectedCapabilities;
+  /**
+   * The helper's layers on this kernel (cached: a kernel does not change while we run); `fresh`
+   * asks the helper even when a verdict is remembered from an earlier run (corral doctor).
+   */
+  detect(o?: { fresh?: boolean }): DetectedCapabilities;
   launch(req: LaunchRequest): Launched;
+  /** Forgets a remembered verdict: the helper refused to set a sandbox up. */
+  forget?(): void;
 }
 
 /** The proxy for one sandbox (app/net/sandbox-proxy.ts), loaded only when a policy names hosts. */
@@ -192,9 +197,12 @@ async function start(req: ConfineRequest): Promise<Confinement> {
   });
   const result = launched.result.then(async (r) => {
     await proxy?.close();
+    const setupFailed = r.statuses.some((s) => s.type === 'error');
+    // The layers may have changed since they were remembered: the next start asks again.
+    if (setupFailed) req.sandbox.forget?.();
     return {
       ...r,
-      setupFailed: r.statuses.some((s) => s.type === 'error'),
+      setupFailed,
       how: describeExit(r.exitStatus),
     };
   });

@@ -1,6 +1,6 @@
 // The sandbox plan: everything the helper needs to confine one process, as one validated object.
 // The policy compiler and the launcher build it; wire.ts turns it into the helper's text format.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResolvedLimits } from '../policy/limits.ts';
 
 /** An absolute, normalised path that the helper's line format can carry (no newline, no NUL). */

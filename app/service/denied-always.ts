@@ -3,7 +3,7 @@
 // in one small JSON file beside the extension state, validated on every read, written atomically.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { corralDataDir } from '../platform/corral-dirs.ts';
 
 const entrySchema = z.strictObject({

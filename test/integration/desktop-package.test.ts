@@ -131,7 +131,6 @@ test('the helper is in resources/, executable, the built one, and found there by
   const layout = {
     moduleDir: join(asar, 'dist', 'electron'),
     resourcesDir: resources,
-    snapshotBlob: null,
   };
   assert.equal(findHelper(layout), helper);
   assert.equal(pythonSdkDir(layout), join(resources, 'python-sdk'));

@@ -90,7 +90,6 @@ test('the helper and the Python SDK go where the packaged app looks for them', (
   const layout = {
     moduleDir: `${resources}/app.asar/dist/electron`,
     resourcesDir: resources,
-    snapshotBlob: null,
   };
   const placed = (from: string) => {
     const entry = builder.extraResources.find((r) => r.from === from);

@@ -260,3 +260,23 @@ describe('corral exec and the extension runner share one confinement pipeline', 
     });
   }
 });
+
+describe('a helper that refuses to set a sandbox up makes the pipeline forget the remembered verdict', () => {
+  for (const [name, statuses, exit, forgets] of [
+    ['a refusal forgets', [{ type: 'error', reason: 'no user namespace' }], 125, 1],
+    ['a clean run keeps it', [], 0, 0],
+  ] as const) {
+    it(name, async () => {
+      const f = fixture(() => ({}));
+      try {
+        const rec = recorder('full', [...statuses] as HelperStatus[], exit);
+        let forgotten = 0;
+        rec.runtime.forget = () => void forgotten++;
+        await viaExec(f, rec);
+        assert.equal(forgotten, forgets);
+      } finally {
+        f.cleanup();
+      }
+    });
+  }
+});

@@ -23,7 +23,6 @@ test('a development checkout: the built helper in dist/, the SDK in sdk/python',
   const sandboxLayout = {
     moduleDir: join(root, 'app', 'sandbox'),
     resourcesDir: null,
-    snapshotBlob: null,
   };
   assert.equal(findHelper(sandboxLayout), helper);
   const runtimeLayout = { ...sandboxLayout, moduleDir: join(root, 'app', 'runtime') };
@@ -42,7 +41,6 @@ test('the packaged app: resources/corral-sandbox and resources/python-sdk, outsi
   const layout = {
     moduleDir: join(resources, 'app.asar', 'dist', 'electron'),
     resourcesDir: resources,
-    snapshotBlob: null,
   };
   assert.equal(findHelper(layout), helper);
   assert.equal(pythonSdkDir(layout), join(resources, 'python-sdk'));
@@ -54,18 +52,15 @@ test('the packaged app wins over anything beside the code, and a helper must be 
   const moduleDir = join(root, 'dist');
   file(join(moduleDir, 'corral-sandbox'), 0o755);
   const packaged = file(join(resources, 'corral-sandbox'), 0o755);
-  assert.equal(findHelper({ moduleDir, resourcesDir: resources, snapshotBlob: null }), packaged);
+  assert.equal(findHelper({ moduleDir, resourcesDir: resources }), packaged);
   chmodSync(packaged, 0o644);
   assert.equal(
-    findHelper({ moduleDir, resourcesDir: resources, snapshotBlob: null }),
+    findHelper({ moduleDir, resourcesDir: resources }),
     join(moduleDir, 'corral-sandbox'),
     'a helper that lost its x bit is passed over',
   );
   const empty = mkdtempSync(join(tmpdir(), 'corral-layout-none-'));
-  assert.equal(
-    findHelper({ moduleDir: join(empty, 'a', 'b'), resourcesDir: empty, snapshotBlob: null }),
-    null,
-  );
+  assert.equal(findHelper({ moduleDir: join(empty, 'a', 'b'), resourcesDir: empty }), null);
 });
 
 test('the node runtime under Electron runs the binary as Node, with its folder readable', () => {
