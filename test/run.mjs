@@ -3,12 +3,14 @@
 // root: once as root and once as the unprivileged user `nobody`, because "setuid-free" has to be
 // proven, not assumed (CORRAL_TEST_AS tells the suites which user to drive the helper as). The
 // renderer's component tests (test/unit/renderer/) need a DOM: vitest runs them, with the unit layer.
+// The soak (test/soak) runs last and alone: it keeps both cores busy for a minute, which would
+// starve the suites that time what they test.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const layers = ['unit', 'fuzz', 'sandbox', 'integration', 'e2e'];
+const layers = ['unit', 'fuzz', 'sandbox', 'integration', 'e2e', 'soak'];
 const only = process.argv.slice(2);
 
 /** The renderer's tests, which vitest runs (vitest.config.ts). */
@@ -43,7 +45,11 @@ function run(files, env) {
 
 const selected = layers.filter((l) => only.length === 0 || only.includes(l));
 const files = selected.flatMap((l) => testFiles(join(root, 'test', l)));
-let status = run(files, { CORRAL_TEST_AS: 'self' });
+const alone = (f) => f.startsWith('test/soak/');
+let status = run(
+  files.filter((f) => !alone(f)),
+  { CORRAL_TEST_AS: 'self' },
+);
 if (selected.includes('unit')) {
   console.log('\n== the renderer, in vitest (test/unit/renderer) ==\n');
   const vitest = spawnSync(
@@ -63,5 +69,10 @@ const sandboxFiles = files.filter(
 if (process.getuid?.() === 0 && sandboxFiles.length > 0) {
   console.log('\n== sandbox and integration suites again, driving the helper as nobody ==\n');
   status = run(sandboxFiles, { CORRAL_TEST_AS: 'nobody' }) || status;
+}
+const soakFiles = files.filter(alone);
+if (soakFiles.length > 0) {
+  console.log('\n== the soak, alone (test/soak) ==\n');
+  status = run(soakFiles, { CORRAL_TEST_AS: 'self' }) || status;
 }
 process.exit(status);
