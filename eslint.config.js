@@ -39,6 +39,8 @@ const layers = [
     pattern: 'app/metrics',
     uses: ['policy', 'platform', 'audit-event', 'audit'],
   },
+  // The person's terminal: the filter for what sandboxed programs print, and Corral's own ptys.
+  { type: 'terminal', pattern: 'app/terminal', uses: [] },
   {
     type: 'runtime',
     pattern: 'app/runtime',
