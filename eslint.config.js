@@ -55,7 +55,7 @@ const layers = [
   {
     type: 'author',
     pattern: 'app/author',
-    uses: ['package', 'policy', 'platform', 'manager', 'runtime', 'protocol'],
+    uses: ['package', 'policy', 'consent', 'platform', 'manager', 'runtime', 'protocol'],
   },
   // The long-lived host service and the command line compose everything beneath them.
   { type: 'service', pattern: 'app/service', uses: 'below' },

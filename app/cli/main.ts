@@ -10,6 +10,7 @@ import type { CliIO } from './io.ts';
 const COMMANDS: Record<string, () => Promise<CommandMain>> = {
   exec: async () => (await import('./exec.ts')).execCommand,
   run: async () => (await import('./run.ts')).runCommand,
+  dev: async () => (await import('./dev.ts')).devCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
   log: async () => (await import('./log.ts')).logCommand,
   lint: async () => (await import('./lint.ts')).lintCommand,

@@ -10,7 +10,14 @@ import type { AuditEventInput, AuditOutcome } from '../audit-event/event.ts';
 import type { PathVariables } from '../policy/variables.ts';
 import { pathEnvironment } from '../platform/path-environment.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
-import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
+import {
+  confine,
+  ConfineError,
+  type ProxyStarter,
+  type SandboxRuntime,
+} from '../sandbox/confine.ts';
+import type { Decider } from '../policy/decide.ts';
+import type { Permissions } from '../policy/manifest.ts';
 import { startSandboxProxy } from '../net/sandbox-proxy.ts';
 import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
@@ -69,6 +76,20 @@ export interface ExtensionRunnerOptions {
   logRate?: LineRate;
   onState?: (state: ExtensionState, why: string) => void;
   onAllowedAlways?: (grants: string[]) => void;
+  /**
+   * The slave of a pseudo-terminal Corral owns (app/terminal/pty.ts): the extension's descriptors
+   * 0–2, so that tools that need a terminal behave; its owner reads the master. Without it, stdin
+   * is closed and stdout/stderr reach onOutput line by line.
+   */
+  terminalSlave?: number;
+  /** `corral dev` only (app/service/dev/): the lens over every decision, see GrantState. */
+  lens?: (production: Decider) => Decider;
+  /** `corral dev --learn` only: see BrokerOptions.undeclaredRequest. */
+  undeclaredRequest?: (requested: Permissions, refusal: string) => boolean;
+  /** The proxy for tools that honour HTTP(S)_PROXY (default: app/net/sandbox-proxy.ts). */
+  startProxy?: ProxyStarter;
+  /** Start the proxy even when the policy names no host (a debug session's relaxed network). */
+  proxyAlways?: boolean;
 }
 
 /**
@@ -262,7 +283,7 @@ export class ExtensionRunner {
       vars,
       // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
       live: (realized) => {
-        this.grants ??= new GrantState(realized);
+        this.grants ??= new GrantState(realized, this.o.lens);
         this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
         const grants = this.grants;
         return { policy: grants.policy, decider: () => grants.decider() };
@@ -280,13 +301,16 @@ export class ExtensionRunner {
         ...command.env,
         ...this.o.runtimeSupport?.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      stdio:
+        this.o.terminalSlave === undefined
+          ? ['ignore', 'pipe', 'pipe', 'pipe']
+          : [this.o.terminalSlave, this.o.terminalSlave, this.o.terminalSlave, 'pipe'],
       lifetimeMs: EXTENSION_LIFETIME_MS,
       audit: this.o.audit,
       // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
       onStatus: (status) => this.setup?.status(status),
       startProxy: (p) =>
-        startSandboxProxy({
+        (this.o.startProxy ?? startSandboxProxy)({
           ...p,
           consent: (t, d) =>
             asker.settle(
@@ -295,6 +319,7 @@ export class ExtensionRunner {
               `${ext.manifest.name} wants to connect to ${t.host}:${t.port}.`,
             ),
         }),
+      ...(this.o.proxyAlways ? { proxyAlways: true } : {}),
     });
     this.child = launched.child;
     const notice = (message: string) => this.o.onNotice?.(message);
@@ -323,6 +348,7 @@ export class ExtensionRunner {
       rate: this.o.rate ?? { perSecond: 50_000, burst: 10_000 },
       ...(this.o.logRate ? { logRate: this.o.logRate } : {}),
       notice,
+      ...(this.o.undeclaredRequest ? { undeclaredRequest: this.o.undeclaredRequest } : {}),
     });
     const flushTimer = setInterval(() => {
       broker.flush();

@@ -33,6 +33,11 @@ export type RunnerWiring = Pick<ExtensionRunnerOptions, 'extension' | 'workspace
       | 'tmpDir'
       | 'vars'
       | 'runtimeSupport'
+      | 'terminalSlave'
+      | 'lens'
+      | 'undeclaredRequest'
+      | 'startProxy'
+      | 'proxyAlways'
     >
   > & {
     /** Shared by the extensions of one host, so they can talk over granted channels. */
@@ -81,6 +86,11 @@ export function wireRunner(services: Services, w: RunnerWiring): WiredRunner {
       'logRate',
       'startupTimeoutMs',
       'shutdownGraceMs',
+      'terminalSlave',
+      'lens',
+      'undeclaredRequest',
+      'startProxy',
+      'proxyAlways',
     ]),
   });
   return {
