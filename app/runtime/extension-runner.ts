@@ -305,6 +305,8 @@ export class ExtensionRunner {
         this.o.terminalSlave === undefined
           ? ['ignore', 'pipe', 'pipe', 'pipe']
           : [this.o.terminalSlave, this.o.terminalSlave, this.o.terminalSlave, 'pipe'],
+      // A pty of Corral's own: the extension may set its modes; it is never the person's terminal.
+      ...(this.o.terminalSlave === undefined ? {} : { terminal: 'pty' as const }),
       lifetimeMs: EXTENSION_LIFETIME_MS,
       audit: this.o.audit,
       // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
