@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runAs, stageRuntime, type RuntimeStage } from './fixtures/runtime-harness.ts';
 import { startDev, type DevDriver } from './fixtures/dev-driver.ts';
+import { corralCli } from './fixtures/runtime-harness.ts';
 
 const NOBODY = 65534;
 let stage: RuntimeStage;
@@ -190,4 +191,16 @@ test(`[${runAs}] an edit reloads into the new code; a lint error keeps the old o
   writeFileSync(manifest, good);
   await dev.waitFor(/\[dev\] ready: reloaded \(2\)/, 30_000, from);
   assert.equal(await run('probe.version'), 'v2');
+});
+
+test(`[${runAs}] corral run shows the same output through the same filter, on pipes of its own`, async () => {
+  const r = await corralCli(
+    stage,
+    ['run', probe, '--command', 'probe.tty', '--audit', join(home, 'run.jsonl')],
+    home,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { isatty: false, cols: null });
+  assert.match(r.stderr, /\[Dev Probe\] probe:\x1b\[32mgreen\x1b\[0m:end/);
+  assert.doesNotMatch(r.stderr, /owned-title|ZXZpbA|\x1b\]|\x1b\[6n/);
 });
