@@ -190,7 +190,10 @@ async function offerProposal(
     return;
   }
   io.stderr(describeProposal(proposal));
-  io.stderr('Write this to corral.json? [y/N] ');
+  const also = proposal.files.includes('corral.rules')
+    ? ' and corral.rules (printed afresh: its comments are not kept)'
+    : '';
+  io.stderr(`Write this to corral.json${also}? [y/N] `);
   const answer = await next();
   if (answer !== null && /^y(es)?$/i.test(answer.trim())) {
     for (const file of session.writeProposal(proposal)) io.stderr(`corral dev: wrote ${file}\n`);

@@ -58,6 +58,13 @@ export const devQuestionSchema = z.strictObject({
 
 /** What a learning run proposes (app/service/dev/learning-run.ts). */
 export const devProposalSchema = z.strictObject({
+  /** Names this proposal: a yes is for the one the author saw, not whatever was learned since. */
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  /** What a yes writes: corral.json, and corral.rules when the folder keeps one. */
+  files: z
+    .array(z.enum(['corral.json', 'corral.rules']))
+    .min(1)
+    .max(2),
   /** The proposed corral.json, as it would be written. */
   manifest: z.string().max(256 * 1024),
   rules: z.array(text).max(1000),

@@ -7,8 +7,9 @@
 // the extension on a pseudo-terminal of the session's own, its questions for the author, and the
 // learning run. The CLI (app/cli/dev.ts) and the app's debug view (dev.* contract methods) both
 // drive this class; neither copies any of it.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -22,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { AuditEventInput } from '../../audit-event/event.ts';
 import type { AuditSink } from '../../audit/jsonl-sink.ts';
-import { lintPath } from '../../author/lint-folder.ts';
+import { lintPath, RULES_FILE } from '../../author/lint-folder.ts';
 import { lintText } from '../../author/lint-text.ts';
 import type {
   DevLogLine,
@@ -32,8 +33,12 @@ import type {
   DevState,
 } from '../../contract/dev.ts';
 import type { PathVariables } from '../../policy/variables.ts';
+import type { PolicyFragment } from '../../policy/manifest.ts';
+import { printRules } from '../../policy/rules.ts';
 import { loadExtension, type LoadedExtension } from '../../runtime/extension-package.ts';
 import { createNetFetcher } from '../../runtime/net-fetch.ts';
+import { runtimeSupport } from '../../runtime/runtime-support.ts';
+import { PATH_VARIABLE_ENV } from '../../policy/variables.ts';
 import {
   withTimeout,
   type PermissionPrompt,
@@ -219,7 +224,10 @@ export class DevSession {
     const p = this.recorder.propose(current);
     const manifest = proposedManifest(this.o.dir, p.permissions, p.optionalPermissions);
     const lint = lintText(manifest, 'corral.json');
+    const keepsRules = existsSync(join(this.o.dir, RULES_FILE));
     return {
+      id: createHash('sha256').update(manifest).digest('hex').slice(0, 16),
+      files: keepsRules ? ['corral.json', RULES_FILE] : ['corral.json'],
       manifest,
       rules: p.rules,
       diff: p.diff,
@@ -228,12 +236,39 @@ export class DevSession {
     };
   }
 
-  /** Writes the proposal into corral.json (and corral.rules when the folder keeps one). */
+  /**
+   * Writes the proposal into corral.json, and into corral.rules when the folder keeps one (printed
+   * from the same permissions and the manifest's limits, so the two never drift; the rules file's
+   * comments are not kept, which the prompt says). Returns the files written.
+   */
   writeProposal(proposal: DevProposal): string[] {
     const written = [join(this.o.dir, 'corral.json')];
     writeFileSync(written[0]!, proposal.manifest);
-    this.note(`wrote the proposal to ${written[0]}`);
+    if (proposal.files.includes(RULES_FILE)) {
+      const m = JSON.parse(proposal.manifest) as PolicyFragment;
+      written.push(join(this.o.dir, RULES_FILE));
+      writeFileSync(
+        written[1]!,
+        printRules({
+          permissions: m.permissions ?? {},
+          ...(m.optionalPermissions ? { optionalPermissions: m.optionalPermissions } : {}),
+          ...(m.limits ? { limits: m.limits } : {}),
+        }),
+      );
+    }
+    this.note(`wrote the proposal to ${written.join(' and ')}`);
     return written;
+  }
+
+  /** Writes the proposal named `id` if it is still what the run proposes; else says it changed. */
+  writeProposalById(id: string): string[] {
+    const now = this.proposal();
+    if (!now) throw new DevSessionError('this session is not learning; start it with --learn');
+    if (now.id !== id)
+      throw new DevSessionError(
+        'the proposal changed since it was shown (the extension tried more); look at it again, then answer',
+      );
+    return this.writeProposal(now);
   }
 
   /** Stops the extension and the watcher, removes the scratch folders. */
@@ -332,8 +367,14 @@ export class DevSession {
         )
       : real;
     const recorder = this.recorder;
+    const support = runtimeSupport(extension.manifest.runtime);
     return wireRunner(this.services, {
       extension,
+      // A learning run starts from a manifest that may name no folder: the SDKs learn where every
+      // (mock) folder is, which production tells only an extension granted something there.
+      runtimeSupport: recorder
+        ? { ...support, env: { ...support.env, ...this.mockEnvironment() } }
+        : support,
       workspace: vars.workspace,
       vars: { home: vars.home, documents: vars.documents, downloads: vars.downloads },
       dataDir: vars.extensionData,
@@ -397,6 +438,15 @@ export class DevSession {
               : d(request);
         },
       });
+    };
+  }
+
+  private mockEnvironment(): Record<string, string> {
+    const v = this.mock.vars;
+    return {
+      [PATH_VARIABLE_ENV.home]: v.home,
+      [PATH_VARIABLE_ENV.documents]: v.documents,
+      [PATH_VARIABLE_ENV.downloads]: v.downloads,
     };
   }
 

@@ -46,6 +46,7 @@ const ALWAYS = new Set(['extensionData', 'tmp']);
 /** Collects what one learning session sees, across reloads. */
 export class LearningRecorder {
   private readonly fs = new Map<string, 'read' | 'write'>(); // real folder → access
+  private readonly tried = new Map<string, string>(); // real folder → the first path tried in it
   private readonly net = new Map<string, Set<number>>();
   private readonly ipc = new Map<string, Set<'publish' | 'subscribe'>>();
   private readonly asked: Permissions[] = [];
@@ -63,6 +64,7 @@ export class LearningRecorder {
         const folder = request.op === 'list' || isFolder(path) ? path : parentPath(path);
         const access = request.op === 'write' ? 'write' : 'read';
         if (this.fs.get(folder) !== 'write') this.fs.set(folder, access);
+        if (!this.tried.has(folder)) this.tried.set(folder, path);
         // A file read with an optional grant the user allowed stays optional (see propose()).
         if (production.reason.includes('optional ')) this.optionalFolders.add(folder);
         return;
@@ -116,7 +118,7 @@ export class LearningRecorder {
       const named = nameOf(real, vars);
       if (named === null) {
         notes.add(
-          `${real} was tried and is not proposed: it lies outside every folder a manifest names (\${workspace}, \${documents}…)`,
+          `${this.tried.get(real) ?? real} was tried and is not proposed: it lies outside every folder a manifest names (\${workspace}, \${documents}…)`,
         );
         continue;
       }
