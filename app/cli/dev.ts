@@ -10,6 +10,7 @@ import { command } from './command.ts';
 import { devSpec } from './specs.ts';
 import { writerStream } from './terminal-prompt.ts';
 import type { AuditSink } from '../audit/jsonl-sink.ts';
+import { AuditStoreError } from '../audit/sqlite.ts';
 import type { DevLogLine, DevProposal } from '../contract/dev.ts';
 import type { PromptAnswer } from '../runtime/prompts.ts';
 import { ConfineError } from '../sandbox/confine.ts';
@@ -56,7 +57,8 @@ export const devCommand = command(devSpec, async ({ options, positionals }, io, 
   try {
     audit = openDebugAudit(io.env, io.cwd, options.audit);
   } catch (e) {
-    if (e instanceof DebugAuditError || e instanceof ServiceError) return fail(io, e.message, 1);
+    if (e instanceof DebugAuditError || e instanceof ServiceError || e instanceof AuditStoreError)
+      return fail(io, e.message, 1);
     return fail(
       io,
       `cannot open the debug audit log (${e instanceof Error ? e.message : String(e)}); fix: give a writable file with --audit FILE`,

@@ -76,6 +76,40 @@ export const devProposalSchema = z.strictObject({
 
 export const devAnswerSchema = promptAnswerSchema;
 
+/** The most text of the extension's terminal in one onDevOutput event (the host sends more). */
+export const DEV_OUTPUT_MAX = 64 * 1024;
+
+/** What the app's debug view starts a session with (the options of `corral dev DIR`). */
+export const devStartSchema = z.strictObject({
+  /** The extension folder, a path on the host. */
+  dir: z.string().min(1).max(4096),
+  /** A real folder for ${workspace}; otherwise the mock one. */
+  workspace: z.string().min(1).max(4096).optional(),
+  net: z.enum(['deny', 'log', 'allow']).default('deny'),
+  fixtures: z.string().min(1).max(4096).optional(),
+  endpoints: z.string().min(1).max(4096).optional(),
+  learn: z.boolean().default(false),
+  cols: z.number().int().min(2).max(1000).default(80),
+  rows: z.number().int().min(2).max(1000).default(24),
+});
+
+const bySession = { session: devSessionIdSchema };
+
+/** Keys or text for the extension's terminal, as typed (Enter is "\r"). */
+export const devInputSchema = z.strictObject({ ...bySession, data: z.string().min(1).max(4096) });
+
+export const devResizeSchema = z.strictObject({
+  ...bySession,
+  cols: z.number().int().min(2).max(1000),
+  rows: z.number().int().min(2).max(1000),
+});
+
+/** Text the extension's terminal printed, already through the terminal filter. */
+export const devOutputSchema = z.strictObject({
+  ...bySession,
+  data: z.string().min(1).max(DEV_OUTPUT_MAX),
+});
+
 export type DevSessionView = z.infer<typeof devSessionSchema>;
 export type DevLogLine = z.infer<typeof devLogLineSchema>;
 export type DevState = z.infer<typeof devStateSchema>;

@@ -204,3 +204,13 @@ test(`[${runAs}] corral run shows the same output through the same filter, on pi
   assert.match(r.stderr, /\[Dev Probe\] probe:\x1b\[32mgreen\x1b\[0m:end/);
   assert.doesNotMatch(r.stderr, /owned-title|ZXZpbA|\x1b\]|\x1b\[6n/);
 });
+
+test(`[${runAs}] a folder that is not an extension's is refused before anything watches it`, async () => {
+  const r = await corralCli(
+    stage,
+    ['dev', stage.dir('not-an-extension'), '--audit', join(home, 'x.jsonl')],
+    home,
+  );
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /not-an-extension has no corral\.json; fix: give an extension's folder/);
+});

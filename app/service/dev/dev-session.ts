@@ -112,6 +112,11 @@ export class DevSession {
     private readonly audit: AuditSink,
     private readonly emit: (event: DevEvent) => void,
   ) {
+    // Checked first: the session watches its folder recursively, which must be an extension's.
+    if (!existsSync(join(o.dir, 'corral.json')))
+      throw new DevSessionError(
+        `${o.dir} has no corral.json; fix: give an extension's folder ("corral new NAME" makes one)`,
+      );
     this.scratch = realpathSync(mkdtempSync(join(tmpdir(), 'corral-dev-')));
     try {
       this.mock = mockFolders({
