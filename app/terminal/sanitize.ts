@@ -1,5 +1,5 @@
 // The terminal filter: what a sandboxed program writes is made safe before it reaches a person's
-// terminal (the CLI's, or the app's xterm panel). Text, colours and cursor movement pass; anything
+// terminal (the CLI's, or the app's debug terminal). Text, colours and cursor movement pass; anything
 // that sets the title, writes the clipboard (OSC 52), makes the terminal answer back as input
 // (device status, attributes, mode reports, mouse and focus reporting) or reprograms it (DCS, APC,
 // PM, SOS, a full reset, 8-bit C1 controls) is dropped. An allowlist, not a denylist: a sequence

@@ -6,6 +6,7 @@ import type { HostConnection } from '../transport/host-connection.ts';
 import { createAuditSlice, type AuditSlice } from './audit-slice.ts';
 import { createCommandsSlice, type CommandsSlice } from './commands-slice.ts';
 import { createDashboardSlice, type DashboardSlice } from './dashboard-slice.ts';
+import { createDevSlice, type DevSlice } from './dev-slice.ts';
 import { createExtensionsSlice, type ExtensionsSlice } from './extensions-slice.ts';
 import { createInstallSlice, type InstallSlice } from './install-slice.ts';
 import { createPromptsSlice, type PromptsSlice } from './prompts-slice.ts';
@@ -19,7 +20,8 @@ export type CorralState = SessionSlice &
   AuditSlice &
   DashboardSlice &
   SettingsSlice &
-  CommandsSlice;
+  CommandsSlice &
+  DevSlice;
 
 export type CorralStore = StoreApi<CorralState>;
 
@@ -36,6 +38,7 @@ export function createCorralStore(client: CorralClient): CorralStore {
       ...createDashboardSlice(deps),
       ...createSettingsSlice(deps),
       ...createCommandsSlice(deps),
+      ...createDevSlice(deps),
     };
   });
 }
@@ -62,6 +65,10 @@ export function connectStore(
     client.onExtensionLog(s.appendExtensionLog),
     client.onMetrics(s.receiveMetrics),
     client.onAlert(s.receiveAlert),
+    client.onDevState(s.receiveDevState),
+    client.onDevOutput(s.receiveDevOutput),
+    client.onDevLog(s.receiveDevLog),
+    client.onDevQuestion(s.receiveDevQuestion),
   ];
   const follow = (status: ReturnType<HostConnection['status']>) => {
     const was = store.getState().connection.state;

@@ -6,6 +6,7 @@ import { useCorral } from '../../store/store-context.tsx';
 import { AccessLogView } from '../access-log/AccessLogView.tsx';
 import { CommandPalette } from '../commands/CommandPalette.tsx';
 import { DashboardView } from '../dashboard/DashboardView.tsx';
+import { DevView } from '../dev/DevView.tsx';
 import { ConsentSheet } from '../extensions/ConsentSheet.tsx';
 import { ExtensionsView } from '../extensions/ExtensionsView.tsx';
 import { UpdateReview } from '../extensions/UpdateReview.tsx';
@@ -41,6 +42,7 @@ export function App() {
           {route.view === 'access-log' && <AccessLogView />}
           {route.view === 'dashboard' && <DashboardView />}
           {route.view === 'settings' && <SettingsView />}
+          {route.view === 'debug' && <DevView />}
         </main>
       </div>
       <ConsentSheet />
