@@ -11,15 +11,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   realpathSync,
-  rmSync,
   watch,
   writeFileSync,
   type FSWatcher,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { AuditEventInput } from '../../audit-event/event.ts';
 import type { AuditSink } from '../../audit/jsonl-sink.ts';
@@ -47,6 +44,7 @@ import {
 } from '../../runtime/prompts.ts';
 import type { ProxyStarter } from '../../sandbox/confine.ts';
 import { openPty, type OwnedPty } from '../../terminal/pty.ts';
+import { createRunFolder, removeRunFolder } from '../../platform/run-folder.ts';
 import { sanitizeTerminalText } from '../../terminal/sanitize.ts';
 import { wireRunner, type WiredRunner } from '../extension-runners.ts';
 import type { Services } from '../services.ts';
@@ -117,7 +115,8 @@ export class DevSession {
       throw new DevSessionError(
         `${o.dir} has no corral.json; fix: give an extension's folder ("corral new NAME" makes one)`,
       );
-    this.scratch = realpathSync(mkdtempSync(join(tmpdir(), 'corral-dev-')));
+    // A run folder: removed at the end whatever the extension left, swept if the session is killed.
+    this.scratch = realpathSync(createRunFolder('corral-dev'));
     try {
       this.mock = mockFolders({
         scratch: join(this.scratch, 'files'),
@@ -126,7 +125,7 @@ export class DevSession {
       });
       this.endpoints = o.endpoints === undefined ? null : loadEndpoints(o.endpoints);
     } catch (e) {
-      rmSync(this.scratch, { recursive: true, force: true });
+      removeRunFolder(this.scratch);
       throw new DevSessionError(e instanceof Error ? e.message : String(e));
     }
     this.recorder = o.learn ? new LearningRecorder(() => this.vars(0)) : null;
@@ -288,7 +287,8 @@ export class DevSession {
     this.wired = null;
     this.setState('stopped', 'the session ended');
     this.pty.close();
-    rmSync(this.scratch, { recursive: true, force: true });
+    const failed = removeRunFolder(this.scratch);
+    if (failed) this.note(`${failed}; the next corral dev removes it`);
   }
 
   private vars(run: number): PathVariables {
