@@ -39,6 +39,8 @@ const layers = [
     pattern: 'app/metrics',
     uses: ['policy', 'platform', 'audit-event', 'audit'],
   },
+  // The person's terminal: the filter for what sandboxed programs print, and Corral's own ptys.
+  { type: 'terminal', pattern: 'app/terminal', uses: [] },
   {
     type: 'runtime',
     pattern: 'app/runtime',
@@ -53,7 +55,7 @@ const layers = [
   {
     type: 'author',
     pattern: 'app/author',
-    uses: ['package', 'policy', 'platform', 'manager', 'runtime', 'protocol'],
+    uses: ['package', 'policy', 'consent', 'platform', 'manager', 'runtime', 'protocol'],
   },
   // The long-lived host service and the command line compose everything beneath them.
   { type: 'service', pattern: 'app/service', uses: 'below' },

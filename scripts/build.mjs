@@ -31,8 +31,9 @@ const common = {
   // Sources are ES modules; in the CommonJS bundle import.meta.url means this file.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // A native module cannot be bundled: the audit store requires it from node_modules at run time.
-  external: ['better-sqlite3'],
+  // Native modules cannot be bundled: the audit store and the terminal require them from
+  // node_modules at run time.
+  external: ['better-sqlite3', 'node-pty'],
 };
 await build({
   ...common,

@@ -16,6 +16,7 @@ import { openJsonlSink, type AuditSink } from '../audit/jsonl-sink.ts';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import { limitMessage } from '../sandbox/status-audit.ts';
 import type { Services } from '../service/services.ts';
+import { relayCallerTerminal } from '../terminal/relay.ts';
 
 /** The exit status for "the sandbox could not be set up; nothing was run". */
 export const SETUP_FAILED = 125;
@@ -125,52 +126,73 @@ async function runConfined(
 
   const target = command.join(' ');
   const started = process.hrtime.bigint();
-  const confined = await confine({
-    sandbox,
-    ext: loaded.ext,
-    target,
-    policy: loaded.policy,
-    policySource: 'policy',
-    vars,
-    command: resolveCommand(command[0]!, io.cwd),
-    args: command.slice(1),
-    cwd: io.cwd,
-    // The ad-hoc ${extensionData} is the run's own: in the sandbox's memory, like ${tmp}.
-    ...(loaded.ext === 'exec' ? { scratch: [realpathSync(vars.extensionData)] } : {}),
-    env: io.env.TERM ? { TERM: io.env.TERM } : {},
-    stdio: ['inherit', 'inherit', 'inherit'],
-    audit,
-    onMode: (mode) => {
-      if (mode === 'reduced')
-        io.stderr(
-          'corral exec: reduced mode (this machine offers no user namespaces): Landlock, seccomp and limits confine the command without private file-system, process and network views; "corral doctor" lists what that gives up\n',
-        );
-    },
-    onStatus: (status, policy) => {
-      const message = limitMessage(status, policy.limits);
-      if (message) io.stderr(`corral exec: ${message}\n`);
-    },
-    // Loaded only when the policy names hosts: exec starts lean.
-    startProxy: async (o) => (await import('../net/sandbox-proxy.ts')).startSandboxProxy(o),
+  // The person's terminal stays theirs: the command gets a pty of Corral's, or filtered pipes.
+  let interrupt: (signal: NodeJS.Signals) => void = () => {};
+  const relay = relayCallerTerminal({
+    terminal: io.terminal,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    onInterrupt: (signal) => interrupt(signal),
   });
-  // The helper forwards these to the command; corral itself waits to report how it ended.
-  const stopForwarding = io.onSignal(STOP_SIGNALS, (signal) => confined.child.kill(signal));
-  const result = await confined.result;
-  stopForwarding();
+  try {
+    return await runRelayed();
+  } finally {
+    await relay.finish();
+  }
 
-  // The helper already said why on stderr; its `error` status line was audited.
-  if (result.setupFailed) return SETUP_FAILED;
-  audit({
-    ext: loaded.ext,
-    layer: 'host',
-    kind: 'lifecycle',
-    op: 'exit',
-    target,
-    outcome: exitOutcome(result.exitStatus),
-    reason: result.how,
-    durationUs: Number((process.hrtime.bigint() - started) / 1000n),
-  });
-  return result.exitStatus;
+  async function runRelayed(): Promise<number> {
+    const confined = await confine({
+      sandbox,
+      ext: loaded.ext,
+      target,
+      policy: loaded.policy,
+      policySource: 'policy',
+      vars,
+      command: resolveCommand(command[0]!, io.cwd),
+      args: command.slice(1),
+      cwd: io.cwd,
+      // The ad-hoc ${extensionData} is the run's own: in the sandbox's memory, like ${tmp}.
+      ...(loaded.ext === 'exec' ? { scratch: [realpathSync(vars.extensionData)] } : {}),
+      env: io.env.TERM ? { TERM: io.env.TERM } : {},
+      stdio: relay.stdio,
+      // On Corral's own pty the program may set its modes; on the caller's terminal it may not.
+      terminal: relay.terminal,
+      audit,
+      onMode: (mode) => {
+        if (mode === 'reduced')
+          io.stderr(
+            'corral exec: reduced mode (this machine offers no user namespaces): Landlock, seccomp and limits confine the command without private file-system, process and network views; "corral doctor" lists what that gives up\n',
+          );
+      },
+      onStatus: (status, policy) => {
+        const message = limitMessage(status, policy.limits);
+        if (message) io.stderr(`corral exec: ${message}\n`);
+      },
+      // Loaded only when the policy names hosts: exec starts lean.
+      startProxy: async (o) => (await import('../net/sandbox-proxy.ts')).startSandboxProxy(o),
+    });
+    relay.started(confined.child);
+    interrupt = (signal) => confined.child.kill(signal);
+    // The helper forwards these to the command; corral itself waits to report how it ended.
+    const stopForwarding = io.onSignal(STOP_SIGNALS, (signal) => confined.child.kill(signal));
+    const result = await confined.result;
+    stopForwarding();
+
+    // The helper already said why on stderr; its `error` status line was audited.
+    if (result.setupFailed) return SETUP_FAILED;
+    audit({
+      ext: loaded.ext,
+      layer: 'host',
+      kind: 'lifecycle',
+      op: 'exit',
+      target,
+      outcome: exitOutcome(result.exitStatus),
+      reason: result.how,
+      durationUs: Number((process.hrtime.bigint() - started) / 1000n),
+    });
+    return result.exitStatus;
+  }
 }
 
 function realFolder(path: string, cwd: string, option: string): string {

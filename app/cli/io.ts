@@ -19,6 +19,19 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Resolves when the person asks the command to stop (Ctrl-C, SIGTERM, the terminal closing). */
   untilSignal: () => Promise<NodeJS.Signals>;
+  /** The person's terminal, when any of descriptors 0–2 is one (absent in tests and pipes). */
+  terminal?: CallerTerminal;
+}
+
+/** What a command may do with the person's terminal: read its size, switch it to raw input. */
+export interface CallerTerminal {
+  /** Whether descriptors 0, 1 and 2 are terminals. */
+  isTerminal: readonly [boolean, boolean, boolean];
+  size(): { cols: number; rows: number };
+  /** Raw input (every key as typed, no echo) while a program on Corral's own pty reads it. */
+  setRawMode(raw: boolean): void;
+  /** Calls `listener` when the window is resized, until the returned function is called. */
+  onResize(listener: () => void): () => void;
 }
 
 /** The signals that ask a command to stop. */

@@ -5,10 +5,10 @@ import { statSync } from 'node:fs';
 import type { LintFinding } from '../policy/lint.ts';
 import { command } from './command.ts';
 import type { CliIO } from './io.ts';
-import { lintPath, watchedFiles, type FileReport } from './lint-folder.ts';
+import { lintPath, watchedFiles, type FileReport } from '../author/lint-folder.ts';
 import { lintSpec } from './specs.ts';
 
-export { lintText, type LintedKind } from './lint-text.ts';
+export { lintText, type LintedKind } from '../author/lint-text.ts';
 
 /** How often --watch looks at the files (a stat each: cheap). */
 const POLL_MS = 250;

@@ -14,6 +14,7 @@ import type { CliIO } from './io.ts';
 const COMMANDS: Record<string, { load: () => Promise<CommandMain>; stateless?: true }> = {
   exec: { load: async () => (await import('./exec.ts')).execCommand, stateless: true },
   run: { load: async () => (await import('./run.ts')).runCommand },
+  dev: { load: async () => (await import('./dev.ts')).devCommand },
   doctor: { load: async () => (await import('./doctor.ts')).doctorCommand, stateless: true },
   log: { load: async () => (await import('./log.ts')).logCommand },
   lint: { load: async () => (await import('./lint.ts')).lintCommand, stateless: true },

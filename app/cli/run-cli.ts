@@ -1,5 +1,6 @@
 // Runs main() with the real stdio and sets the exit status; shared by both entries.
-import { untilStopSignal, type CliIO } from './io.ts';
+import { isatty } from 'node:tty';
+import { untilStopSignal, type CallerTerminal, type CliIO } from './io.ts';
 import { main } from './main.ts';
 
 /** Runs the command line `args` (without node and script) for this process. */
@@ -18,6 +19,7 @@ export function runCli(args: string[]): void {
     cwd: process.cwd(),
     env: process.env,
     untilSignal: () => untilStopSignal(onSignal),
+    terminal: callerTerminal(),
   };
   main(args, io).then(
     (code) => {
@@ -30,4 +32,22 @@ export function runCli(args: string[]): void {
       process.exitCode = 70;
     },
   );
+}
+
+/** This process's terminal, when any of descriptors 0–2 is one. */
+function callerTerminal(): CallerTerminal | undefined {
+  const isTerminal = [isatty(0), isatty(1), isatty(2)] as const;
+  if (!isTerminal.includes(true)) return undefined;
+  const sized = process.stdout.isTTY ? process.stdout : process.stderr;
+  return {
+    isTerminal,
+    size: () => ({ cols: sized.columns || 80, rows: sized.rows || 24 }),
+    setRawMode: (raw) => {
+      if (process.stdin.isTTY) process.stdin.setRawMode(raw);
+    },
+    onResize: (listener) => {
+      sized.on('resize', listener);
+      return () => sized.off('resize', listener);
+    },
+  };
 }

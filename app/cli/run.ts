@@ -22,6 +22,7 @@ import { exitWitness } from '../runtime/exit-diagnosis.ts';
 import { extensionDataDir } from '../platform/corral-dirs.ts';
 import { userDirectories } from '../platform/user-dirs.ts';
 import { failureText } from './extension-failure.ts';
+import { sanitizeTerminalText } from '../terminal/sanitize.ts';
 
 export const runCommand = cliCommand(runSpec, async ({ options, positionals }, io, services) => {
   const dir = positionals.target;
@@ -113,10 +114,15 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
     },
     prompts: terminalPrompts(io.stdin, io.stderr),
     onAllowedAlways: installed?.onAllowedAlways,
-    onLog: (level, message) => io.stderr(`[${name}] ${level}: ${message}\n`),
+    // What the extension says reaches the person's terminal through the terminal filter
+    // (app/terminal/sanitize.ts): colours pass; titles, OSC 52 and answer-backs never do. Its
+    // stdio are pipes of Corral's, never the person's terminal, and stdin is the prompts' own.
+    onLog: (level, message) => io.stderr(`[${name}] ${level}: ${sanitizeTerminalText(message)}\n`),
     onOutput: (stream, line) => {
       witness.output(stream, line);
-      io.stderr(`[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${line}\n`);
+      io.stderr(
+        `[${name}] ${stream === 'stdout' ? '' : 'stderr: '}${sanitizeTerminalText(line)}\n`,
+      );
     },
     // Corral's own words about the output (lines cut in a flood), never shown as the extension's.
     onNotice: (message) => io.stderr(`corral run: ${name}: ${message}\n`),

@@ -62,6 +62,43 @@ export const runSpec = defineCommand({
   ],
 });
 
+export const devSpec = defineCommand({
+  name: 'dev',
+  summary: "debug an extension: production's sandbox and rules, mock files and endpoints, reload",
+  positionals: [{ name: 'DIR', help: 'the extension folder (with corral.json)' }],
+  options: {
+    workspace: {
+      metavar: 'DIR',
+      help: 'a real folder for ${workspace} (default: the mock one, from --fixtures)',
+    },
+    net: {
+      metavar: 'log|allow',
+      help: 'allow what production would deny on the network: log shows each access, allow each host once',
+      parse: oneOf(['log', 'allow']),
+    },
+    fixtures: {
+      metavar: 'DIR',
+      help: 'the mock files: DIR/workspace, DIR/home, DIR/documents, DIR/downloads, DIR/extensionData (copied per session)',
+    },
+    endpoints: {
+      metavar: 'FILE',
+      help: 'canned HTTP responses (JSON) served for the hosts they name instead of the real services',
+    },
+    learn: {
+      help: 'record what the extension tries and propose the smallest permissions (written only if you say yes)',
+    },
+    audit: {
+      metavar: 'FILE',
+      help: 'append the debug audit events to FILE as JSON lines (default: dev-audit.db beside the audit store)',
+    },
+  },
+  details: [
+    'At the dev> prompt: COMMAND [ARGS] runs a command (ARGS as JSON values or words), "allow", "always" or "deny" answers the question shown, "send TEXT" types into the extension\'s terminal, "reload", "learn", "help", "quit".',
+    'Every relaxation is listed when the session starts; an access only debug mode allowed is marked "would be denied in production", and every debug event is recorded as extension "debug:ID", never in the production audit log.',
+    'exit status: 0 done; 1 the session could not start (why, on stderr); 2 usage error; 125 no sandbox.',
+  ],
+});
+
 export const doctorSpec = defineCommand({
   name: 'doctor',
   summary: 'which isolation layers this machine offers and which the sandbox uses',
@@ -359,6 +396,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   newSpec,
   lintSpec,
   runSpec,
+  devSpec,
   execSpec,
   packSpec,
   keygenSpec,

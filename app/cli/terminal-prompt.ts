@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { CliInput } from './io.ts';
 import type { PermissionPrompt, PromptAnswer, PromptService } from '../runtime/prompts.ts';
 import { denyAllPrompts, withTimeout } from '../runtime/prompts.ts';
+import { sanitizeTerminalText } from '../terminal/sanitize.ts';
 
 const ANSWERS: Record<string, PromptAnswer> = {
   o: 'allow-once',
@@ -51,11 +52,14 @@ function askOnce(
         ? `[a]lways (kept for ${prompt.extName} until revoked)`
         : `[a]lways until this corral run ends (${prompt.extName} is not installed, so nothing is kept)`;
     const ask = () =>
-      rl.question(`${prompt.question} Allow [o]nce, ${always}, or [d]eny? `, (text) => {
-        const answer = ANSWERS[text.trim().toLowerCase().slice(0, 1)];
-        if (answer) finish(answer);
-        else ask();
-      });
+      rl.question(
+        `${sanitizeTerminalText(`${prompt.question} Allow [o]nce, ${always}`)}, or [d]eny? `,
+        (text) => {
+          const answer = ANSWERS[text.trim().toLowerCase().slice(0, 1)];
+          if (answer) finish(answer);
+          else ask();
+        },
+      );
     ask();
   });
 }

@@ -11,6 +11,13 @@ import {
   promptSchema,
   resourceUseSchema,
 } from './entities.ts';
+import {
+  devLogLineSchema,
+  devOutputSchema,
+  devQuestionSchema,
+  devSessionIdSchema,
+  devSessionSchema,
+} from './dev.ts';
 
 /** At most this many events in one onAuditEvents batch (the host sends several when busier). */
 export const AUDIT_BATCH_MAX = 2000;
@@ -45,6 +52,20 @@ export const events = {
   }),
   /** An alert rule fired (also recorded as an audit event). */
   onAlert: alertSchema,
+  /** What a debug session's terminal printed (filtered), a few times a second at most. */
+  onDevOutput: devOutputSchema,
+  /** Lines of a debug session's inline log (accesses with their debug mark, reloads, lint). */
+  onDevLog: z.strictObject({
+    session: devSessionIdSchema,
+    lines: z.array(devLogLineSchema).min(1).max(500),
+  }),
+  /** A debug session that changed (started, reloaded, lint failed, crashed, stopped). */
+  onDevState: devSessionSchema,
+  /** The extension's question in a debug session, or null once it is answered or gone. */
+  onDevQuestion: z.strictObject({
+    session: devSessionIdSchema,
+    question: devQuestionSchema.nullable(),
+  }),
 };
 
 export type Events = typeof events;

@@ -9,3 +9,4 @@ export * from './visible-text.ts';
 // How to read an audit event's decision (event version 2, docs/audit.md): the UI counts and
 // filters policy denials exactly as the host does.
 export { isPolicyDenial, policyDecision } from '../audit-event/event.ts';
+export * from './dev.ts';

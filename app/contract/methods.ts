@@ -20,6 +20,16 @@ import {
   stagedInstallSchema,
   trustedKeySchema,
 } from './entities.ts';
+import {
+  devAnswerSchema,
+  devInputSchema,
+  devProposalSchema,
+  devQuestionSchema,
+  devResizeSchema,
+  devSessionIdSchema,
+  devSessionSchema,
+  devStartSchema,
+} from './dev.ts';
 
 /**
  * The most bytes of a package uploaded through the browser (base64 adds a third on the wire):
@@ -237,6 +247,57 @@ export const methods = {
     'Changes some settings.',
     settingsSchema.partial().strict(),
     settingsSchema,
+  ),
+
+  'dev.start': method(
+    "Starts a debug session (corral dev): an extension folder in production's sandbox, with the relaxations asked for, on a terminal of its own.",
+    devStartSchema,
+    devSessionSchema,
+  ),
+  'dev.list': method('The debug sessions of this host.', none, z.array(devSessionSchema)),
+  'dev.stop': method(
+    'Stops a debug session and removes its mock folders.',
+    z.strictObject({ session: devSessionIdSchema }),
+    none,
+  ),
+  'dev.input': method(
+    "Types into the extension's terminal (the sandbox still applies).",
+    devInputSchema,
+    none,
+  ),
+  'dev.resize': method("Sets the extension's terminal size.", devResizeSchema, none),
+  'dev.reload': method(
+    'Lints the folder again and restarts the extension when it is clean.',
+    z.strictObject({ session: devSessionIdSchema }),
+    devSessionSchema,
+  ),
+  'dev.run': method(
+    "Runs one of the session's extension commands.",
+    z.strictObject({
+      session: devSessionIdSchema,
+      command: z.string().min(1).max(128),
+      args: z.array(z.unknown()).max(64).default([]),
+    }),
+    z.strictObject({ result: z.unknown() }),
+  ),
+  'dev.answer': method(
+    "Answers the extension's question in a debug session.",
+    z.strictObject({
+      session: devSessionIdSchema,
+      id: devQuestionSchema.shape.id,
+      answer: devAnswerSchema,
+    }),
+    none,
+  ),
+  'dev.proposal': method(
+    'What a learning run (learn: true) proposes now: the manifest, a diff, rules lines and lint findings.',
+    z.strictObject({ session: devSessionIdSchema }),
+    devProposalSchema,
+  ),
+  'dev.writeProposal': method(
+    "Writes the proposal the author saw (by its id) into the extension's folder: the author's yes.",
+    z.strictObject({ session: devSessionIdSchema, id: devProposalSchema.shape.id }),
+    z.strictObject({ files: z.array(z.string().max(4096)).max(2) }),
   ),
 
   'trust.list': method('Trusted publisher keys.', none, z.array(trustedKeySchema)),

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from './process-alive.ts';
 
-/** The run folders Corral makes: corral exec's and corral run's. */
-export type RunFolderKind = 'corral-run' | 'corral-ext';
+/** The run folders Corral makes: corral exec's, corral run's and a corral dev session's. */
+export type RunFolderKind = 'corral-run' | 'corral-ext' | 'corral-dev';
 
 // corral-run-PID-XXXXXX: mkdtemp's six characters after the owner's pid.
-const NAME = /^corral-(?:run|ext)-(\d+)-[A-Za-z0-9]{6}$/;
+const NAME = /^corral-(?:run|ext|dev)-(\d+)-[A-Za-z0-9]{6}$/;
 
 /** A new 0700 folder in `base` for this process's run, after sweeping the ones left behind. */
 export function createRunFolder(kind: RunFolderKind, base: string = tmpdir()): string {

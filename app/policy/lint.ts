@@ -91,7 +91,7 @@ export const LINT_RULES: readonly { id: string; severity: Severity; summary: str
     severity: 'info',
     summary: "a required write grant's folder is created when the extension starts, if missing",
   },
-  // Checked by `corral lint DIR` on the extension folder (app/cli/lint-folder.ts).
+  // Checked by `corral lint DIR` on the extension folder (app/author/lint-folder.ts).
   { id: 'main-missing', severity: 'error', summary: '"main" is not a file in the folder' },
   { id: 'main-escapes', severity: 'error', summary: '"main" leads out of the extension folder' },
   {

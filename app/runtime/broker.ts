@@ -80,6 +80,11 @@ export interface BrokerOptions {
   protocolVersion: () => ProtocolVersion;
   /** Where fs/open's descriptors go; without it fs/open answers -32603. */
   files?: DescriptorSender;
+  /**
+   * `corral dev --learn` only: a request production refuses (not declared optional) is recorded
+   * and, when this answers true, granted for the session with a reason that says so.
+   */
+  undeclaredRequest?: (requested: Permissions, refusal: string) => boolean;
 }
 
 export interface Broker {
@@ -311,6 +316,11 @@ export function createBroker(o: BrokerOptions): Broker {
       const match = matchOptionalGrants(o.grants.policy, p.permissions, o.vars);
       const target = describeRequest(p.permissions);
       if (!match.ok) {
+        if (o.undeclaredRequest?.(p.permissions, match.reason)) {
+          const why = `would be refused in production (${match.reason}); granted by corral dev --learn`;
+          audit('permission', 'request', target, 'allow', why, started);
+          return { granted: true };
+        }
         audit('permission', 'request', target, 'deny', match.reason, started);
         return { granted: false };
       }

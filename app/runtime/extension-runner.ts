@@ -10,7 +10,14 @@ import type { AuditEventInput, AuditOutcome } from '../audit-event/event.ts';
 import type { PathVariables } from '../policy/variables.ts';
 import { pathEnvironment } from '../platform/path-environment.ts';
 import { resolveCommand, type ResolvedCommand } from '../sandbox/command.ts';
-import { confine, ConfineError, type SandboxRuntime } from '../sandbox/confine.ts';
+import {
+  confine,
+  ConfineError,
+  type ProxyStarter,
+  type SandboxRuntime,
+} from '../sandbox/confine.ts';
+import type { Decider } from '../policy/decide.ts';
+import type { Permissions } from '../policy/manifest.ts';
 import { startSandboxProxy } from '../net/sandbox-proxy.ts';
 import { gateSetupOutput, type SetupGate } from '../sandbox/setup-output.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-decoder.ts';
@@ -82,6 +89,20 @@ export interface ExtensionRunnerOptions {
   onAllowedAlways?: (grants: string[]) => void;
   /** The newest protocol version offered (default the latest this host can speak here). */
   protocolVersionMax?: ProtocolVersion;
+  /**
+   * The slave of a pseudo-terminal Corral owns (app/terminal/pty.ts): the extension's descriptors
+   * 0–2, so that tools that need a terminal behave; its owner reads the master. Without it, stdin
+   * is closed and stdout/stderr reach onOutput line by line.
+   */
+  terminalSlave?: number;
+  /** `corral dev` only (app/service/dev/): the lens over every decision, see GrantState. */
+  lens?: (production: Decider) => Decider;
+  /** `corral dev --learn` only: see BrokerOptions.undeclaredRequest. */
+  undeclaredRequest?: (requested: Permissions, refusal: string) => boolean;
+  /** The proxy for tools that honour HTTP(S)_PROXY (default: app/net/sandbox-proxy.ts). */
+  startProxy?: ProxyStarter;
+  /** Start the proxy even when the policy names no host (a debug session's relaxed network). */
+  proxyAlways?: boolean;
 }
 
 /**
@@ -303,6 +324,7 @@ export class ExtensionRunner {
     const files = this.fileChannel(ext.manifest.runtime);
     const offered: ProtocolVersion = files ? LATEST_PROTOCOL_VERSION : PROTOCOL_VERSION;
     this.protocolVersion = PROTOCOL_VERSION;
+    const slave = this.o.terminalSlave;
     let launched: Awaited<ReturnType<typeof confine>>;
     try {
       launched = await confine({
@@ -314,7 +336,7 @@ export class ExtensionRunner {
         vars,
         // Grants the user allowed always survive a restart; a fresh start begins from the manifest.
         live: (realized) => {
-          this.grants ??= new GrantState(realized);
+          this.grants ??= new GrantState(realized, this.o.lens);
           this.grants.endRun(); // "allow once" lasted the run that just ended, not this one
           const grants = this.grants;
           return { policy: grants.policy, decider: () => grants.decider() };
@@ -338,15 +360,21 @@ export class ExtensionRunner {
           ...command.env,
           ...this.o.runtimeSupport?.env,
         },
-        stdio: files
-          ? ['ignore', 'pipe', 'pipe', 'pipe', files.pair[1]]
-          : ['ignore', 'pipe', 'pipe', 'pipe'],
+        stdio: [
+          ...(slave === undefined
+            ? (['ignore', 'pipe', 'pipe'] as const)
+            : ([slave, slave, slave] as const)),
+          'pipe',
+          ...(files ? [files.pair[1]] : []),
+        ],
+        // A pty of Corral's own: the extension may set its modes; it is never the person's terminal.
+        ...(slave === undefined ? {} : { terminal: 'pty' as const }),
         lifetimeMs: EXTENSION_LIFETIME_MS,
         audit: this.o.audit,
         // The helper's set-up lines are kept apart from the extension's output (setup-output.ts).
         onStatus: (status) => this.setup?.status(status),
         startProxy: (p) =>
-          startSandboxProxy({
+          (this.o.startProxy ?? startSandboxProxy)({
             ...p,
             consent: (t, d) =>
               asker.settle(
@@ -355,6 +383,7 @@ export class ExtensionRunner {
                 `${ext.manifest.name} wants to connect to ${t.host}:${t.port}.`,
               ),
           }),
+        ...(this.o.proxyAlways ? { proxyAlways: true } : {}),
       });
     } catch (e) {
       if (files) closeSync(files.pair[0]);
@@ -400,6 +429,7 @@ export class ExtensionRunner {
               },
             },
           }),
+      ...(this.o.undeclaredRequest ? { undeclaredRequest: this.o.undeclaredRequest } : {}),
     });
     const flushTimer = setInterval(() => {
       broker.flush();

@@ -10,9 +10,16 @@ export class GrantState {
   /** Optional grants the user allowed once: they last until the extension next starts. */
   private readonly once = new Set<string>();
 
-  constructor(private readonly base: CompiledPolicy) {
+  /**
+   * `lens` sees every decider built from these grants: `corral dev` wraps production's decisions
+   * to flag (and, where the author asked, allow) what production would deny (app/service/dev/).
+   */
+  constructor(
+    private readonly base: CompiledPolicy,
+    private readonly lens: (production: Decider) => Decider = (d) => d,
+  ) {
     this.current = base;
-    this.currentDecider = compileDecider(base);
+    this.currentDecider = lens(compileDecider(base));
   }
 
   get policy(): CompiledPolicy {
@@ -105,7 +112,7 @@ export class GrantState {
 
   private replace(next: CompiledPolicy): void {
     this.current = next;
-    this.currentDecider = compileDecider(next);
+    this.currentDecider = this.lens(compileDecider(next));
   }
 }
 

@@ -80,6 +80,8 @@ export interface ConfineRequest {
   onStatus?: (status: HelperStatus, policy: CompiledPolicy) => void;
   /** Loads the proxy (lazily, so that a command without hosts never loads the network code). */
   startProxy?: ProxyStarter;
+  /** Start the proxy even when the policy names no host (`corral dev --net log`, --learn). */
+  proxyAlways?: boolean;
   /** Told the mode before anything starts (`corral exec` says so when it is reduced). */
   onMode?: (mode: Exclude<SandboxMode, 'refused'>) => void;
 }
@@ -152,7 +154,8 @@ async function start(req: ConfineRequest): Promise<Confinement> {
   // Tools that honour HTTP(S)_PROXY reach granted hosts through the allowlisting proxy; optional
   // hosts count too, since the user may allow one while the sandbox runs. Full mode only: the
   // relay lives in the sandbox's own network namespace (reduced mode has net/fetch alone).
-  const namesHosts = live.policy.net.length > 0 || live.policy.optional.net.length > 0;
+  const namesHosts =
+    live.policy.net.length > 0 || live.policy.optional.net.length > 0 || req.proxyAlways === true;
   const proxy =
     verdict.mode === 'full' && namesHosts && req.startProxy
       ? await req.startProxy({ ext: req.ext, decider: live.decider, audit: req.audit })

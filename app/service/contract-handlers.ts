@@ -18,6 +18,7 @@ import { isAlert } from '../metrics/alert-rules.ts';
 import type { ExtensionManager, PreparedInstall } from '../manager/manager.ts';
 import { jsonLine, csvHeader, csvRow } from '../audit-event/export-format.ts';
 import type { HostParts } from './host-parts.ts';
+import { devHandlers } from './dev/dev-desk.ts';
 import type { UiSession } from './host-service.ts';
 import {
   consentItemView,
@@ -84,6 +85,7 @@ export function contractHandlers(parts: HostParts): Handlers {
   const stopFor = async (id: string, why: string) => parts.fleet.stop(id, why);
 
   const handlers: Handlers = {
+    ...devHandlers(parts.dev),
     'session.hello': (input) => {
       if (input.contractVersion !== CONTRACT_VERSION)
         throw new ContractFailure(

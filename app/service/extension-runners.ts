@@ -34,6 +34,11 @@ export type RunnerWiring = Pick<ExtensionRunnerOptions, 'extension' | 'workspace
       | 'vars'
       | 'runtimeSupport'
       | 'protocolVersionMax'
+      | 'terminalSlave'
+      | 'lens'
+      | 'undeclaredRequest'
+      | 'startProxy'
+      | 'proxyAlways'
     >
   > & {
     /** Shared by the extensions of one host, so they can talk over granted channels. */
@@ -83,6 +88,11 @@ export function wireRunner(services: Services, w: RunnerWiring): WiredRunner {
       'startupTimeoutMs',
       'shutdownGraceMs',
       'protocolVersionMax',
+      'terminalSlave',
+      'lens',
+      'undeclaredRequest',
+      'startProxy',
+      'proxyAlways',
     ]),
   });
   return {

@@ -7,6 +7,7 @@ import type {
   Settings,
 } from '../contract/index.ts';
 import type { DeniedAlwaysList } from './denied-always.ts';
+import type { DevDesk } from './dev/dev-desk.ts';
 import type { EventHub } from './event-hub.ts';
 import type { ExtensionFleet } from './extension-fleet.ts';
 import type { PromptCenter } from './prompt-center.ts';
@@ -20,6 +21,8 @@ export interface HostParts {
   deniedAlways: DeniedAlwaysList;
   settings: SettingsStore;
   hub: EventHub;
+  /** The debug sessions (dev.*). */
+  dev: DevDesk;
   shell: 'serve' | 'electron';
   hostVersion: string;
   /** The Extensions view's row for an installed extension. */

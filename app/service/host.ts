@@ -2,6 +2,7 @@
 // their questions in whichever UIs are connected, streams the audit log and resource use to them,
 // and answers every contract call. `corral serve` and Electron main create it; every UI connected
 // to it sees the same state.
+import { AuditStoreError } from '../audit/sqlite.ts';
 import { grantLines } from '../consent/grants.ts';
 import { maxRisk, summarizePermissions, type Risk } from '../consent/summary.ts';
 import {
@@ -30,6 +31,9 @@ import { ConfineError } from '../sandbox/confine.ts';
 import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
 import { ContractFailure, contractHandlers, type Handlers } from './contract-handlers.ts';
 import { deniedAlwaysFile, type DeniedAlwaysList } from './denied-always.ts';
+import { DebugAuditError } from './dev/debug-audit.ts';
+import { DevDesk, DevDeskError } from './dev/dev-desk.ts';
+import { DevSessionError } from './dev/dev-session.ts';
 import { EventHub } from './event-hub.ts';
 import { ExtensionFleet } from './extension-fleet.ts';
 import { ExtensionStartError } from '../runtime/extension-runner.ts';
@@ -133,6 +137,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
       store.applyRetention({ maxAgeDays: current.auditRetentionDays });
   };
 
+  const dev = new DevDesk(services, hub);
   const parts: HostParts = {
     services,
     fleet,
@@ -140,6 +145,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
     deniedAlways,
     settings,
     hub,
+    dev,
     shell: o.shell,
     hostVersion: o.hostVersion ?? '0.1.0',
     summary,
@@ -195,7 +201,7 @@ export async function createHostService(o: HostOptions): Promise<HostService> {
         clearTimeout(firstRetention);
         clearInterval(retention);
         prompts.closeAll();
-        await fleet.close();
+        await Promise.all([fleet.close(), dev.close()]);
         for (const fn of closers) fn();
         feed.close();
         monitor.close();
@@ -251,6 +257,9 @@ async function dispatch(
 function failure(method: MethodName, e: unknown): ContractResult<never> {
   if (e instanceof ContractFailure) return fail(e.code, e.message);
   if (e instanceof PromptNotFound) return fail('not-found', e.message);
+  if (e instanceof DevDeskError) return fail(e.code, e.message);
+  if (e instanceof DevSessionError || e instanceof DebugAuditError)
+    return fail('refused', e.message);
   if (e instanceof ManagerError)
     return fail(e instanceof NotInstalledError ? 'not-found' : 'refused', e.message);
   if (e instanceof PackageError || e instanceof ExtensionError) return fail('refused', e.message);
@@ -261,7 +270,12 @@ function failure(method: MethodName, e: unknown): ContractResult<never> {
     e instanceof ExtensionStartError
   )
     return fail('extension-failed', e.message);
-  if (e instanceof StateError || e instanceof ServiceError || e instanceof SettingsError)
+  if (
+    e instanceof StateError ||
+    e instanceof ServiceError ||
+    e instanceof SettingsError ||
+    e instanceof AuditStoreError
+  )
     return fail('internal', e.message);
   logEntry({ level: 'error', component: 'host-service', context: method, error: e });
   return fail(

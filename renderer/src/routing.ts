@@ -6,6 +6,7 @@ export type Route =
   | { view: 'extensions'; id: string | null }
   | { view: 'access-log' }
   | { view: 'dashboard' }
+  | { view: 'debug' }
   | { view: 'settings' };
 
 /** The route a hash names; anything else is the Extensions view. */
@@ -18,6 +19,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'dashboard' };
     case 'settings':
       return { view: 'settings' };
+    case 'debug':
+      return { view: 'debug' };
     default: {
       const id = rest.length ? decodeURIComponent(rest.join('/')) : null;
       return { view: 'extensions', id: view === 'extensions' ? id : null };

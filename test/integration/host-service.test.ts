@@ -4,10 +4,11 @@
 // other, allow once / deny / deny always, a revocation felt at once, quarantine, the live log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../app/contract/index.ts';
+import { openAuditStore } from '../../app/audit/store.ts';
 import { createHostService } from '../../app/service/host.ts';
 import type { HostService, UiSession } from '../../app/service/host-service.ts';
 import { createServices } from '../../app/service/services.ts';
@@ -270,5 +271,67 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     const lines = exported.content.trim().split('\n');
     assert.equal(lines.length, exported.events);
     assert.ok(lines.every((l) => (JSON.parse(l) as { decision: string }).decision === 'deny'));
+  });
+
+  it('a debug session through the contract: its terminal takes input, the sandbox still applies, its events stay apart', async () => {
+    const dir = join(root, 'dev-probe');
+    cpSync(join(repo, 'test/integration/fixtures/dev-probe'), dir, { recursive: true });
+    const started = b.next('onDevState', (s) => s.state === 'ready');
+    const view = (await a.call('dev.start', { dir })) as { id: string; state: string };
+    assert.equal(view.state, 'ready');
+    assert.equal((await started).id, view.id);
+    const session = view.id;
+
+    // The terminal: a program that needs one has it, and what it prints arrives filtered.
+    const printed = b.next('onDevOutput', (p) => p.session === session && p.data.includes(':end'));
+    const tty = (await a.call('dev.run', { session, command: 'probe.tty' })) as {
+      result: unknown;
+    };
+    assert.deepEqual(tty.result, { isatty: true, cols: 80 });
+    const out = (await printed).data;
+    // eslint-disable-next-line no-control-regex -- the colours the filter keeps
+    assert.match(out, /probe:\x1b\[32mgreen\x1b\[0m:end/);
+    // eslint-disable-next-line no-control-regex -- the sequences the filter drops
+    assert.doesNotMatch(out, /owned-title|ZXZpbA|\x1b\]|\x1b\[6n/);
+
+    // Input: what the UI types reaches the program reading its terminal.
+    const asked = b.next('onDevOutput', (p) => p.session === session && p.data.includes('name? '));
+    const answer = a.call('dev.run', { session, command: 'probe.prompt' });
+    await asked;
+    await a.call('dev.input', { session, data: 'ada\r' });
+    assert.deepEqual(await answer, { result: 'ada' });
+
+    // The sandbox still applies: production's rules refuse what the manifest does not grant.
+    const denied = b.next('onDevLog', (p) =>
+      p.lines.some((l) => l.kind === 'access' && /\/etc\/hostname: deny/.test(l.text)),
+    );
+    const refused = (await a.call('dev.run', {
+      session,
+      command: 'probe.read',
+      args: ['/etc/hostname'],
+    })) as { result: unknown };
+    assert.deepEqual(refused.result, { refused: 'PermissionDenied' });
+    await denied;
+    const stopped = b.next('onDevState', (s) => s.id === session && s.state === 'stopped');
+    await a.call('dev.stop', { session });
+    await stopped;
+    // Debug events go to the debug store as debug:ID, never to the production log.
+    const production = (await a.call('audit.query', { text: 'dev-probe', limit: 50 })) as {
+      events: unknown[];
+    };
+    assert.deepEqual(production.events, []);
+    const store = openAuditStore(join(root, 'state', 'corral', 'dev-audit.db'), { readonly: true });
+    try {
+      const debug = store.query({ text: 'hostname', limit: 50 });
+      assert.ok(debug.length > 0, 'the refusal is in the debug store');
+      assert.ok(debug.every((e) => e.ext === 'debug:corral-tests.dev-probe'));
+    } finally {
+      store.close();
+    }
+    assert.deepEqual(await a.call('dev.list'), []);
+    await assert.rejects(
+      a.call('dev.input', { session, data: 'x' }),
+      /not-found: no debug session/,
+    );
   });
 });

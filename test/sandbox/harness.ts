@@ -140,6 +140,10 @@ export function stageCli(o: { landlockAbi?: OlderLandlockAbi } = {}): {
     : join(repo, 'dist', 'corral-sandbox');
   copyFileSync(helper, join(dist, 'corral-sandbox'));
   chmodSync(join(dist, 'corral-sandbox'), 0o755);
+  // The CLI requires node-pty (its own pseudo-terminals) from node_modules beside it.
+  cpSync(join(repo, 'node_modules', 'node-pty'), join(stage.root, 'node_modules', 'node-pty'), {
+    recursive: true,
+  });
   const ws = stage.dir('ws');
   stage.file('ws/notes.md', 'three little words\n');
   stage.dir('ws/out', { writable: true });

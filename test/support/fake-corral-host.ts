@@ -17,6 +17,7 @@ import {
   type ContractResult,
   type ContractTransport,
   type DeniedAlways,
+  type DevSessionView,
   type DoctorReportView,
   type EventName,
   type EventPayload,
@@ -541,7 +542,70 @@ export class FakeCorralHost {
       this.trusted = this.trusted.filter((k) => k.keyId !== keyId);
       return this.trusted;
     },
+    ...this.devHandlers(),
   };
+
+  /** Debug sessions: a terminal that echoes what is typed, as a shell on a pty would. */
+  readonly devSessions = new Map<string, DevSessionView>();
+  /** What was typed into each session's terminal, in order. */
+  readonly devTyped: string[] = [];
+
+  private devHandlers(): Pick<Handlers, `dev.${string}` & MethodName> {
+    const session = (id: string) =>
+      this.devSessions.get(id) ?? { code: 'not-found' as const, message: `no debug session ${id}` };
+    return {
+      'dev.start': (input) => {
+        const id = `${(this.devSessions.size + 1).toString(16).padStart(8, '0')}feedface`;
+        const view: DevSessionView = {
+          id,
+          dir: input.dir,
+          extension: { id: 'acme.notes', name: 'Notes', version: '1.0.0' },
+          state: 'ready',
+          detail: 'started',
+          reloads: 0,
+          lintErrors: [],
+          relaxations: [
+            'terminal: the extension runs on a pseudo-terminal of this session; its output is filtered',
+          ],
+          learning: input.learn,
+          commands: [{ id: 'notes.count', title: 'Count' }],
+        };
+        this.devSessions.set(id, view);
+        this.emit('onDevState', view);
+        return view;
+      },
+      'dev.list': () => [...this.devSessions.values()],
+      'dev.stop': ({ session: id }) => {
+        const view = session(id);
+        if (isError(view)) return view;
+        this.devSessions.delete(id);
+        this.emit('onDevState', { ...view, state: 'stopped', detail: 'the session ended' });
+        return DONE;
+      },
+      'dev.input': ({ session: id, data }) => {
+        const view = session(id);
+        if (isError(view)) return view;
+        this.devTyped.push(data);
+        this.emit('onDevOutput', { session: id, data: data.replaceAll('\r', '\r\n') });
+        return DONE;
+      },
+      'dev.resize': ({ session: id }) => {
+        const view = session(id);
+        return isError(view) ? view : DONE;
+      },
+      'dev.reload': ({ session: id }) => session(id),
+      'dev.run': ({ session: id }) => {
+        const view = session(id);
+        return isError(view) ? view : { result: null };
+      },
+      'dev.answer': ({ session: id }) => {
+        const view = session(id);
+        return isError(view) ? view : DONE;
+      },
+      'dev.proposal': () => ({ code: 'refused', message: 'this session is not learning' }),
+      'dev.writeProposal': () => ({ code: 'refused', message: 'this session is not learning' }),
+    };
+  }
 }
 
 /** A transport straight into `host`, as one connected UI. */

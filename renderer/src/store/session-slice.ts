@@ -54,6 +54,7 @@ export const createSessionSlice: SliceFactory<SessionSlice> = ({ set, get, clien
       s.auditLoaded ? s.catchUpAudit() : s.loadAuditHead(),
       s.loadDashboard(),
       s.loadSettings(),
+      s.loadDevSessions(),
     ]);
   },
 });

@@ -7,6 +7,7 @@ import { createAuditSlice, type AuditSlice } from './audit-slice.ts';
 import type { AuditEventView } from './audit-window.ts';
 import { createCommandsSlice, type CommandsSlice } from './commands-slice.ts';
 import { createDashboardSlice, type DashboardSlice } from './dashboard-slice.ts';
+import { createDevSlice, type DevSlice } from './dev-slice.ts';
 import { createExtensionsSlice, type ExtensionsSlice } from './extensions-slice.ts';
 import { frameBatch } from './frame-batch.ts';
 import { createInstallSlice, type InstallSlice } from './install-slice.ts';
@@ -21,7 +22,8 @@ export type CorralState = SessionSlice &
   AuditSlice &
   DashboardSlice &
   SettingsSlice &
-  CommandsSlice;
+  CommandsSlice &
+  DevSlice;
 
 export type CorralStore = StoreApi<CorralState>;
 
@@ -38,6 +40,7 @@ export function createCorralStore(client: CorralClient): CorralStore {
       ...createDashboardSlice(deps),
       ...createSettingsSlice(deps),
       ...createCommandsSlice(deps),
+      ...createDevSlice(deps),
     };
   });
 }
@@ -68,6 +71,10 @@ export function connectStore(
     client.onExtensionLog(s.appendExtensionLog),
     client.onMetrics(s.receiveMetrics),
     client.onAlert(s.receiveAlert),
+    client.onDevState(s.receiveDevState),
+    client.onDevOutput(s.receiveDevOutput),
+    client.onDevLog(s.receiveDevLog),
+    client.onDevQuestion(s.receiveDevQuestion),
   ];
   const follow = (status: ReturnType<HostConnection['status']>) => {
     const was = store.getState().connection.state;

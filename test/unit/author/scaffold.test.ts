@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEMPLATES } from '../../../app/author/scaffold.ts';
-import { lintPath } from '../../../app/cli/lint-folder.ts';
+import { lintPath } from '../../../app/author/lint-folder.ts';
 import { newCommand } from '../../../app/cli/new.ts';
 import { newSpec } from '../../../app/cli/specs.ts';
 import { fakeIO, ioOf } from '../cli/fake-io.ts';

@@ -17,9 +17,11 @@ import { StartFailure } from './StartFailure.tsx';
 const loadAccessLog = () => import('../access-log/AccessLogView.tsx');
 const loadDashboard = () => import('../dashboard/DashboardView.tsx');
 const loadSettings = () => import('../settings/SettingsView.tsx');
+const loadDebug = () => import('../dev/DevView.tsx');
 const AccessLogView = lazy(() => loadAccessLog().then((m) => ({ default: m.AccessLogView })));
 const DashboardView = lazy(() => loadDashboard().then((m) => ({ default: m.DashboardView })));
 const SettingsView = lazy(() => loadSettings().then((m) => ({ default: m.SettingsView })));
+const DevView = lazy(() => loadDebug().then((m) => ({ default: m.DevView })));
 
 export function App() {
   const route = useRoute();
@@ -56,6 +58,7 @@ export function App() {
             {route.view === 'access-log' && <AccessLogView />}
             {route.view === 'dashboard' && <DashboardView />}
             {route.view === 'settings' && <SettingsView />}
+            {route.view === 'debug' && <DevView />}
           </Suspense>
         </main>
       </div>

@@ -1,4 +1,4 @@
-// The four views, as links named exactly as outside tests look for them.
+// The views, as links named exactly as outside tests look for them.
 import { routeHref, type Route } from '../../routing.ts';
 
 const VIEWS: { view: Route['view']; label: string; icon: string }[] = [
@@ -6,6 +6,7 @@ const VIEWS: { view: Route['view']; label: string; icon: string }[] = [
   { view: 'access-log', label: 'Access log', icon: 'icon-log' },
   { view: 'dashboard', label: 'Dashboard', icon: 'icon-dashboard' },
   { view: 'settings', label: 'Settings', icon: 'icon-settings' },
+  { view: 'debug', label: 'Debug', icon: 'icon-debug' },
 ];
 
 export function NavBar({ current }: { current: Route['view'] }) {
