@@ -36,6 +36,7 @@ import { RpcFailure } from './rpc-peer.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { matchOptionalGrants, describeRequest } from './optional-grants.ts';
 import type { PathVariables } from '../policy/variables.ts';
+import type { Permissions } from '../policy/manifest.ts';
 
 /** host:port as the policy allowed it, and the decider that allowed it (for address vetting). */
 export interface FetchTarget {
