@@ -1,7 +1,7 @@
 // A `corral dev` session as the app's debug view sees it: its state (reloads, lint errors, the
 // relaxations in force), its inline log with the debug marks, its terminal, its question, and
 // what a learning run proposes. The session itself lives in the host (app/service/dev/).
-import { z } from 'zod';
+import * as z from 'zod';
 import { extensionIdSchema, promptAnswerSchema, TEXT_MAX } from './entities.ts';
 
 const text = z.string().max(TEXT_MAX);

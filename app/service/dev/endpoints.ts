@@ -4,7 +4,7 @@
 // 404 that says so, never the real network. The policy decides first, as in production: the
 // endpoints stand in for the network, not for the grant.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalHost } from '../../policy/host-names.ts';
 import type { NetFetchParams, NetFetchResult } from '../../protocol/methods.ts';
 import type { FetchTarget, NetFetcher } from '../../runtime/broker.ts';
