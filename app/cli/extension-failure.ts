@@ -28,7 +28,10 @@ export function failureText(error: unknown, witness: ExitWitness): string {
   const diagnosis = wentAway ? witness.diagnose() : null;
   // "stopped unexpectedly (exit status 3)" already says what an exit alone would.
   const exitSaid = error instanceof PeerGone && error.exit !== undefined;
-  if (!diagnosis || (diagnosis.evidence === 'exit' && exitSaid)) return visible(message);
+  // A refusal that names its own cause and fix ("… is not set …; fix: …") is not said twice.
+  const saidAlready = diagnosis?.detail !== undefined && message.includes(diagnosis.detail);
+  if (!diagnosis || (diagnosis.evidence === 'exit' && exitSaid) || saidAlready)
+    return visible(message);
   return visible(`${message}: ${diagnosis.cause}; fix: ${diagnosis.fix}`);
 }
 

@@ -15,6 +15,8 @@ export interface Diagnosis {
   fix: string;
   /** What it rests on: "exit" alone says no more than the exit status does. */
   evidence: 'sandbox' | 'limit' | 'stderr' | 'exit';
+  /** The sentence it rests on as reported (the set-up refusal), when the cause quotes one. */
+  detail?: string;
 }
 
 /** What a run saw of its extension's end. */
@@ -95,6 +97,7 @@ export function diagnoseExit(
         ? `check that ${field.path} can be read by this user, or change ${field.pointer} in corral.json`
         : 'run "corral doctor" to see what this machine offers the sandbox',
       evidence: 'sandbox',
+      detail: e.setup,
     };
   }
   if (e.limit !== null) {

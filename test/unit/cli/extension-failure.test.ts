@@ -80,3 +80,26 @@ test("went away is known by the error, not its words: a command's own text is no
   const said = new RpcFailure(-32603, 'command "x" threw Error: the server went away');
   assert.equal(failureText(said, w), 'command "x" threw Error: the server went away');
 });
+
+test('a set-up refusal that names its cause and fix is said once, not repeated by the diagnosis', () => {
+  const refusal =
+    '/x/corral.json: /permissions/fs/0/path: ${workspace} is not set because no folder is open; fix: open a folder (--workspace DIR)';
+  const seen = witness();
+  seen.audit({
+    ext: 'acme.x',
+    layer: 'host',
+    kind: 'lifecycle',
+    op: 'start',
+    target: '/x',
+    outcome: 'failed',
+    reason: `sandbox not set up: ${refusal}`,
+  });
+  const e = new ExtensionStartError(`acme.x did not start: ${refusal}`);
+  assert.equal(failureText(e, seen), `acme.x did not start: ${refusal}`);
+  // The control: a start that failed for a set-up reason the message does not carry gets it.
+  const bare = new ExtensionStartError('acme.x did not start: the extension went away');
+  assert.equal(
+    failureText(bare, seen),
+    `acme.x did not start: the extension went away: the sandbox could not be set up: ${refusal}; fix: run "corral doctor" to see what this machine offers the sandbox`,
+  );
+});
