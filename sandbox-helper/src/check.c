@@ -39,10 +39,10 @@ static void probe(int err[ARRAY_LEN(layers)])
 	for (size_t i = 0; layers[i].flag; i++)
 		err[i] = unshare(layers[i].flag) < 0 ? errno : 0;
 	err[NNP] = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? errno : 0;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 		    &prog) < 0)
 		err[NOTIFY] = errno;
-	if (err[NOTIFY] && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+	if (err[NOTIFY] && syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		err[SECCOMP] = errno;
 }
 

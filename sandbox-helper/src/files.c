@@ -8,7 +8,7 @@ int open_nofollow(int dirfd, const char *path, int flags)
 	struct open_how how = { .flags = (unsigned)(flags | O_CLOEXEC),
 				.resolve = RESOLVE_NO_SYMLINKS };
 
-	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	return (int)syscall(__NR_openat2, dirfd, path, &how, sizeof how);
 }
 
 void write_file(const char *path, const char *text)

@@ -1,39 +1,14 @@
 /* C1: the sandbox's file system, a tmpfs root holding only the granted paths, /proc and /dev. */
-#include <linux/types.h>
 #include <sys/mount.h>
+#include <linux/mount.h> /* the new API's names: glibc's <sys/mount.h> has them too, musl's not */
 #include <sys/stat.h>
 
 #include "sandbox.h"
 
-/* The new mount API as raw system calls: glibc wraps it only since 2.36, musl not at all, and
- * <linux/mount.h> clashes with glibc's <sys/mount.h>. Values from <linux/mount.h>; the numbers
- * are the same on every architecture. */
-#ifndef __NR_open_tree
-#define __NR_open_tree 428
-#define __NR_move_mount 429
-#endif
-#ifndef __NR_fsopen
-#define __NR_fsopen 430
-#define __NR_fsconfig 431
-#define __NR_fsmount 432
-#endif
-#ifndef __NR_mount_setattr
-#define __NR_mount_setattr 442
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-enum { ATTR_RDONLY = 0x1, ATTR_NOSUID = 0x2, ATTR_NODEV = 0x4, ATTR_NOEXEC = 0x8 };
-enum { TREE_CLONE = 1, MOVE_FROM_FD = 0x4, MOVE_TO_FD = 0x40 };
-/* fsopen(2) and friends, under names of our own: glibc's <sys/mount.h> has the others since 2.36. */
-enum { FS_OPEN_CLOEXEC = 1, FS_SET_STRING = 1, FS_CMD_CREATE = 6, FS_MOUNT_CLOEXEC = 1 };
-struct mount_attrs {
-	__u64 attr_set, attr_clr, propagation, userns_fd;
-};
-
+/* The new mount API as raw system calls: musl has no wrappers for it (glibc since 2.36). */
 static int set_attrs(int dfd, const char *path, unsigned flags, __u64 attrs)
 {
-	struct mount_attrs a = { .attr_set = attrs };
+	struct mount_attr a = { .attr_set = attrs };
 
 	return (int)syscall(__NR_mount_setattr, dfd, path, flags, &a, sizeof a);
 }
@@ -131,17 +106,18 @@ static int make_mount_point(int root, const char *path, int is_dir)
 static void bind_fd(int src, int dst, __u64 attrs, const char *path)
 {
 	int tree = (int)syscall(__NR_open_tree, src, "",
-				TREE_CLONE | O_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+				OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 
 	if (tree < 0 || set_attrs(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0 ||
-	    syscall(__NR_move_mount, tree, "", dst, "", MOVE_FROM_FD | MOVE_TO_FD) < 0)
+	    syscall(__NR_move_mount, tree, "", dst, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		die_errno("bind %s", path);
 	close(tree);
 }
 
 static int fs_set(int fs, const char *key, const char *value)
 {
-	return (int)syscall(__NR_fsconfig, fs, FS_SET_STRING, key, value, 0);
+	return (int)syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, key, value, 0);
 }
 
 /* One tmpfs holds all of the sandbox's scratch, every `tmpfs PATH` and /dev/shm a folder of it,
@@ -156,11 +132,11 @@ static void bind_scratch(int dst, unsigned long long size, const char *path)
 
 	if (scratch < 0) {
 		snprintf(opt, sizeof opt, "%llu", size);
-		fs = (int)syscall(__NR_fsopen, "tmpfs", FS_OPEN_CLOEXEC);
+		fs = (int)syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC);
 		if (fs < 0 || fs_set(fs, "size", opt) || fs_set(fs, "nr_inodes", TMPFS_INODES) ||
 		    fs_set(fs, "mode", "0700") ||
-		    syscall(__NR_fsconfig, fs, FS_CMD_CREATE, NULL, NULL, 0) < 0 ||
-		    (scratch = (int)syscall(__NR_fsmount, fs, FS_MOUNT_CLOEXEC, 0)) < 0)
+		    syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+		    (scratch = (int)syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0)
 			die_errno("tmpfs for %s", path);
 		close(fs);
 	}
@@ -168,7 +144,7 @@ static void bind_scratch(int dst, unsigned long long size, const char *path)
 	if (mkdirat(scratch, name, 0700) < 0 ||
 	    (dir = openat(scratch, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die_errno("tmpfs %s", path);
-	bind_fd(dir, dst, ATTR_NOSUID | ATTR_NODEV | ATTR_NOEXEC, path);
+	bind_fd(dir, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, path);
 	close(dir);
 }
 
@@ -190,7 +166,7 @@ static void build_dev(int root, unsigned long long shm_size)
 		    (dst = openat(dev, dev_nodes[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 		    (src = open(host, O_PATH | O_CLOEXEC)) < 0)
 			die_errno("%s", host);
-		bind_fd(src, dst, ATTR_NOSUID | ATTR_NOEXEC, host);
+		bind_fd(src, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, host);
 		close(src);
 		close(dst);
 	}
@@ -223,8 +199,8 @@ static void mount_grants(int root, const struct policy *p)
 			if (fstat(g->fd, &st) < 0)
 				die_errno("%s", g->path);
 			dst = make_mount_point(root, g->path, S_ISDIR(st.st_mode));
-			bind_fd(g->fd, dst, ATTR_NOSUID | ATTR_NODEV |
-				(g->kind == MOUNT_RW ? ATTR_NOEXEC : ATTR_RDONLY), g->path);
+			bind_fd(g->fd, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				(g->kind == MOUNT_RW ? MOUNT_ATTR_NOEXEC : MOUNT_ATTR_RDONLY), g->path);
 		}
 		close(dst);
 	}
@@ -257,10 +233,11 @@ void mounts_build(const struct policy *p)
 	}
 	/* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves nothing of
 	 * the host but the grants (pivot_root(2), "NOTES"). */
-	if (syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+	if (syscall(__NR_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		die_errno("pivot_root");
 	/* The skeleton is read-only, like bwrap's: no files can be left at / or in /dev. */
-	if (set_attrs(AT_FDCWD, "/", 0, ATTR_RDONLY) || set_attrs(AT_FDCWD, "/dev", 0, ATTR_RDONLY))
+	if (set_attrs(AT_FDCWD, "/", 0, MOUNT_ATTR_RDONLY) ||
+	    set_attrs(AT_FDCWD, "/dev", 0, MOUNT_ATTR_RDONLY))
 		die_errno("read-only root");
 	close(root);
 }

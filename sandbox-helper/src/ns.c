@@ -21,7 +21,7 @@ pid_t ns_clone(enum sandbox_mode mode, int *pidfd)
 	 * descriptor that cannot be confused with a recycled pid. parent_tid is the 3rd argument
 	 * on both x86_64 and aarch64. Mode reduced: the same, without namespaces. */
 	long flags = (mode == MODE_FULL ? SANDBOX_NAMESPACES : 0) | CLONE_PIDFD | SIGCHLD;
-	long pid = syscall(SYS_clone, flags, 0, pidfd, 0, 0);
+	long pid = syscall(__NR_clone, flags, 0, pidfd, 0, 0);
 
 	if (pid < 0) {
 		int saved = errno;

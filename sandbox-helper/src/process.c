@@ -8,9 +8,6 @@
 
 #include "sandbox.h"
 
-#ifndef __NR_close_range
-#define __NR_close_range 436 /* the same on every architecture; musl has no wrapper */
-#endif
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #define CAP_PROBE_MAX 64 /* capabilities fit a u64 mask; the kernel says EINVAL past its last */
 
@@ -60,7 +57,7 @@ void process_drop_caps(void)
 	 * root caller in mode reduced. An unprivileged caller in mode reduced holds none, and can
 	 * neither shrink the bounding set nor lock securebits; nor need it: no_new_privs keeps exec
 	 * from granting more than the (empty) permitted set. */
-	if (syscall(SYS_capget, &hdr, held) < 0)
+	if (syscall(__NR_capget, &hdr, held) < 0)
 		die_errno("capget");
 	for (int cap = 0; (held[0].effective & (1U << CAP_SETPCAP)) && cap < CAP_PROBE_MAX; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
@@ -78,7 +75,7 @@ void process_drop_caps(void)
 			  SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
 		  0, 0, 0) < 0)
 		die_errno("prctl(PR_SET_SECUREBITS)");
-	if (syscall(SYS_capset, &hdr, none) < 0)
+	if (syscall(__NR_capset, &hdr, none) < 0)
 		die_errno("capset");
 }
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
+#include <asm/unistd.h> /* __NR_*: the kernel headers of the build (Linux >= 6.1) */
 #include <sys/types.h>
 #include <unistd.h>
 

@@ -3,6 +3,7 @@
  * in mode reduced closes what the namespaces would have closed). */
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/ioprio.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
@@ -24,40 +25,13 @@
 #error "the seccomp filter knows x86_64 and aarch64 only"
 #endif
 
-/* Numbers from 424 on are shared by every architecture; older headers may lack them. */
-#ifndef __NR_clone3
-#define __NR_clone3 435
-#endif
-#ifndef __NR_mount_setattr
-#define __NR_mount_setattr 442
-#endif
-#ifndef __NR_quotactl_fd
-#define __NR_quotactl_fd 443
-#endif
-#ifndef __NR_open_tree_attr
-#define __NR_open_tree_attr 467
-#endif
-
-#ifndef __NR_fchmodat2
+/* Newer than the build's kernel headers (Linux 6.1); from 424 on, numbers are the same on every
+ * architecture. */
 #define __NR_fchmodat2 452
-#endif
-#ifndef __NR_setxattrat
 #define __NR_setxattrat 463
 #define __NR_removexattrat 466
-#endif
-#define IOPRIO_WHO_PROCESS 1 /* <linux/ioprio.h>, absent from older headers */
-#ifndef MSG_FASTOPEN
-#define MSG_FASTOPEN 0x20000000
-#endif
-#ifndef __NR_memfd_secret
-#define __NR_memfd_secret 447
-#endif
-#ifndef MFD_NOEXEC_SEAL
+#define __NR_open_tree_attr 467
 #define MFD_NOEXEC_SEAL 0x0008U /* <linux/memfd.h> of Linux 6.3 */
-#endif
-#ifndef IPPROTO_MPTCP
-#define IPPROTO_MPTCP 262
-#endif
 #define SOCK_TYPE_MASK 0xf   /* socket()'s type without SOCK_NONBLOCK and SOCK_CLOEXEC */
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -388,7 +362,7 @@ int seccomp_install(const struct policy *p, int abi)
 #undef APPEND
 	/* The listener goes to the supervisor; until it arrives a denied call would block, so
 	 * nothing between here and execve() may be one (sendmsg, close and execve are allowed). */
-	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+	fd = (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			  &fprog);
 	if (fd < 0)
 		die("seccomp filter with a user-notification listener: %s; hint: " HINT_SECCOMP,

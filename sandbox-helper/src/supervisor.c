@@ -127,7 +127,7 @@ static void reap_orphans(struct watch *w)
 /* Through the pidfd, so a recycled pid can never be hit; ESRCH: C1 is already gone. */
 static int signal_c1(struct watch *w, int sig)
 {
-	if (syscall(SYS_pidfd_send_signal, w->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+	if (syscall(__NR_pidfd_send_signal, w->pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
 		return -1;
 	return 0;
 }
