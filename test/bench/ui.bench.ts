@@ -129,7 +129,6 @@ async function accessLogUnderLoad(browser: Browser): Promise<BenchRow[]> {
   const serve = await startServe();
   try {
     const page = await openLog(browser, serve.url);
-    // In the page: frames drawn, and when each seq first appeared as a row (epoch ms).
     // In the page (as text: it runs in the browser): frames drawn, and when each seq first
     // appeared as a row (epoch ms).
     await page.evaluate(`(() => {
@@ -155,7 +154,6 @@ async function accessLogUnderLoad(browser: Browser): Promise<BenchRow[]> {
     const run = await stream(storePath, RATE, STREAM_SECONDS);
     const framesAfter = await frames();
     const total = run.written;
-    // Nothing lost: the log counts every event (it caps its rows at 100,000).
     // Nothing lost: the log counts what the store holds, the streamed events and the alerts the
     // host raised about them (limit events); it caps its rows at 100,000.
     const stored = () => {
