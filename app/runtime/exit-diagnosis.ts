@@ -48,10 +48,13 @@ export function exitWitness(
     audit(event) {
       if (event.kind === 'lifecycle' && event.reason.startsWith('sandbox not set up: '))
         setup = event.reason.slice('sandbox not set up: '.length);
+      // A throttled CPU is held to its rate, not stopped: Node's start-up alone can hit the rate
+      // on a busy machine, and the extension then dies of something else, which must be named.
       if (
         event.kind === 'limit' &&
         event.layer === 'host' &&
-        event.reason.startsWith('limit hit: ')
+        event.reason.startsWith('limit hit: ') &&
+        !event.reason.endsWith(' throttled')
       )
         limit = event.op;
       if (event.kind === 'lifecycle' && event.op === 'crash')

@@ -178,3 +178,22 @@ test('the witness keeps what the run reports: stderr only, set-up errors, limits
     /^the sandbox could not be set up: mount point for \/x: EEXIST$/,
   );
 });
+
+test('a throttled CPU is not why it went away; a CPU budget used up is', () => {
+  const w = exitWitness({ runtime: 'node' }, policy, vars);
+  const limit = (reason: string) =>
+    w.audit({
+      ext: 'acme.x',
+      layer: 'host',
+      kind: 'limit',
+      op: 'cpu',
+      outcome: 'limit',
+      target: '/ext',
+      reason,
+    });
+  limit('limit hit: cpu throttled');
+  w.output('stderr', "Error: Cannot find module 'left-pad'");
+  assert.match(w.diagnose()!.cause, /the module "left-pad" is not in the extension folder/);
+  limit('limit hit: cpu');
+  assert.equal(w.diagnose()!.cause, 'it hit its cpu limit (limits.cpuPercent)');
+});
