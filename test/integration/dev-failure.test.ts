@@ -1,14 +1,14 @@
 // `corral dev` on an extension that dies while it starts: the session reads what it printed on
 // its terminal and says, once, the cause and the fix `corral run` would say (a missing module
 // named, a top-level throw quoted), does not start it again unchanged, and starts it once the
-// author fixes it. A set-up refusal that carries its own fix is said once too; a healthy
-// extension starts without a failure line (the control).
+// author fixes it; `corral run` says the same line, once too. A set-up refusal that carries its
+// own fix is said once as well; a healthy extension starts without a failure line (the control).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runAs, stageRuntime, type RuntimeStage } from './fixtures/runtime-harness.ts';
+import { corralCli, runAs, stageRuntime, type RuntimeStage } from './fixtures/runtime-harness.ts';
 import { startDev, type DevDriver } from './fixtures/dev-driver.ts';
 
 const NOBODY = 65534;
@@ -74,6 +74,13 @@ async function failed(d: DevDriver): Promise<string> {
   return d.output;
 }
 
+/** What `corral run DIR` (no command) says in its own name when the start fails: its lines. */
+async function runLines(dir: string): Promise<string[]> {
+  const r = await corralCli(stage, ['run', dir, '--audit', join(home, 'run.jsonl')], home);
+  assert.equal(r.status, 1, r.stderr);
+  return r.stderr.split('\n').filter((l) => l.startsWith('corral run: '));
+}
+
 /** The lines the session says in its own name (not the extension's terminal, not the audit). */
 const sessionLines = (out: string) =>
   out.split('\n').filter((l) => /^\[(dev|lifecycle)\] /.test(l.replace(/^dev> /, '')));
@@ -91,6 +98,8 @@ test(`[${runAs}] a missing Node module: named once, with the npm install fix, an
   // The extension's own words were shown on its terminal, once: it was not started again.
   assert.equal(count(out, "Cannot find package 'left-pad'"), 1, out);
   assert.doesNotMatch(out, /restarting in/);
+  // corral run says the same line, once too.
+  assert.deepEqual(await runLines(dir), [said[0]!.replace('[dev] crashed: ', 'corral run: ')]);
 });
 
 test(`[${runAs}] a top-level throw: its error quoted once, and where to read the rest`, async () => {
@@ -146,6 +155,15 @@ test(`[${runAs}] a set-up refusal that names its own fix is said once, without a
     /^\[dev\] crashed: corral-tests\.refused did not start: fs\[0\] \(write \$\{documents\}\/notes\.txt\/summaries\): cannot resolve \S+ \(ENOTDIR\); fix: create that folder yourself, or remove the grant from the manifest$/,
   );
   assert.equal(count(said[0]!, 'fix:'), 1);
+  // corral run, with the real ${documents} (a notes.txt file there too), says it once as well.
+  stage.dir('dev-home/Documents');
+  stage.file('dev-home/Documents/notes.txt', 'a file, not a folder\n');
+  const run = await runLines(dir);
+  assert.equal(run.length, 1, run.join('\n'));
+  assert.match(
+    run[0]!,
+    /^corral run: corral-tests\.refused did not start: fs\[0\] \(write \$\{documents\}\/notes\.txt\/summaries\): cannot resolve \S+ \(ENOTDIR\); fix: create that folder yourself, or remove the grant from the manifest$/,
+  );
 });
 
 test(`[${runAs}] the control: a healthy extension starts, and no failure line is printed`, async () => {
