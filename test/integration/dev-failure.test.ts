@@ -83,7 +83,10 @@ async function runLines(dir: string): Promise<string[]> {
 
 /** The lines the session says in its own name (not the extension's terminal, not the audit). */
 const sessionLines = (out: string) =>
-  out.split('\n').filter((l) => /^\[(dev|lifecycle)\] /.test(l.replace(/^dev> /, '')));
+  out
+    .split('\n')
+    .map((l) => l.replace(/^dev> /, ''))
+    .filter((l) => /^\[(dev|lifecycle)\] /.test(l));
 
 test(`[${runAs}] a missing Node module: named once, with the npm install fix, and no second start`, async () => {
   const dir = extension('node-missing', 'node', "import 'left-pad';\n");
