@@ -105,6 +105,8 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
     extensionData: extensionDataDir(io.env, extension.manifest.id),
     tmp: tmpdir(),
   });
+  // Until the extension is ready, how a failed start ended is said by its failure line, once.
+  let started = false;
   const { runner: host, dispose } = wireRunner(services, {
     extension,
     workspace,
@@ -130,13 +132,15 @@ export const runCommand = cliCommand(runSpec, async ({ options, positionals }, i
       if (state === 'ready' && host.pid !== undefined)
         monitor?.watchProcess(extension.manifest.id, host.pid);
       // With --command the failed command's own line says how the extension ended; there is no
-      // restart to announce, since corral run stops once the command is answered.
-      if (command === undefined && (state === 'crashed' || state === 'disabled'))
+      // restart to announce, since corral run stops once the command is answered. A failed start
+      // is not restarted either: corral run ends with its line (the cause and fix).
+      if (command === undefined && started && (state === 'crashed' || state === 'disabled'))
         io.stderr(`corral run: ${name} ${state}: ${why}\n`);
     },
   });
   try {
     await host.start();
+    started = true;
     // Disabled, quarantined or uninstalled meanwhile (by the app, another corral): it ends here.
     const stoppedElsewhere = new Promise<void>((done) =>
       installed?.watch(

@@ -1,7 +1,8 @@
 // Why an extension went away, in words an author can act on: it watches what the run reports (the
-// program's last stderr lines, the sandbox's set-up error and limit hits from the audit events,
-// how it exited) and, when the extension dies, names the cause and the fix: a syntax error, a
-// missing module, a limit, a sandbox that could not be set up and the manifest field behind it.
+// program's last stderr lines, or its terminal's under corral dev, the sandbox's set-up error and
+// limit hits from the audit events, how it exited) and, when the extension dies, names the cause
+// and the fix: a syntax error, a missing module, a limit, a sandbox that could not be set up and
+// the manifest field behind it.
 import type { AuditEventInput } from '../audit-event/event.ts';
 import type { Manifest, PolicyInput } from '../policy/manifest.ts';
 import { toPointer } from '../policy/errors.ts';
@@ -9,6 +10,11 @@ import { expandGrantPath, type PathVariables } from '../policy/variables.ts';
 
 /** Lines of stderr kept: enough for a Node or Python traceback's end. */
 const KEEP_LINES = 40;
+/**
+ * The head of a line kept, whoever feeds the witness: what it looks for ("Cannot find module 'x'",
+ * "SyntaxError: …") is short, and a chatty extension's minified line must not grow the buffer.
+ */
+export const KEEP_LINE_CHARS = 2048;
 
 export interface Diagnosis {
   cause: string;
@@ -21,8 +27,11 @@ export interface Diagnosis {
 
 /** What a run saw of its extension's end. */
 export interface ExitWitness {
-  /** Feed every output line of the extension. */
-  output(stream: 'stdout' | 'stderr', line: string): void;
+  /**
+   * Feed every output line of the extension: its stdout and stderr from pipes, or, when it runs
+   * on a terminal (corral dev), what that terminal showed, as plain text (both streams in one).
+   */
+  output(stream: 'stdout' | 'stderr' | 'terminal', line: string): void;
   /** Feed every audit event of the run. */
   audit(event: AuditEventInput): void;
   /** Why it went away, when anything it said or the sandbox reported explains it. */
@@ -36,36 +45,51 @@ export function exitWitness(
   vars: PathVariables,
 ): ExitWitness {
   const stderr: string[] = [];
+  let channel: OutputChannel = 'stderr';
   let setup: string | null = null;
   let limit: string | null = null;
   let exit: string | null = null;
   return {
     output(stream, line) {
-      if (stream !== 'stderr') return;
-      stderr.push(line);
+      if (stream === 'stdout') return;
+      channel = stream;
+      stderr.push(line.slice(0, KEEP_LINE_CHARS));
       if (stderr.length > KEEP_LINES) stderr.shift();
     },
     audit(event) {
       if (event.kind === 'lifecycle' && event.reason.startsWith('sandbox not set up: '))
         setup = event.reason.slice('sandbox not set up: '.length);
+      // A throttled CPU is held to its rate, not stopped: Node's start-up alone can hit the rate
+      // on a busy machine, and the extension then dies of something else, which must be named.
       if (
         event.kind === 'limit' &&
         event.layer === 'host' &&
-        event.reason.startsWith('limit hit: ')
+        event.reason.startsWith('limit hit: ') &&
+        !event.reason.endsWith(' throttled')
       )
         limit = event.op;
       if (event.kind === 'lifecycle' && event.op === 'crash')
         exit = /\(([^)]*)\)$/.exec(event.reason)?.[1] ?? null;
     },
     diagnose() {
-      return diagnoseExit({ runtime: manifest.runtime, stderr, setup, limit, exit }, policy, vars);
+      return diagnoseExit(
+        { runtime: manifest.runtime, stderr, channel, setup, limit, exit },
+        policy,
+        vars,
+      );
     },
   };
 }
 
+/** Where the extension's words were read: a stderr pipe, or the terminal it ran on. */
+export type OutputChannel = 'stderr' | 'terminal';
+
 export interface ExitEvidence {
   runtime: Manifest['runtime'];
+  /** Its last lines on `channel`. */
   stderr: readonly string[];
+  /** Default stderr. */
+  channel?: OutputChannel;
   /** The helper's set-up error ("bind /x: Permission denied"), if any. */
   setup: string | null;
   /** The limit that stopped it ("memory", "pids"…), if any. */
@@ -135,15 +159,19 @@ export function diagnoseExit(
     };
   }
   const last = [...e.stderr].reverse().find((l) => /\S/.test(l) && !/^\s+at |^Node\.js v/.test(l));
+  const terminal = e.channel === 'terminal';
+  const where = terminal ? 'its terminal' : 'stderr';
   if (last !== undefined)
     return {
-      cause: `it exited${exited}; its last words on stderr: ${last.trim().slice(0, 300)}`,
-      fix: 'the lines above, prefixed with its name, are everything it wrote',
+      cause: `it exited${exited}; its last words on ${where}: ${last.trim().slice(0, 300)}`,
+      fix: terminal
+        ? 'its terminal above shows everything it wrote'
+        : 'the lines above, prefixed with its name, are everything it wrote',
       evidence: 'stderr',
     };
   if (e.exit !== null)
     return {
-      cause: `it exited${exited} without a word on stderr`,
+      cause: `it exited${exited} without a word on ${where}`,
       fix: 'log what it does (corral.log.info) to see how far it gets',
       evidence: 'exit',
     };

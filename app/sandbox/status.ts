@@ -49,15 +49,15 @@ export function parseStatusLine(line: string): HelperStatus {
 }
 
 /**
- * Splits a byte stream into lines, keeping a partial last line until its newline arrives. A line
- * longer than `maxChars` keeps its first `maxChars` and says how much was cut, so a stream that
- * never sends a newline cannot grow the buffer without bound.
+ * Splits a byte or text stream into lines, keeping a partial last line until its newline arrives.
+ * A line longer than `maxChars` keeps its first `maxChars` and says how much was cut, so a stream
+ * that never sends a newline cannot grow the buffer without bound.
  */
 export function lineSplitter(
   onLine: (line: string) => void,
   maxChars = Number.POSITIVE_INFINITY,
 ): {
-  push(chunk: Buffer): void;
+  push(chunk: Buffer | string): void;
   end(): void;
 } {
   let pending = '';
@@ -68,7 +68,7 @@ export function lineSplitter(
   };
   return {
     push(chunk) {
-      pending += chunk.toString('utf8');
+      pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
       let nl: number;
       while ((nl = pending.indexOf('\n')) !== -1) {
         const line = pending.slice(0, nl);

@@ -334,4 +334,42 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
       /not-found: no debug session/,
     );
   });
+
+  it('a debug session whose extension dies at start shows why in its status, with the fix', async () => {
+    const dir = join(root, 'dev-missing');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.mjs'), "import 'left-pad';\n");
+    writeFileSync(
+      join(dir, 'corral.json'),
+      JSON.stringify({
+        manifestVersion: 1,
+        id: 'corral-tests.dev-missing',
+        name: 'Dev Missing',
+        version: '1.0.0',
+        publisher: 'corral-tests',
+        description: 'Requires a module it does not ship',
+        runtime: 'node',
+        main: 'main.mjs',
+        permissions: {},
+      }),
+    );
+    const crashed = b.next('onDevState', (s) => s.state === 'crashed');
+    const view = (await a.call('dev.start', { dir })) as {
+      id: string;
+      state: string;
+      detail: string;
+    };
+    const why =
+      /^corral-tests\.dev-missing did not start: the extension went away: the module "left-pad" is not in the extension folder \(exit status 1\); fix: install it inside the folder \(npm install left-pad\)/;
+    assert.equal(view.state, 'crashed');
+    assert.match(view.detail, why);
+    assert.match((await crashed).detail, why);
+    await a.call('dev.stop', { session: view.id });
+    // Said in the status, not repeated as a log line of its own.
+    const logged = b.events
+      .filter((e) => e.name === 'onDevLog')
+      .flatMap((e) => (e.payload as { lines: { text: string }[] }).lines)
+      .filter((l) => l.text.includes('left-pad'));
+    assert.deepEqual(logged, []);
+  });
 });

@@ -5,8 +5,10 @@
 // change (linted first; a lint error stops the reload and the previous version keeps running),
 // the access log inline with "would be denied in production" on what only debug mode allowed,
 // the extension on a pseudo-terminal of the session's own, its questions for the author, and the
-// learning run. The CLI (app/cli/dev.ts) and the app's debug view (dev.* contract methods) both
-// drive this class; neither copies any of it.
+// learning run. A start that fails says why once, as `corral run` does: the exit witness reads the
+// terminal (after the filter) for the cause and fix, and the extension waits for the next change
+// instead of failing again the same way. The CLI (app/cli/dev.ts) and the app's debug view (dev.*
+// contract methods) both drive this class; neither copies any of it.
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -33,6 +35,8 @@ import type { PathVariables } from '../../policy/variables.ts';
 import type { PolicyFragment } from '../../policy/manifest.ts';
 import { printRules } from '../../policy/rules.ts';
 import { loadExtension, type LoadedExtension } from '../../runtime/extension-package.ts';
+import { exitWitness, KEEP_LINE_CHARS, type ExitWitness } from '../../runtime/exit-diagnosis.ts';
+import { explainFailure } from '../../runtime/failure-cause.ts';
 import { createNetFetcher } from '../../runtime/net-fetch.ts';
 import { runtimeSupport } from '../../runtime/runtime-support.ts';
 import { PATH_VARIABLE_ENV } from '../../policy/variables.ts';
@@ -43,6 +47,8 @@ import {
   type PromptService,
 } from '../../runtime/prompts.ts';
 import type { ProxyStarter } from '../../sandbox/confine.ts';
+import { lineSplitter } from '../../sandbox/status.ts';
+import { plainTerminalLine } from '../../terminal/plain-line.ts';
 import { openPty, type OwnedPty } from '../../terminal/pty.ts';
 import { createRunFolder, removeRunFolder } from '../../platform/run-folder.ts';
 import { sanitizeTerminalText } from '../../terminal/sanitize.ts';
@@ -77,6 +83,14 @@ export type DevEvent =
 const QUESTION_TIMEOUT_MS = 60_000;
 /** Changes closer together than this make one reload. */
 const RELOAD_DEBOUNCE_MS = 200;
+/**
+ * After a failed start the extension is gone and all it wrote is in the terminal's kernel buffer;
+ * the session reads it before asking the witness: until the terminal has been quiet this long
+ * since the failure…
+ */
+const TERMINAL_QUIET_MS = 100;
+/** …but no longer than this (a buffer holds a few kilobytes: read in a few turns of the loop). */
+const TERMINAL_SETTLE_MS = 1_000;
 // What a change in the folder never reloads for: dependencies, version control, editors' swap.
 const IGNORED = /(^|\/)(node_modules|\.git|__pycache__)(\/|$)|(~|\.swp|\.swx)$/;
 
@@ -103,6 +117,16 @@ export class DevSession {
   private question: { q: DevQuestion; answer: (a: PromptAnswer) => void } | null = null;
   private runCount = 0;
   private closed = false;
+  /** The run's exit witness: what its terminal showed and its sandbox reported. */
+  private witness: ExitWitness | null = null;
+  /** The terminal's output in lines, for the witness: a line without end is cut, not kept whole. */
+  private readonly terminalLines = lineSplitter(
+    (line) => this.witness?.output('terminal', plainTerminalLine(line)),
+    KEEP_LINE_CHARS,
+  );
+  private lastOutput = 0;
+  /** The session's own start of the extension is under way (it says the outcome itself). */
+  private starting = false;
 
   constructor(
     private readonly services: Services,
@@ -149,7 +173,14 @@ export class DevSession {
       'terminal: the extension runs on a pseudo-terminal of this session; its output is filtered',
     ];
     this.pty = openPty(o.size);
-    this.pty.onOutput((data) => this.emit({ type: 'output', data }));
+    // The witness reads what the filter let through, as the author saw it: what it quotes in the
+    // cause is never more than the terminal showed, and the filter has already joined sequences
+    // and characters cut between reads.
+    this.pty.onOutput((data) => {
+      this.lastOutput = performance.now();
+      this.terminalLines.push(data);
+      this.emit({ type: 'output', data });
+    });
   }
 
   /** The session as the debug view shows it. */
@@ -324,13 +355,38 @@ export class DevSession {
     this.wired = null;
     this.extension = extension;
     if (!first) this.reloads++;
-    this.wired = this.wire(extension);
+    const run = ++this.runCount;
+    const witness = exitWitness(extension.manifest, extension.policy, this.vars(run));
+    this.witness = witness;
+    this.wired = this.wire(extension, run, witness);
+    this.starting = true;
     try {
       await this.wired.runner.start();
       this.setState('ready', first ? 'started' : `reloaded (${this.reloads})`);
     } catch (e) {
-      this.setState('crashed', e instanceof Error ? e.message : String(e));
-      this.line('lifecycle', e instanceof Error ? e.message : String(e), 'error');
+      await this.terminalQuiet();
+      this.terminalLines.end(); // its last words may lack a newline
+      const why = explainFailure(e, witness);
+      // Started again unchanged, it would fail the same way: a change in the folder (or "reload")
+      // is the retry. Said once, in the state (the CLI's "[dev] crashed:" line, the view's status).
+      await this.wired.dispose();
+      this.wired = null;
+      this.setState('crashed', why);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Resolves once the terminal has been quiet for TERMINAL_QUIET_MS, or TERMINAL_SETTLE_MS on. */
+  private async terminalQuiet(): Promise<void> {
+    // Measured from now at the earliest: output not read yet has not moved lastOutput.
+    const from = performance.now();
+    const until = from + TERMINAL_SETTLE_MS;
+    for (;;) {
+      const quietAt = Math.max(this.lastOutput, from) + TERMINAL_QUIET_MS;
+      const wait = Math.min(quietAt, until) - performance.now();
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
@@ -356,8 +412,7 @@ export class DevSession {
     return out;
   }
 
-  private wire(extension: LoadedExtension): WiredRunner {
-    const run = ++this.runCount;
+  private wire(extension: LoadedExtension, run: number, witness: ExitWitness): WiredRunner {
     const vars = this.vars(run);
     mkdirSync(vars.tmp, { recursive: true, mode: 0o700 });
     const endpoints = this.endpoints;
@@ -384,7 +439,10 @@ export class DevSession {
       vars: { home: vars.home, documents: vars.documents, downloads: vars.downloads },
       dataDir: vars.extensionData,
       tmpDir: vars.tmp,
-      audit: (event) => this.record(event),
+      audit: (event) => {
+        witness.audit(event);
+        this.record(event);
+      },
       prompts: this.prompts(),
       net,
       terminalSlave: this.pty.slave,
@@ -412,6 +470,8 @@ export class DevSession {
           level === 'error' ? 'error' : 'info',
         ),
       onState: (state, why) => {
+        // A failed start is said once, by load(), with its cause: not as each step of its failure.
+        if (this.starting) return;
         if (state === 'crashed' || state === 'disabled') {
           this.line('lifecycle', `${state}: ${why}`, 'error');
           this.setState('crashed', why);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   diagnoseExit,
   exitWitness,
+  KEEP_LINE_CHARS,
   type ExitEvidence,
 } from '../../../app/runtime/exit-diagnosis.ts';
 import type { PolicyInput } from '../../../app/policy/manifest.ts';
@@ -177,4 +178,55 @@ test('the witness keeps what the run reports: stderr only, set-up errors, limits
     w.diagnose()!.cause,
     /^the sandbox could not be set up: mount point for \/x: EEXIST$/,
   );
+});
+
+test('a throttled CPU is not why it went away; a CPU budget used up is', () => {
+  const w = exitWitness({ runtime: 'node' }, policy, vars);
+  const limit = (reason: string) =>
+    w.audit({
+      ext: 'acme.x',
+      layer: 'host',
+      kind: 'limit',
+      op: 'cpu',
+      outcome: 'limit',
+      target: '/ext',
+      reason,
+    });
+  limit('limit hit: cpu throttled');
+  w.output('stderr', "Error: Cannot find module 'left-pad'");
+  assert.match(w.diagnose()!.cause, /the module "left-pad" is not in the extension folder/);
+  limit('limit hit: cpu');
+  assert.equal(w.diagnose()!.cause, 'it hit its cpu limit (limits.cpuPercent)');
+});
+
+test('read from its terminal (corral dev): the same causes, its last words named as the terminal’s', () => {
+  const w = exitWitness({ runtime: 'node' }, policy, vars);
+  w.output('terminal', 'Error: the config file is unreadable');
+  w.output('terminal', '    at file:///ext/index.js:1:7');
+  w.output('terminal', '');
+  w.output('terminal', 'Node.js v20.20.2');
+  assert.deepEqual(w.diagnose(), {
+    cause: 'it exited; its last words on its terminal: Error: the config file is unreadable',
+    fix: 'its terminal above shows everything it wrote',
+    evidence: 'stderr',
+  });
+  w.output('terminal', "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'left-pad' imported");
+  assert.match(w.diagnose()!.cause, /^the module "left-pad" is not in the extension folder/);
+  assert.equal(
+    diagnoseExit({ ...none, channel: 'terminal', exit: 'exit status 1' })?.cause,
+    'it exited (exit status 1) without a word on its terminal',
+  );
+});
+
+test('a chatty extension does not grow the witness: the last lines are kept, each cut to its head', () => {
+  const w = exitWitness({ runtime: 'node' }, policy, vars);
+  w.output('stderr', "Error: Cannot find module 'left-pad'");
+  for (let i = 0; i < 10_000; i++) w.output('stderr', `chatter ${i}`);
+  assert.equal(w.diagnose()!.cause, 'it exited; its last words on stderr: chatter 9999');
+  // The head of a line is kept: what is said past KEEP_LINE_CHARS is not looked at.
+  const pad = 'x'.repeat(KEEP_LINE_CHARS);
+  w.output('stderr', `${pad}Cannot find module 'far-away'`);
+  assert.doesNotMatch(w.diagnose()!.cause, /far-away/);
+  w.output('stderr', `${pad.slice(100)}Cannot find module 'near'`);
+  assert.match(w.diagnose()!.cause, /the module "near"/);
 });

@@ -37,7 +37,7 @@ test('splits lines across chunk boundaries and flushes a last partial line', () 
   const split = lineSplitter((l) => seen.push(l));
   split.push(Buffer.from('lay'));
   split.push(Buffer.from('ers a\nexit co'));
-  split.push(Buffer.from('de 0\npartial'));
+  split.push('de 0\npartial'); // text too (a terminal's, already decoded)
   assert.deepEqual(seen, ['layers a', 'exit code 0']);
   split.end();
   assert.deepEqual(seen, ['layers a', 'exit code 0', 'partial']);
