@@ -35,6 +35,7 @@ function extension(
   runtime: 'node' | 'python',
   main: string,
   permissions: object = {},
+  more: object = {},
 ): string {
   const dir = stage.dir(name);
   const file = runtime === 'node' ? 'main.mjs' : 'main.py';
@@ -51,6 +52,7 @@ function extension(
       runtime,
       main: file,
       permissions,
+      ...more,
     }),
   );
   if (runAs === 'nobody') spawnSync('chown', ['-R', `${NOBODY}:${NOBODY}`, dir]);
@@ -167,6 +169,42 @@ test(`[${runAs}] a set-up refusal that names its own fix is said once, without a
     run[0]!,
     /^corral run: corral-tests\.refused did not start: fs\[0\] \(write \$\{documents\}\/notes\.txt\/summaries\): cannot resolve \S+ \(ENOTDIR\); fix: create that folder yourself, or remove the grant from the manifest$/,
   );
+});
+
+test(`[${runAs}] a crash after the start: said once with its last words, then ready again`, async () => {
+  const dir = extension(
+    'crashes-later',
+    'python',
+    [
+      'import os, sys',
+      'import corral_sdk',
+      '',
+      'corral = corral_sdk.connect()',
+      '',
+      '@corral.on_command("later.crash")',
+      'def crash():',
+      '    sys.stderr.write("giving up: the disk is full\\n")',
+      '    sys.stderr.flush()',
+      '    os._exit(3)',
+      '',
+      'corral.run()',
+      '',
+    ].join('\n'),
+    {},
+    { contributes: { commands: [{ id: 'later.crash', title: 'Crash' }] } },
+  );
+  const d = dev(dir);
+  await d.waitFor(/\[dev\] ready: started/, 30_000, 0);
+  const from = d.mark();
+  d.type('later.crash');
+  const out = await d.waitFor(/\[dev\] ready: restarted after a crash/, 30_000, from);
+  const said = sessionLines(out);
+  assert.equal(said.length, 2, said.join('\n'));
+  assert.match(
+    said[0]!,
+    /^\[dev\] crashed: it exited \(exit status 3\); its last words on its terminal: giving up: the disk is full; restarting in \d+ ms; fix: its terminal above shows everything it wrote$/,
+  );
+  assert.equal(said[1], '[dev] ready: restarted after a crash');
 });
 
 test(`[${runAs}] the control: a healthy extension starts, and no failure line is printed`, async () => {

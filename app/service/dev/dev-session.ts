@@ -36,7 +36,7 @@ import type { PolicyFragment } from '../../policy/manifest.ts';
 import { printRules } from '../../policy/rules.ts';
 import { loadExtension, type LoadedExtension } from '../../runtime/extension-package.ts';
 import { exitWitness, KEEP_LINE_CHARS, type ExitWitness } from '../../runtime/exit-diagnosis.ts';
-import { explainFailure } from '../../runtime/failure-cause.ts';
+import { explainFailure, visible } from '../../runtime/failure-cause.ts';
 import { createNetFetcher } from '../../runtime/net-fetch.ts';
 import { runtimeSupport } from '../../runtime/runtime-support.ts';
 import { PATH_VARIABLE_ENV } from '../../policy/variables.ts';
@@ -127,6 +127,8 @@ export class DevSession {
   private lastOutput = 0;
   /** The session's own start of the extension is under way (it says the outcome itself). */
   private starting = false;
+  /** The runner's state changes, said in order (a crash's cause is read before it is said). */
+  private stateSteps: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly services: Services,
@@ -377,6 +379,33 @@ export class DevSession {
     }
   }
 
+  /** Runs `step` after the state changes before it: a crash is said before the restart after it. */
+  private afterState(step: () => void | Promise<void>): void {
+    this.stateSteps = this.stateSteps
+      .then(step)
+      .catch((e: unknown) =>
+        this.line(
+          'lifecycle',
+          `the session's state: ${e instanceof Error ? e.message : String(e)}`,
+          'error',
+        ),
+      );
+  }
+
+  /**
+   * The running extension went away: said once, in the state, with the cause and fix when what
+   * its terminal showed or its sandbox reported explains it (read once the terminal is quiet).
+   */
+  private async wentAway(why: string): Promise<void> {
+    await this.terminalQuiet();
+    const d = this.witness?.diagnose();
+    if (!d || d.evidence === 'exit') return this.setState('crashed', visible(why));
+    // "exit status 3; restarting in 500 ms": the cause names the exit already, the rest stays.
+    const [exit = '', ...next] = why.split('; ');
+    const said = d.cause.includes(exit) ? next : [exit, ...next];
+    this.setState('crashed', visible([d.cause, ...said, `fix: ${d.fix}`].join('; ')));
+  }
+
   /** Resolves once the terminal has been quiet for TERMINAL_QUIET_MS, or TERMINAL_SETTLE_MS on. */
   private async terminalQuiet(): Promise<void> {
     // Measured from now at the earliest: output not read yet has not moved lastOutput.
@@ -473,9 +502,16 @@ export class DevSession {
         // A failed start is said once, by load(), with its cause: not as each step of its failure.
         if (this.starting) return;
         if (state === 'crashed' || state === 'disabled') {
-          this.line('lifecycle', `${state}: ${why}`, 'error');
-          this.setState('crashed', why);
+          const wired = this.wired;
+          // Unless a reload has replaced the runner meanwhile: its state is the session's now.
+          this.afterState(() => (this.wired === wired ? this.wentAway(why) : undefined));
         }
+        // The runner started it again after a crash: the session says so, or it would go on
+        // saying "crashed" about an extension that runs.
+        if (state === 'ready')
+          this.afterState(() => {
+            if (this.stateValue === 'crashed') this.setState('ready', 'restarted after a crash');
+          });
       },
       restart: { maxCrashes: 3, windowMs: 60_000, baseDelayMs: 500, maxDelayMs: 5_000 },
     });
