@@ -20,7 +20,7 @@ export function DevSessionPanel({ session }: { session: DevSessionView }) {
         <h2 id={titleId}>
           <ExtensionText text={name} />
         </h2>
-        <p className={`pill dev-state dev-state-${session.state}`}>
+        <p className={`pill dev-state dev-state-${session.state}`} role="status">
           {session.state}: <ExtensionText text={session.detail} />
         </p>
         <div className="dev-actions">
@@ -43,8 +43,8 @@ export function DevSessionPanel({ session }: { session: DevSessionView }) {
         </div>
       </header>
       <ErrorLine error={stop.error ?? reload.error} />
-      <h3>Not production</h3>
-      <ul className="dev-relaxations">
+      <h3 id={`dev-${session.id}-relaxations`}>Not production</h3>
+      <ul className="dev-relaxations" aria-labelledby={`dev-${session.id}-relaxations`}>
         {session.relaxations.map((line) => (
           <li key={line}>
             <ExtensionText text={line} />

@@ -13,12 +13,18 @@ export function DevTerminal({ session, name }: { session: string; name: string }
   const screen = useCorral((s) => s.devScreens[session] ?? EMPTY_SCREEN);
   const type = useHostAction(useCorral((s) => s.typeIntoDev));
   const [line, setLine] = useState('');
-  const end = useRef<HTMLDivElement>(null);
-  // Follows the output, as a terminal does (synchronising with the page, not with state).
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'nearest' }), [screen]);
+  const box = useRef<HTMLDivElement>(null);
+  // Follows the output, as a terminal does (synchronising with the page, not with state). Only
+  // the terminal scrolls, never the page; and the effect returns nothing: Chromium's scroll
+  // methods now return a promise, which React would call as a clean-up and crash the window on.
+  useEffect(() => {
+    const el = box.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [screen]);
   return (
     <div className="dev-terminal-box">
       <div
+        ref={box}
         className="dev-terminal mono"
         role="log"
         aria-label={`Terminal of ${name}`}
@@ -42,7 +48,6 @@ export function DevTerminal({ session, name }: { session: string; name: string }
             <ExtensionText text={l} />
           </div>
         ))}
-        <div ref={end} />
       </div>
       <p id={`dev-${session}-keys`} className="muted">
         Keys typed in the terminal go to the extension, confined as in production.

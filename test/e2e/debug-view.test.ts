@@ -1,0 +1,192 @@
+// nobody-pass: not needed (the browser drives the host; the sandbox suites cover the helper as nobody)
+// The Debug view in real Chromium against `corral serve`, from the keyboard: a session started on
+// an example's folder in production's sandbox, what differs from production listed, keys typed
+// into its terminal echoed by its pseudo-terminal, Reload restarting it and Stop ending it.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from './fixtures/chromium.ts';
+import { requireBuiltRenderer, seriousAxeViolations } from './fixtures/renderer-page.ts';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const cli = join(repo, 'dist/corral.cjs');
+
+let root: string;
+let folder: string;
+let serve: ChildProcess;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+const isFocused = (target: Locator) =>
+  target.evaluate((el) => el === (el.ownerDocument.activeElement as unknown));
+
+/** Presses Tab until `target` has focus: the way a keyboard user reaches it. */
+async function tabTo(target: Locator, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await isFocused(target)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${target}`);
+}
+
+/** Loads the page again; resolves once its dev.list call was answered (the sessions are known). */
+async function reloadAndListSessions(): Promise<void> {
+  const listed = new Promise<void>((resolve) =>
+    page.once('websocket', (ws) => {
+      let id: number | null = null;
+      ws.on('framesent', (f) => {
+        const frame = JSON.parse(String(f.payload)) as { id: number; method: string };
+        if (frame.method === 'dev.list') id = frame.id;
+      });
+      ws.on('framereceived', (f) => {
+        if (id !== null && (JSON.parse(String(f.payload)) as { id?: number }).id === id) resolve();
+      });
+    }),
+  );
+  await page.reload();
+  await listed;
+}
+
+before(async () => {
+  requireBuiltRenderer();
+  root = mkdtempSync(join(tmpdir(), 'corral-e2e-debug-'));
+  // A copy of the example: a debug session watches its folder and may write a proposal into it.
+  folder = join(root, 'mischief');
+  cpSync(join(repo, 'examples/mischief'), folder, { recursive: true });
+  const home = join(root, 'home');
+  mkdirSync(home);
+  serve = spawn(process.execPath, [cli, 'serve', '--no-open'], {
+    env: {
+      PATH: '/usr/bin:/bin',
+      HOME: home,
+      XDG_DATA_HOME: join(root, 'data'),
+      XDG_STATE_HOME: join(root, 'state'),
+      XDG_CONFIG_HOME: join(root, 'config'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  serve.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  serve.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const printed = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/;
+  const url = await new Promise<string>((resolve, reject) => {
+    const look = () => {
+      const m = printed.exec(out);
+      if (m) resolve(m[0]);
+    };
+    serve.stdout!.on('data', look);
+    serve.once('exit', (code) => reject(new Error(`corral serve exited (${code}): ${err}`)));
+  });
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.getByRole('heading', { level: 1, name: 'Extensions' }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  serve?.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
+  let panel: Locator;
+
+  it('opens from the keyboard and starts a session on an extension folder', async () => {
+    await tabTo(page.getByRole('link', { name: 'Debug' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Debug' }).waitFor();
+    const form = page.getByRole('form', { name: 'Start a debug session' });
+    await tabTo(form.getByRole('textbox', { name: /Extension folder/ }));
+    await page.keyboard.type(folder);
+    await page.keyboard.press('Tab');
+    await form
+      .getByRole('combobox', { name: 'Network' })
+      .selectOption({ label: 'Allow what production denies, and show each access' });
+    await form.getByRole('textbox', { name: /Extension folder/ }).press('Enter');
+
+    panel = page.getByRole('region', { name: 'Mischief' });
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^ready: started$/ })
+      .waitFor();
+  });
+
+  it('lists what differs from production, and only what was chosen', async () => {
+    const differences = panel.getByRole('list', { name: 'Not production' });
+    const lines = await differences.getByRole('listitem').allTextContents();
+    assert.ok(
+      lines.some((l) => l.startsWith('network: --net log')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('files: ')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('terminal: ')),
+      lines.join('\n'),
+    );
+    // Not chosen, so not there: no learning run, no synthetic endpoints.
+    assert.ok(!lines.some((l) => /^(learning|endpoints): /.test(l)), lines.join('\n'));
+  });
+
+  it('keys typed into the terminal reach its pseudo-terminal, which echoes them', async () => {
+    const terminal = panel.getByRole('log', { name: 'Terminal of Mischief' });
+    assert.doesNotMatch((await terminal.textContent()) ?? '', /typed by hand/);
+    await tabTo(terminal);
+    await page.keyboard.type('typed by hand');
+    await page.keyboard.press('Enter');
+    await terminal.getByText('typed by hand').waitFor();
+
+    const line = panel.getByRole('form', { name: 'Type a line into Mischief' });
+    await line.getByRole('textbox', { name: 'Line' }).fill('sent as a line');
+    await line.getByRole('textbox', { name: 'Line' }).press('Enter');
+    await terminal.getByText('sent as a line').waitFor();
+    assert.equal(await line.getByRole('textbox', { name: 'Line' }).inputValue(), '');
+  });
+
+  it('Reload lints the folder again and restarts the extension', async () => {
+    await tabTo(panel.getByRole('button', { name: 'Reload' }));
+    await page.keyboard.press('Enter');
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^ready: reloaded \(1\)$/ })
+      .waitFor();
+    await panel
+      .getByRole('log', { name: 'Session log of Mischief' })
+      .getByText('reload asked: linting, then restarting')
+      .waitFor();
+  });
+
+  it('the session lives in the host: the page loaded again shows it; axe finds nothing serious', async () => {
+    await reloadAndListSessions();
+    await page.getByRole('heading', { level: 1, name: 'Debug' }).waitFor();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^ready: reloaded \(1\)$/ })
+      .waitFor();
+    assert.deepEqual(await seriousAxeViolations(page), []);
+  });
+
+  it('Stop ends the session: its panel goes, and stays gone when the page loads again', async () => {
+    await tabTo(panel.getByRole('button', { name: 'Stop session' }));
+    await page.keyboard.press('Enter');
+    await panel.waitFor({ state: 'detached' });
+    await reloadAndListSessions();
+    await page.getByRole('form', { name: 'Start a debug session' }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Mischief' }).count(), 0);
+    assert.deepEqual(problems, []);
+  });
+});
