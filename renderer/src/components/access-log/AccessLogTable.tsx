@@ -157,7 +157,7 @@ export function AccessLogTable() {
       <div role="rowgroup" className="log-head">
         <div role="row" aria-rowindex={1} className="log-row">
           {COLUMNS.map((c) => (
-            <div key={c.header} role="columnheader" className="log-cell">
+            <div key={c.header} role="columnheader" className={`log-cell ${c.column ?? ''}`}>
               {c.header}
             </div>
           ))}
@@ -220,17 +220,23 @@ const LogRow = memo(function LogRow({
 /** A row's cells: new events above move a row (its index and place change), never its cells. */
 const LogCells = memo(function LogCells({ event }: { event: AuditEventView }) {
   return COLUMNS.map((c) => (
-    <div key={c.header} role="gridcell" className={c.className}>
+    <div key={c.header} role="gridcell" className={`${c.className} ${c.column ?? ''}`}>
       {c.cell(event)}
     </div>
   ));
 });
 
 /** The columns: a header and what each row shows under it. */
-const COLUMNS: { header: string; className: string; cell: (e: AuditEventView) => ReactNode }[] = [
+const COLUMNS: {
+  header: string;
+  className: string;
+  /** Names the column in CSS (the ones the details panel repeats are hidden beside it). */
+  column?: string;
+  cell: (e: AuditEventView) => ReactNode;
+}[] = [
   { header: 'Time', className: 'log-cell nowrap', cell: (e) => formatClock(e.ts) },
   { header: 'Extension', className: 'log-cell', cell: (e) => <ExtensionText text={e.ext} /> },
-  { header: 'Layer', className: 'log-cell', cell: (e) => e.layer },
+  { header: 'Layer', className: 'log-cell', column: 'log-cell-layer', cell: (e) => e.layer },
   { header: 'Kind', className: 'log-cell', cell: (e) => e.kind },
   { header: 'Operation', className: 'log-cell mono', cell: (e) => <ExtensionText text={e.op} /> },
   { header: 'Target', className: 'log-cell mono', cell: (e) => <ExtensionText text={e.target} /> },
@@ -239,5 +245,10 @@ const COLUMNS: { header: string; className: string; cell: (e: AuditEventView) =>
     className: 'log-cell',
     cell: (e) => <ResultBadge event={e} />,
   },
-  { header: 'Reason', className: 'log-cell', cell: (e) => <ExtensionText text={e.reason} /> },
+  {
+    header: 'Reason',
+    className: 'log-cell',
+    column: 'log-cell-reason',
+    cell: (e) => <ExtensionText text={e.reason} />,
+  },
 ];
