@@ -1,6 +1,7 @@
 // Debug: a session started from the form shows what differs from production; its terminal takes
 // keys and lines (sent with dev.input) and shows what the host sends as text, never as markup;
-// its log marks what only debug mode allowed; a question is answered; the session stops.
+// its log marks what only debug mode allowed and what was denied; a question is answered; the
+// session stops.
 import { screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { renderApp } from './render-app.tsx';
@@ -79,13 +80,22 @@ test('the log marks what only debug mode allowed; a question is answered; Stop e
         debug: false,
         level: 'allow',
       },
+      {
+        ts: '2026-12-07T04:00:02Z',
+        kind: 'access',
+        text: 'broker fs read /etc/shadow: deny',
+        debug: false,
+        level: 'deny',
+      },
     ],
   });
   const log = within(panel).getByRole('log', { name: 'Session log of Notes' });
-  await expect.poll(() => within(log).queryAllByRole('listitem').length).toBe(2);
-  const [flagged, plain] = within(log).getAllByRole('listitem');
+  await expect.poll(() => within(log).queryAllByRole('listitem').length).toBe(3);
+  const [flagged, plain, denied] = within(log).getAllByRole('listitem');
   expect(flagged!.textContent).toMatch(/Debug only: broker net fetch/);
-  expect(plain!.textContent).not.toMatch(/Debug only/);
+  expect(plain!.textContent).not.toMatch(/Debug only|Denied/);
+  expect(denied!.textContent).toMatch(/Denied: broker fs read \/etc\/shadow/);
+  expect(flagged!.textContent).not.toMatch(/Denied/);
 
   host.emit('onDevQuestion', {
     session: id,

@@ -61,7 +61,9 @@ export function DevSessionPanel({ session }: { session: DevSessionView }) {
         </ul>
       )}
       <DevQuestionBox session={session.id} />
+      <h3>Log</h3>
       <DevLog session={session.id} name={name} />
+      <h3>Terminal</h3>
       <DevTerminal session={session.id} name={name} />
     </section>
   );
@@ -106,6 +108,7 @@ function DevLog({ session, name }: { session: string; name: string }) {
         <li key={i} className={`dev-log-${l.level}`}>
           <span className="mono muted">[{l.kind}]</span>{' '}
           {l.debug && <strong className="dev-debug-mark">Debug only: </strong>}
+          {l.level === 'deny' && <strong className="dev-deny-mark">Denied: </strong>}
           <ExtensionText text={l.text} />
         </li>
       ))}
