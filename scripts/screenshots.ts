@@ -1,9 +1,11 @@
 // Screenshots of every view of the renderer, light and dark, into docs/images/.
 //   node --import tsx scripts/screenshots.ts              the fake host (test/e2e/fixtures): ui-*.png
 //   node --import tsx scripts/screenshots.ts --url URL    a running corral serve (its printed URL)
-//   node --import tsx scripts/screenshots.ts --e2e        the end-to-end run against corral serve
-//                                                         with the real examples: app-*.png
-// Against the fake host it also shows a permission prompt, the consent sheet and the palette.
+//   node --import tsx scripts/screenshots.ts --e2e        the end-to-end runs against corral serve
+//                                                         with the real examples (app.test.ts,
+//                                                         debug-view.test.ts): app-*.png
+// Against the fake host it also shows a permission prompt, the consent sheet, the palette and a
+// debug session.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -16,7 +18,14 @@ mkdirSync(out, { recursive: true });
 if (process.argv.includes('--e2e')) {
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', new URL('../test/e2e/app.test.ts', import.meta.url).pathname],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      ...['app', 'debug-view'].map(
+        (name) => new URL(`../test/e2e/${name}.test.ts`, import.meta.url).pathname,
+      ),
+    ],
     { stdio: 'inherit', env: { ...process.env, CORRAL_E2E_SCREENSHOTS: out } },
   );
   process.exit(run.status ?? 1);
@@ -47,6 +56,69 @@ async function shoot(page: Page, name: string) {
   shots.push(file);
 }
 
+/**
+ * The Debug view with a session the fake host stages: started from the form, with its log (a
+ * relaxed fetch marked "Debug only", a denial), a question, and keys typed into its terminal and
+ * echoed. The session is stopped afterwards, since the fake host outlives the page.
+ */
+async function shootDebug(page: Page, host: FakeServe, scheme: string) {
+  await open(page, '#/debug', 'Debug');
+  const form = page.getByRole('form', { name: 'Start a debug session' });
+  await form.getByRole('textbox', { name: /Extension folder/ }).fill('/home/ada/src/notes');
+  await form
+    .getByRole('combobox', { name: 'Network' })
+    .selectOption({ label: 'Allow what production denies, and show each access' });
+  await form.getByRole('button', { name: 'Start session' }).click();
+  const panel = page.getByRole('region', { name: 'Notes' });
+  await panel.getByRole('status').waitFor();
+  const session = [...host.host.devSessions.keys()].at(-1)!;
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 9, 30, s)).toISOString();
+  host.host.emit('onDevLog', {
+    session,
+    lines: [
+      {
+        ts: at(1),
+        kind: 'log',
+        text: 'info: notes 1.0.0 starts in /tmp/corral-dev-4242-a1b2c3/files/workspace',
+        debug: false,
+        level: 'info',
+      },
+      {
+        ts: at(2),
+        kind: 'access',
+        text: 'broker fs read /tmp/corral-dev-4242-a1b2c3/files/workspace/todo.md: allow (granted by read ${workspace})',
+        debug: false,
+        level: 'allow',
+      },
+      {
+        ts: at(3),
+        kind: 'access',
+        text: 'broker net fetch api.example.com:443: allow (would be denied in production: no net grant for api.example.com)',
+        debug: true,
+        level: 'allow',
+      },
+      {
+        ts: at(4),
+        kind: 'access',
+        text: 'broker fs read /etc/shadow: deny (outside every fs grant)',
+        debug: false,
+        level: 'deny',
+      },
+    ],
+  });
+  const terminal = panel.getByRole('log', { name: 'Terminal of Notes' });
+  host.host.emit('onDevOutput', { session, data: 'notes 1.0.0 ready\r\n> ' });
+  await terminal.getByText('notes 1.0.0 ready').waitFor();
+  await terminal.focus();
+  await page.keyboard.type('sync --dry-run');
+  await page.keyboard.press('Enter');
+  await terminal.getByText('> sync --dry-run').waitFor();
+  await panel.getByRole('log', { name: 'Session log of Notes' }).getByText('/etc/shadow').waitFor();
+  await shoot(page, `debug-${scheme}`);
+  await panel.getByRole('button', { name: 'Stop session' }).click();
+  await panel.waitFor({ state: 'detached' });
+}
+
 try {
   for (const scheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({
@@ -72,6 +144,8 @@ try {
 
     await open(page, '#/settings', 'Settings');
     await shoot(page, `settings-${scheme}`);
+
+    if (fake) await shootDebug(page, fake, scheme);
 
     if (fake) {
       await open(page, '#/extensions/evil.invoice', 'Extensions');

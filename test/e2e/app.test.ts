@@ -17,11 +17,10 @@ import {
   requireBuiltRenderer,
   seriousAxeViolations,
 } from './fixtures/renderer-page.ts';
+import { shoot } from './fixtures/screenshot.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const cli = join(repo, 'dist/corral.cjs');
-/** Where the views are photographed for docs/images (scripts/screenshots.ts sets it). */
-const shots = process.env.CORRAL_E2E_SCREENSHOTS;
 
 let root: string;
 let env: Record<string, string>;
@@ -91,16 +90,6 @@ async function openExtension(tab: Page, name: RegExp): Promise<void> {
   await tab.getByRole('link', { name: 'Extensions' }).click();
   await tab.getByRole('link', { name }).click();
   await tab.getByRole('heading', { level: 2, name }).waitFor();
-}
-
-async function shoot(tab: Page, name: string): Promise<void> {
-  if (!shots) return;
-  for (const scheme of ['light', 'dark'] as const) {
-    await tab.emulateMedia({ colorScheme: scheme });
-    await tab.waitForTimeout(150);
-    await tab.screenshot({ path: join(shots, `app-${name}-${scheme}.png`) });
-  }
-  await tab.emulateMedia({ colorScheme: 'light' });
 }
 
 before(async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './fixtures/chromium.ts';
 import { requireBuiltRenderer, seriousAxeViolations } from './fixtures/renderer-page.ts';
+import { shoot } from './fixtures/screenshot.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const cli = join(repo, 'dist/corral.cjs');
@@ -168,6 +169,7 @@ describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
       .getByRole('log', { name: 'Session log of Mischief' })
       .getByText('reload asked: linting, then restarting')
       .waitFor();
+    await shoot(page, 'debug');
   });
 
   it('the session lives in the host: the page loaded again shows it; axe finds nothing serious', async () => {

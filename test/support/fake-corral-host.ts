@@ -564,7 +564,21 @@ export class FakeCorralHost {
           detail: 'started',
           reloads: 0,
           lintErrors: [],
+          // What app/service/dev/dev-session.ts lists for the same options.
           relaxations: [
+            ...(input.net === 'deny'
+              ? []
+              : [
+                  `network: --net ${input.net}: an access production would deny is allowed, marked "would be denied in production"`,
+                ]),
+            ...['workspace', 'home', 'documents', 'downloads', 'extensionData'].map(
+              (v) => `files: \${${v}} → /tmp/corral-dev-4242-a1b2c3/files/${v} (mock: empty)`,
+            ),
+            ...(input.learn
+              ? [
+                  'learning: files in the mock folders, ipc and synthetic hosts production would deny are allowed and recorded; undeclared permission requests are granted',
+                ]
+              : []),
             'terminal: the extension runs on a pseudo-terminal of this session; its output is filtered',
           ],
           learning: input.learn,
