@@ -17,6 +17,7 @@ import {
   type ContractResult,
   type ContractTransport,
   type DeniedAlways,
+  type DevProposal,
   type DevSessionView,
   type DoctorReportView,
   type EventName,
@@ -549,6 +550,19 @@ export class FakeCorralHost {
   readonly devSessions = new Map<string, DevSessionView>();
   /** What was typed into each session's terminal, in order. */
   readonly devTyped: string[] = [];
+  /** What a learning session proposes (a test may change it, as a run that learned more). */
+  devProposal: DevProposal = {
+    id: '0123456789abcdef',
+    files: ['corral.json'],
+    manifest:
+      '{\n  "id": "acme.notes",\n  "permissions": {\n    "fs": [{ "path": "${workspace}", "access": "read" }],\n    "net": [{ "host": "api.example.com" }]\n  }\n}\n',
+    rules: ['read ${workspace}', 'connect api.example.com:443'],
+    diff: ['  read ${workspace}', '+ connect api.example.com:443', '- write ${documents}'],
+    notes: ['/etc/shadow was tried and refused: not proposed (outside every folder)'],
+    findings: ['warning net-http: api.example.com is reached over HTTPS only'],
+  };
+  /** The proposal ids a yes wrote, in order. */
+  readonly devWritten: string[] = [];
 
   private devHandlers(): Pick<Handlers, `dev.${string}` & MethodName> {
     const session = (id: string) =>
@@ -582,7 +596,10 @@ export class FakeCorralHost {
             'terminal: the extension runs on a pseudo-terminal of this session; its output is filtered',
           ],
           learning: input.learn,
-          commands: [{ id: 'notes.count', title: 'Count' }],
+          commands: [
+            { id: 'notes.count', title: 'Count' },
+            { id: 'notes.add', title: 'Add a note' },
+          ],
         };
         this.devSessions.set(id, view);
         this.emit('onDevState', view);
@@ -608,16 +625,39 @@ export class FakeCorralHost {
         return isError(view) ? view : DONE;
       },
       'dev.reload': ({ session: id }) => session(id),
-      'dev.run': ({ session: id }) => {
+      'dev.run': ({ session: id, command, args }) => {
         const view = session(id);
-        return isError(view) ? view : { result: null };
+        if (isError(view)) return view;
+        if (!view.commands.some((c) => c.id === command))
+          return { code: 'refused', message: `"${command}" is not a command of this extension` };
+        return { result: { ran: command, args } };
       },
       'dev.answer': ({ session: id }) => {
         const view = session(id);
         return isError(view) ? view : DONE;
       },
-      'dev.proposal': () => ({ code: 'refused', message: 'this session is not learning' }),
-      'dev.writeProposal': () => ({ code: 'refused', message: 'this session is not learning' }),
+      'dev.proposal': ({ session: id }) => {
+        const view = session(id);
+        if (isError(view)) return view;
+        if (!view.learning)
+          return {
+            code: 'refused',
+            message: 'this session is not learning; start it with learn',
+          };
+        return this.devProposal;
+      },
+      'dev.writeProposal': ({ session: id, id: proposal }) => {
+        const view = session(id);
+        if (isError(view)) return view;
+        if (proposal !== this.devProposal.id)
+          return {
+            code: 'refused',
+            message:
+              'the proposal changed since it was shown (the extension tried more); look at it again, then answer',
+          };
+        this.devWritten.push(proposal);
+        return { files: [`${view.dir}/corral.json`] };
+      },
     };
   }
 }

@@ -2,12 +2,13 @@
 // (a combobox over a listbox), then run with optional JSON arguments; the result or the error
 // shows below.
 import { useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { CommandView } from '../../../../app/contract/index.ts';
+import type { CommandView, MethodOutput } from '../../../../app/contract/index.ts';
 import { useCorral } from '../../store/store-context.tsx';
 import { ErrorLine } from '../common/ErrorLine.tsx';
 import { ExtensionText } from '../common/ExtensionText.tsx';
 import { Modal } from '../common/Modal.tsx';
-import { parseArguments, resultText } from './command-arguments.ts';
+import { resultText } from './command-arguments.ts';
+import { useCommandRun } from './use-command-run.ts';
 
 export function CommandPalette() {
   const open = useCorral((s) => s.paletteOpen);
@@ -121,25 +122,15 @@ function ChooseCommand({
   );
 }
 
+type RunOutput = MethodOutput<'commands.run'>;
+
 function RunCommand({ command, onBack }: { command: CommandView; onBack: () => void }) {
   const runCommand = useCorral((s) => s.runCommand);
   const [args, setArgs] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<{ text: string; ms: number } | null>(null);
+  const { pending, error, value: outcome, run: runWith } = useCommandRun<RunOutput>();
   const id = useId();
   const argsRef = useRef<HTMLInputElement>(null);
-  const run = async () => {
-    setError(null);
-    setOutcome(null);
-    const parsed = parseArguments(args);
-    if ('error' in parsed) return setError(parsed.error);
-    setPending(true);
-    const result = await runCommand(command, parsed.args);
-    setPending(false);
-    if (!result.ok) return setError(result.error.message);
-    setOutcome({ text: resultText(result.value.result), ms: result.value.durationMs });
-  };
+  const run = () => runWith(args, (parsed) => runCommand(command, parsed));
   return (
     <form
       className="palette-run"
@@ -180,9 +171,9 @@ function RunCommand({ command, onBack }: { command: CommandView; onBack: () => v
       </div>
       {outcome && (
         <section className="palette-result" aria-labelledby={`${id}-result`}>
-          <h4 id={`${id}-result`}>Result · {Math.round(outcome.ms)} ms</h4>
-          <pre tabIndex={0}>
-            <ExtensionText text={outcome.text} multiline />
+          <h4 id={`${id}-result`}>Result · {Math.round(outcome.durationMs)} ms</h4>
+          <pre className="text-output" tabIndex={0}>
+            <ExtensionText text={resultText(outcome.result)} multiline />
           </pre>
         </section>
       )}

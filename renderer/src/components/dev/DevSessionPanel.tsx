@@ -1,10 +1,13 @@
 // One debug session: the extension and its state, every way the session differs from production,
-// the extension's question, the inline log (what only debug mode allowed is marked), the terminal.
+// the extension's question, the inline log (what only debug mode allowed is marked), the terminal,
+// a form to run one of its commands, and the learning run's proposal to review.
 import type { DevLogLine, DevSessionView } from '../../../../app/contract/index.ts';
 import { useCorral } from '../../store/store-context.tsx';
 import { ErrorLine } from '../common/ErrorLine.tsx';
 import { ExtensionText } from '../common/ExtensionText.tsx';
 import { useHostAction } from '../common/use-host-action.ts';
+import { DevCommandForm } from './DevCommandForm.tsx';
+import { DevProposalReview } from './DevProposalReview.tsx';
 import { DevTerminal } from './DevTerminal.tsx';
 
 const NO_LINES: DevLogLine[] = [];
@@ -65,6 +68,9 @@ export function DevSessionPanel({ session }: { session: DevSessionView }) {
       <DevLog session={session.id} name={name} />
       <h3>Terminal</h3>
       <DevTerminal session={session.id} name={name} />
+      <h3>Run a command</h3>
+      <DevCommandForm session={session} name={name} />
+      {session.learning && <DevProposalReview session={session.id} />}
     </section>
   );
 }
@@ -103,15 +109,19 @@ function DevQuestionBox({ session }: { session: string }) {
 function DevLog({ session, name }: { session: string; name: string }) {
   const lines = useCorral((s) => s.devLogs[session] ?? NO_LINES);
   return (
-    <ol className="dev-log" role="log" aria-label={`Session log of ${name}`}>
-      {lines.map((l, i) => (
-        <li key={i} className={`dev-log-${l.level}`}>
-          <span className="mono muted">[{l.kind}]</span>{' '}
-          {l.debug && <strong className="dev-debug-mark">Debug only: </strong>}
-          {l.level === 'deny' && <strong className="dev-deny-mark">Denied: </strong>}
-          <ExtensionText text={l.text} />
-        </li>
-      ))}
-    </ol>
+    // The log role on a wrapper: on the <ol> itself it would replace the list role, leaving the
+    // items outside any list for assistive technology (axe: listitem).
+    <div className="dev-log" role="log" aria-label={`Session log of ${name}`}>
+      <ol>
+        {lines.map((l, i) => (
+          <li key={i} className={`dev-log-${l.level}`}>
+            <span className="mono muted">[{l.kind}]</span>{' '}
+            {l.debug && <strong className="dev-debug-mark">Debug only: </strong>}
+            {l.level === 'deny' && <strong className="dev-deny-mark">Denied: </strong>}
+            <ExtensionText text={l.text} />
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }
