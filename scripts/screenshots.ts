@@ -117,6 +117,23 @@ async function shootDebug(page: Page, host: FakeServe, scheme: string) {
   await shoot(page, `debug-${scheme}`);
   await panel.getByRole('button', { name: 'Stop session' }).click();
   await panel.waitFor({ state: 'detached' });
+
+  // A learning run: a command's result, then the proposal under review.
+  await form.getByRole('checkbox', { name: /Learning run/ }).check();
+  await form.getByRole('button', { name: 'Start session' }).click();
+  const run = panel.getByRole('form', { name: 'Run a command of Notes' });
+  await run.getByRole('textbox', { name: /Arguments/ }).fill('["todo.md"]');
+  await run.getByRole('button', { name: 'Run' }).click();
+  await run.getByRole('region', { name: /^Result of/ }).waitFor();
+  const review = panel.getByRole('region', { name: 'Learning run proposal' });
+  await review.getByRole('button', { name: 'Review proposal' }).click();
+  const accept = review.getByRole('button', { name: 'Accept and write' });
+  await accept.scrollIntoViewIfNeeded();
+  await shoot(page, `debug-proposal-${scheme}`);
+  await review.getByRole('button', { name: 'Reject' }).click();
+  await panel.getByRole('button', { name: 'Stop session' }).click();
+  await panel.waitFor({ state: 'detached' });
+  await form.getByRole('checkbox', { name: /Learning run/ }).uncheck();
 }
 
 try {

@@ -1,11 +1,14 @@
 // nobody-pass: not needed (the browser drives the host; the sandbox suites cover the helper as nobody)
 // The Debug view in real Chromium against `corral serve`, from the keyboard: a session started on
 // an example's folder in production's sandbox, what differs from production listed, keys typed
-// into its terminal echoed by its pseudo-terminal, Reload restarting it and Stop ending it.
+// into its terminal echoed by its pseudo-terminal, its commands run (a refusal marked "Denied:",
+// a fetch only --net log allowed marked "Debug only:"), Reload restarting it and Stop ending it;
+// then a learning run whose proposal is rejected (nothing written) and accepted (written, reloaded).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -18,6 +21,9 @@ const cli = join(repo, 'dist/corral.cjs');
 
 let root: string;
 let folder: string;
+/** A local web server: an address the example's manifest does not grant. */
+let web: Server;
+let webUrl: string;
 let serve: ChildProcess;
 let browser: Browser;
 let page: Page;
@@ -59,6 +65,9 @@ before(async () => {
   // A copy of the example: a debug session watches its folder and may write a proposal into it.
   folder = join(root, 'mischief');
   cpSync(join(repo, 'examples/mischief'), folder, { recursive: true });
+  web = createServer((_req, res) => res.end('hello from the test'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  webUrl = `http://127.0.0.1:${(web.address() as { port: number }).port}/`;
   const home = join(root, 'home');
   mkdirSync(home);
   serve = spawn(process.execPath, [cli, 'serve', '--no-open'], {
@@ -98,6 +107,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   serve?.kill('SIGKILL');
+  web?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -117,7 +127,7 @@ describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
       .selectOption({ label: 'Allow what production denies, and show each access' });
     await form.getByRole('textbox', { name: /Extension folder/ }).press('Enter');
 
-    panel = page.getByRole('region', { name: 'Mischief' });
+    panel = page.getByRole('region', { name: 'Mischief', exact: true });
     await panel
       .getByRole('status')
       .filter({ hasText: /^ready: started$/ })
@@ -158,6 +168,47 @@ describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
     assert.equal(await line.getByRole('textbox', { name: 'Line' }).inputValue(), '');
   });
 
+  it('runs its commands: a refusal is marked Denied, what only --net log allowed is marked Debug only', async () => {
+    const form = panel.getByRole('form', { name: 'Run a command of Mischief' });
+    const command = form.getByRole('combobox', { name: 'Command' });
+    const args = form.getByRole('textbox', { name: /Arguments/ });
+    const log = panel.getByRole('log', { name: 'Session log of Mischief' });
+    const run = async (label: string, value: string) => {
+      await command.selectOption({ label });
+      await args.fill(value);
+      await args.press('Enter');
+    };
+
+    await run('Answer pong (it is alive) (mischief.ping)', '');
+    await form.getByRole('region', { name: 'Result of mischief.ping' }).getByText('pong').waitFor();
+
+    // Checked before it leaves: nothing runs.
+    await run('Read a file through the host (mischief.readFile)', '["/etc/shadow"');
+    await form
+      .getByRole('alert')
+      .getByText(/The arguments are not JSON/)
+      .waitFor();
+    assert.equal(await log.getByText('/etc/shadow').count(), 0);
+
+    await run('Read a file through the host (mischief.readFile)', '["/etc/shadow"]');
+    await form
+      .getByRole('alert')
+      .getByText(/permission denied: no grant covers \/etc\/shadow/)
+      .waitFor();
+    const denied = log.getByRole('listitem').filter({ hasText: 'broker fs read /etc/shadow' });
+    await denied.waitFor();
+    assert.match((await denied.textContent()) ?? '', /Denied: broker fs read \/etc\/shadow: deny/);
+    assert.doesNotMatch((await denied.textContent()) ?? '', /Debug only/);
+
+    await run('Fetch a URL through the host (mischief.fetch)', JSON.stringify([webUrl]));
+    await form.getByRole('region', { name: 'Result of mischief.fetch' }).getByText('200').waitFor();
+    const relaxed = log.getByRole('listitem').filter({ hasText: 'broker net fetch 127.0.0.1' });
+    await relaxed.waitFor();
+    assert.match((await relaxed.textContent()) ?? '', /Debug only: broker net fetch .*: allow/);
+    assert.doesNotMatch((await relaxed.textContent()) ?? '', /Denied/);
+    await shoot(page, 'debug');
+  });
+
   it('Reload lints the folder again and restarts the extension', async () => {
     await tabTo(panel.getByRole('button', { name: 'Reload' }));
     await page.keyboard.press('Enter');
@@ -169,7 +220,6 @@ describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
       .getByRole('log', { name: 'Session log of Mischief' })
       .getByText('reload asked: linting, then restarting')
       .waitFor();
-    await shoot(page, 'debug');
   });
 
   it('the session lives in the host: the page loaded again shows it; axe finds nothing serious', async () => {
@@ -188,7 +238,72 @@ describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
     await panel.waitFor({ state: 'detached' });
     await reloadAndListSessions();
     await page.getByRole('form', { name: 'Start a debug session' }).waitFor();
-    assert.equal(await page.getByRole('region', { name: 'Mischief' }).count(), 0);
+    assert.equal(await page.getByRole('region', { name: 'Mischief', exact: true }).count(), 0);
+  });
+
+  it('a learning run proposes; Reject writes nothing, Accept writes the proposal and reloads', async () => {
+    const learning = join(root, 'mischief-learning');
+    cpSync(join(repo, 'examples/mischief'), learning, { recursive: true });
+    const before = readFileSync(join(learning, 'corral.json'), 'utf8');
+    const form = page.getByRole('form', { name: 'Start a debug session' });
+    await form.getByRole('textbox', { name: /Extension folder/ }).fill(learning);
+    await form
+      .getByRole('combobox', { name: 'Network' })
+      .selectOption({ label: 'As in production' });
+    await form.getByRole('checkbox', { name: /Learning run/ }).check();
+    await form.getByRole('button', { name: 'Start session' }).press('Enter');
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^ready: started$/ })
+      .waitFor();
+
+    // Production would refuse the write (the manifest grants read only); the run records it.
+    const run = panel.getByRole('form', { name: 'Run a command of Mischief' });
+    await run
+      .getByRole('combobox', { name: 'Command' })
+      .selectOption({ label: 'Write a file through the host (mischief.writeFile)' });
+    await run.getByRole('textbox', { name: /Arguments/ }).fill('["${workspace}/out.txt"]');
+    await run.getByRole('textbox', { name: /Arguments/ }).press('Enter');
+    await run
+      .getByRole('region', { name: 'Result of mischief.writeFile' })
+      .getByText('written')
+      .waitFor();
+
+    const review = panel.getByRole('region', { name: 'Learning run proposal' });
+    await review.getByRole('button', { name: 'Review proposal' }).press('Enter');
+    const diff = review.getByLabel('Permissions (+ to add, - to remove)');
+    await diff.getByText('+ write ${workspace}').waitFor();
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    assert.match((await diff.textContent()) ?? '', /- read \$\{workspace\}/);
+    assert.match((await diff.textContent()) ?? '', /- connect api\.github\.com:443/);
+
+    await review.getByRole('button', { name: 'Reject' }).press('Enter');
+    await diff.waitFor({ state: 'detached' });
+    assert.equal(
+      readFileSync(join(learning, 'corral.json'), 'utf8'),
+      before,
+      'Reject wrote nothing',
+    );
+
+    await review.getByRole('button', { name: 'Review proposal' }).press('Enter');
+    await review.getByRole('button', { name: 'Accept and write' }).press('Enter');
+    await review
+      .getByRole('status')
+      .getByText(/^Wrote .*corral\.json; the session reloads/)
+      .waitFor();
+    const written = JSON.parse(readFileSync(join(learning, 'corral.json'), 'utf8')) as {
+      permissions: { fs?: { path: string; access: string }[]; net?: unknown[] };
+    };
+    assert.deepEqual(written.permissions.fs, [{ path: '${workspace}', access: 'write' }]);
+    assert.equal(written.permissions.net, undefined);
+    // The folder changed: the session lints it again and restarts on the written manifest.
+    await panel
+      .getByRole('status')
+      .filter({ hasText: /^ready: reloaded \(1\)$/ })
+      .waitFor();
+
+    await panel.getByRole('button', { name: 'Stop session' }).press('Enter');
+    await panel.waitFor({ state: 'detached' });
     assert.deepEqual(problems, []);
   });
 });
