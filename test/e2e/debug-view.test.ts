@@ -8,10 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { WebSocket } from 'ws';
 import { launchChromium } from './fixtures/chromium.ts';
 import { requireBuiltRenderer, seriousAxeViolations } from './fixtures/renderer-page.ts';
 import { shoot } from './fixtures/screenshot.ts';
@@ -207,6 +209,64 @@ describe('the Debug view against corral serve', { timeout: 60_000 }, () => {
     assert.match((await relaxed.textContent()) ?? '', /Debug only: broker net fetch .*: allow/);
     assert.doesNotMatch((await relaxed.textContent()) ?? '', /Denied/);
     await shoot(page, 'debug');
+  });
+
+  it('the host answers a malformed dev.run with one line naming the field, and runs nothing', async () => {
+    // What a page that skipped the form's check would send, on a socket of its own (the tab's
+    // cookie and origin, as a second tab would).
+    const origin = new URL(page.url()).origin;
+    const cookie = (await page.context().cookies(origin))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { origin, cookie } });
+    await once(ws, 'open');
+    // Every answer is kept as it arrives: frames that come together are emitted together.
+    const results = new Map<number, (result: unknown) => void>();
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(String(data)) as { t: string; id?: number; result?: unknown };
+      if (frame.t === 'result' && frame.id !== undefined) results.get(frame.id)?.(frame.result);
+    });
+    let next = 0;
+    const call = (method: string, input: unknown) =>
+      new Promise<unknown>((resolve) => {
+        const id = ++next;
+        results.set(id, resolve);
+        ws.send(JSON.stringify({ t: 'call', id, method, input }));
+      });
+    await call('session.hello', { contractVersion: 1 });
+    const listed = (await call('dev.list', {})) as { value: { id: string }[] };
+    const session = listed.value[0]!.id;
+    const answers = [
+      await call('dev.run', { session, command: 'mischief.readFile', args: '/etc/shadow' }),
+      await call('dev.run', { session, command: 'mischief.nothing', args: [] }),
+    ];
+    // A well-formed call after them: its refusal reaches the log after anything they caused.
+    await call('dev.run', { session, command: 'mischief.readFile', args: ['/etc/shadow'] });
+    ws.close();
+    const [malformed, unknown] = answers as {
+      ok: boolean;
+      error: { code: string; message: string };
+    }[];
+    assert.deepEqual(malformed, {
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: 'dev.run: args: Invalid input: expected array, received string',
+      },
+    });
+    assert.equal(unknown?.error.code, 'refused');
+    assert.match(
+      unknown?.error.message ?? '',
+      /^"mischief\.nothing" is not a command of this extension \(it contributes: mischief\.ping, /,
+    );
+    // Neither reached the extension: the log holds the refusal from before and the well-formed
+    // call's, and nothing between them (lines reach the log in the order they happened).
+    const denials = panel
+      .getByRole('log', { name: 'Session log of Mischief' })
+      .getByRole('listitem')
+      .filter({ hasText: 'fs read /etc/shadow' });
+    await denials.nth(1).waitFor();
+    assert.equal(await denials.count(), 2);
   });
 
   it('Reload lints the folder again and restarts the extension', async () => {
