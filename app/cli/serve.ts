@@ -1,14 +1,17 @@
 // `corral serve [--port N] [--no-open] [--workspace DIR]`: the desktop window's UI in a browser
 // tab, for headless machines and tests (contracts section 3). Listens on 127.0.0.1 only, prints
 // one URL carrying this launch's token, and on Ctrl-C stops every extension cleanly and flushes
-// the audit log before it exits.
+// the audit log before it exits. The address goes out as soon as the host's state is open and the
+// server listens; the running side of the host (host.ts and most of the contract) is loaded and
+// built after it, while the browser loads the page (docs/startup.md).
 import { spawn } from 'node:child_process';
 import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from './io.ts';
 import { command } from './command.ts';
 import { serveSpec } from './specs.ts';
-import { createHostService } from '../service/host.ts';
+import type { HostService } from '../service/host-service.ts';
+import { openHostState, type HostState } from '../service/host-state.ts';
 import { findRendererDir } from '../service/renderer-path.ts';
 import { startServing } from '../service/serve.ts';
 import { ServiceError } from '../service/services.ts';
@@ -36,9 +39,9 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
     return 1;
   }
 
-  let host;
+  let state: HostState;
   try {
-    host = await createHostService({ env: io.env, shell: 'serve', services, workspace });
+    state = openHostState({ env: io.env, shell: 'serve', services, workspace });
   } catch (e) {
     if (e instanceof ServiceError || e instanceof StateError) {
       io.stderr(`corral serve: ${e.message}\n`);
@@ -46,6 +49,9 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
     }
     throw e;
   }
+  // Built below, once the address is out; until then the server holds WebSocket upgrades.
+  let build!: (host: Promise<HostService>) => void;
+  const host = new Promise<HostService>((resolve) => (build = resolve));
   let serving;
   try {
     serving = await startServing({
@@ -55,7 +61,6 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
       audit: (event) => services.audit(event),
     });
   } catch (e) {
-    await host.close();
     const code = (e as NodeJS.ErrnoException).code;
     io.stderr(
       code === 'EADDRINUSE'
@@ -67,8 +72,21 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   io.stdout(`Corral is serving its window at:\n\n    ${serving.url}\n\n`);
   io.stderr('corral serve: open that address in a browser on this machine; Ctrl-C stops Corral\n');
   if (!options['no-open']) openBrowser(serving.url, io);
+  build(buildHost(state));
 
-  await io.untilSignal();
+  const failed = host.then(
+    () => new Promise<never>(() => {}),
+    (e: unknown) => e,
+  );
+  const stop = await Promise.race([io.untilSignal().then(() => null), failed]);
+  if (stop !== null) {
+    await serving.close();
+    if (stop instanceof ServiceError || stop instanceof StateError) {
+      io.stderr(`corral serve: ${stop.message}\n`);
+      return 1;
+    }
+    throw stop;
+  }
   io.stderr(
     'corral serve: stopping the extensions and closing the audit log… (Ctrl-C again stops at once)\n',
   );
@@ -79,7 +97,7 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   slow.unref();
   const stopped = (async () => {
     await serving.close();
-    await host.close();
+    await (await host).close();
     clearTimeout(slow);
     return 0;
   })();
@@ -91,6 +109,31 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   });
   return Promise.race([stopped, forced]);
 });
+
+/**
+ * The running host's modules, loaded a slice at a time with the event loop turning between slices
+ * so that the page's first requests are answered while they load: each slice is tens of
+ * milliseconds of module initialisation (mostly zod schemas), all of it at once was hundreds on a
+ * busy machine, and the browser's first request waited for it (docs/startup.md).
+ */
+const HOST_SLICES = [
+  () => import('../contract/dev.ts'),
+  () => import('../contract/methods.ts'),
+  () => import('../contract/index.ts'),
+  () => import('../runtime/extension-runner.ts'),
+  () => import('../service/dev/dev-desk.ts'),
+  () => import('../service/contract-handlers.ts'),
+];
+
+/** Loads host.ts in slices (HOST_SLICES) and builds the running host on `state`. */
+async function buildHost(state: HostState): Promise<HostService> {
+  for (const slice of HOST_SLICES) {
+    await slice();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const { hostOn } = await import('../service/host.ts');
+  return hostOn(state);
+}
 
 /** Asks the desktop to open `url`; without one (a headless machine), says how to open it. */
 function openBrowser(url: string, io: CliIO): void {

@@ -7,7 +7,7 @@ import {
   auditLayerSchema,
   auditOutcomeSchema,
 } from '../audit-event/event.ts';
-import { EXTENSION_ID_PATTERN } from '../policy/manifest.ts';
+import { EXTENSION_ID_PATTERN } from '../policy/extension-id.ts';
 
 /** Caps on text that an extension supplies: the host cuts longer text before it crosses. */
 export const TEXT_MAX = 4096;

@@ -5,6 +5,7 @@ import { closest, show, toPointer, type PolicyError } from './errors.ts';
 import { parseHostPattern } from './host-names.ts';
 import { parseJsonSource } from './json-source.ts';
 import { checkGrantPath } from './variables.ts';
+import { EXTENSION_ID_PATTERN } from './extension-id.ts';
 import { migrateV0, isV0Document } from './migrate.ts';
 
 export type { PolicyError } from './errors.ts';
@@ -78,8 +79,7 @@ export const limitsSchema = z.strictObject({
 
 const wordSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/);
 
-/** An extension id, `publisher.name` (contracts §1): the one pattern every reader of ids uses. */
-export const EXTENSION_ID_PATTERN = /^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/;
+export { EXTENSION_ID_PATTERN };
 
 export const manifestSchema = z
   .strictObject({

@@ -30,7 +30,6 @@ import { logEntry } from '../platform/log.ts';
 import { ConfineError } from '../sandbox/confine.ts';
 import { CapabilityCheckError } from '../sandbox/detect-capabilities.ts';
 import { ContractFailure, contractHandlers, type Handlers } from './contract-handlers.ts';
-import { deniedAlwaysFile, type DeniedAlwaysList } from './denied-always.ts';
 import { DebugAuditError } from './dev/debug-audit.ts';
 import { DevDesk, DevDeskError } from './dev/dev-desk.ts';
 import { DevSessionError } from './dev/dev-session.ts';
@@ -41,24 +40,9 @@ import { extensionSummary, runState } from './extension-views.ts';
 import type { HostParts } from './host-parts.ts';
 import type { EventSink, HostService, UiSession } from './host-service.ts';
 import { PromptCenter, PromptNotFound } from './prompt-center.ts';
-import { createServices, ServiceError, type Services } from './services.ts';
-import { openSettings, SettingsError } from './settings.ts';
-
-export interface HostOptions {
-  env: NodeJS.ProcessEnv;
-  shell: 'serve' | 'electron';
-  /** The services root (default: this user's, built here). */
-  services?: Services;
-  /** The folder extensions see as ${workspace} (`corral serve --workspace`). */
-  workspace?: string | null;
-  /** Corral's version, as the UI shows it. */
-  hostVersion?: string;
-  /** Where the "Deny always" answers live (default: beside the extension state). */
-  deniedAlways?: DeniedAlwaysList;
-  /** How often resource use is pushed (default 1 s). */
-  metricsIntervalMs?: number;
-  idleStopMs?: number;
-}
+import { openHostState, type HostOptions, type HostState } from './host-state.ts';
+import { ServiceError, type Services } from './services.ts';
+import { SettingsError } from './settings.ts';
 
 /** How often the retention setting is applied while the host runs, and first after its start. */
 const RETENTION_INTERVAL_MS = 6 * 60 * 60_000;
@@ -66,12 +50,13 @@ const RETENTION_FIRST_MS = 5000;
 
 /** Builds the host; the audit store and the extension state are opened now (errors are one line). */
 export async function createHostService(o: HostOptions): Promise<HostService> {
-  const services = o.services ?? createServices({ env: o.env });
-  const store = services.auditStore();
-  services.manager();
-  const deniedAlways = o.deniedAlways ?? deniedAlwaysFile(o.env);
-  const settings = openSettings(o.env, () => services.manager());
-  let current = settings.get();
+  return hostOn(openHostState(o));
+}
+
+/** Builds the running host on its opened state (host-state.ts), which holds every part that can fail to open. */
+export function hostOn(state: HostState): HostService {
+  const { options: o, services, store, deniedAlways, settings } = state;
+  let current = state.initialSettings;
   const hub = new EventHub();
   const closers: (() => void)[] = [];
   const monitor: Monitor = startMonitor(store, {});

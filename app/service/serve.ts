@@ -10,18 +10,24 @@ import { extname, join, sep } from 'node:path';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { AuditEventInput } from '../audit-event/event.ts';
 import { refusalRecorder } from './refusal-recorder.ts';
+// wire.ts rather than the contract's index: the server listens before the host, and the rest of the
+// contract, are loaded (app/cli/serve.ts).
 import {
   clientFrameSchema,
   fail,
   FRAME_MAX_BYTES,
   type ContractResult,
   type HostFrame,
-} from '../contract/index.ts';
+} from '../contract/wire.ts';
 import type { HostService, UiSession } from './host-service.ts';
 import { SECURITY_HEADERS, ServeGuard, type RequestFacts } from './serve-guard.ts';
 
 export interface ServeOptions {
-  host: HostService;
+  /**
+   * The host, or its promise: the page is served at once, and WebSocket upgrades wait for the host
+   * (answered 503 if it fails), so that `corral serve` can print its address before building it.
+   */
+  host: HostService | Promise<HostService>;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   /** 0 or absent: a free port. */
@@ -66,6 +72,9 @@ export async function startServing(o: ServeOptions): Promise<Serving> {
   });
   const port = (server.address() as { port: number }).port;
   const guard = new ServeGuard(port);
+  const hostReady = Promise.resolve(o.host);
+  // A host that failed is reported by whoever built it; here it only turns upgrades away.
+  hostReady.catch(() => {});
   const refusals = refusalRecorder(o.audit, { op: 'serve', who: 'corral serve' });
 
   const facts = (req: IncomingMessage, upgrade: boolean): RequestFacts => ({
@@ -100,10 +109,17 @@ export async function startServing(o: ServeOptions): Promise<Serving> {
       socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => connectUi(ws, who(req)));
+    const from = who(req);
+    void hostReady.then(
+      (host) => wss.handleUpgrade(req, socket, head, (ws) => connectUi(host, ws, from)),
+      () =>
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nCorral could not start its host\n`,
+        ),
+    );
   });
 
-  function connectUi(ws: WebSocket, from: string): void {
+  function connectUi(host: HostService, ws: WebSocket, from: string): void {
     const session: UiSession = {
       id: randomBytes(12).toString('base64url'),
       shell: 'serve',
@@ -112,7 +128,7 @@ export async function startServing(o: ServeOptions): Promise<Serving> {
     const sendFrame = (frame: HostFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const disconnect = o.host.connect(session, (name, payload) => {
+    const disconnect = host.connect(session, (name, payload) => {
       // A tab that does not keep up misses audit batches, which it reads back by seq.
       if (name === 'onAuditEvents' && ws.bufferedAmount > SLOW_CLIENT_BYTES) return;
       sendFrame({ t: 'event', name, payload });
@@ -146,7 +162,7 @@ export async function startServing(o: ServeOptions): Promise<Serving> {
           Number.isSafeInteger(id) && (id as number) >= 0 ? (id as number) : null,
         );
       }
-      const result: ContractResult<unknown> = await o.host.call(
+      const result: ContractResult<unknown> = await host.call(
         session,
         frame.data.method,
         frame.data.input,

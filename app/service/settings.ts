@@ -4,7 +4,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { settingsSchema, type Settings } from '../contract/index.ts';
+// entities.ts rather than the contract's index: `corral serve` reads the settings before it loads
+// the rest of the contract (host-state.ts).
+import { settingsSchema, type Settings } from '../contract/entities.ts';
 import type { ExtensionManager } from '../manager/manager.ts';
 import { corralDataDir } from '../platform/corral-dirs.ts';
 

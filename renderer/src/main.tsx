@@ -1,5 +1,6 @@
 // The renderer's start: the way to the host (the desktop window's preload bridge, or corral serve's
 // WebSocket on this page's own origin), one store for this window, and the app.
+import './zod-jitless.ts';
 import { createRoot } from 'react-dom/client';
 import { createCorralClient, type CorralBridge } from '../../app/contract/index.ts';
 import { App } from './components/shell/App.tsx';

@@ -234,28 +234,37 @@ async function accessLogUnderLoad(browser: Browser): Promise<BenchRow[]> {
 
 /**
  * From spawning `corral serve` to the page's first paint, which is the Extensions view (the page is
- * empty until the window renders; the heading is checked). The tab is opened before Corral starts,
- * as a person's browser is already running: making a browser profile is not Corral's start-up, and
- * neither is the test driver's polling for the heading (the paint's own time stamp is used).
+ * empty until the window renders; the heading is checked), and to its list of installed extensions
+ * (the host's first answer). The tab is opened before Corral starts, as a person's browser is
+ * already running: making a browser profile is not Corral's start-up, and neither is the test
+ * driver's polling for the heading (the paint's own time stamp is used).
  */
 async function firstView(browser: Browser): Promise<BenchRow[]> {
-  const times: number[] = [];
+  const painted: number[] = [];
+  const listed: number[] = [];
   for (let i = 0; i < START_RUNS; i++) {
     const page = await (await browser.newContext()).newPage();
     const serve = await startServe();
     try {
       await page.goto(serve.url);
       await page.getByRole('heading', { level: 1, name: 'Extensions' }).waitFor();
-      const paintedAt = await page.evaluate<number>(
-        `performance.timeOrigin + performance.getEntriesByName('first-contentful-paint')[0].startTime`,
-      );
-      times.push(paintedAt - serve.spawnedAt);
+      // The heading can be in the page before its frame is presented: wait for the paint entry.
+      const paintedAt = await page.evaluate<number>(`new Promise((resolve) =>
+        new PerformanceObserver((list, observer) => {
+          const paint = list.getEntriesByName('first-contentful-paint')[0];
+          if (!paint) return;
+          observer.disconnect();
+          resolve(performance.timeOrigin + paint.startTime);
+        }).observe({ type: 'paint', buffered: true }))`);
+      painted.push(paintedAt - serve.spawnedAt);
+      await page.getByText(/^\d+ installed$/).waitFor();
+      listed.push(Date.now() - serve.spawnedAt);
       await page.context().close();
     } finally {
       await serve.stop();
     }
   }
-  const ms = median(times);
+  const ms = median(painted);
   return [
     {
       name: 'corral serve start → first rendered view',
@@ -263,6 +272,11 @@ async function firstView(browser: Browser): Promise<BenchRow[]> {
       unit: 'ms',
       target: '≤ 1,000',
       ratio: `${(ms / 1000).toFixed(2)}×`,
+    },
+    {
+      name: '… → its list of installed extensions (as the driver sees it)',
+      median: median(listed),
+      unit: 'ms',
     },
   ];
 }

@@ -27,15 +27,20 @@ interface Answer {
   body: string;
 }
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  port = serving.port,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
-        port: serving.port,
+        port,
         path,
         method,
-        headers: { Host: `127.0.0.1:${serving.port}`, ...headers },
+        headers: { Host: `127.0.0.1:${port}`, ...headers },
       },
       (res) => {
         let body = '';
@@ -269,5 +274,57 @@ describe('corral serve: the WebSocket', () => {
     );
     assert.equal(list.result.ok, true);
     again.close();
+  });
+});
+
+describe('corral serve: before its host is built', () => {
+  /** A second server whose host is not built yet; `settle` builds it or fails it. */
+  async function serveBeforeHost() {
+    let settle!: { resolve: (h: HostService) => void; reject: (e: Error) => void };
+    const pending = new Promise<HostService>((resolve, reject) => (settle = { resolve, reject }));
+    const early = await startServing({
+      host: pending,
+      rendererDir: join(root, 'renderer'),
+      audit: (e) => services.audit(e),
+    });
+    const token = new URL(early.url).searchParams.get('token');
+    const exchanged = await get(`/?token=${token}`, {}, 'GET', early.port);
+    const earlyCookie = String(exchanged.headers['set-cookie']).split(';')[0]!;
+    const ws = new WebSocket(`ws://127.0.0.1:${early.port}/ws`, {
+      headers: { Cookie: earlyCookie, Origin: `http://127.0.0.1:${early.port}` },
+    });
+    return { early, settle, earlyCookie, ws };
+  }
+
+  it('serves the page at once, and opens the WebSocket once the host is ready', async () => {
+    const { early, settle, earlyCookie, ws } = await serveBeforeHost();
+    try {
+      assert.equal((await get('/', { Cookie: earlyCookie }, 'GET', early.port)).status, 200);
+      let open = false;
+      const opening = opened(ws).then(() => (open = true));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(open, false, 'the upgrade waits for the host');
+      settle.resolve(host);
+      await opening;
+      const list = await roundTrip(
+        ws,
+        JSON.stringify({ t: 'call', id: 1, method: 'extensions.list', input: {} }),
+      );
+      assert.equal(list.result.ok, true);
+      ws.close();
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('turns the WebSocket away (503) when the host could not be built; the page is still served', async () => {
+    const { early, settle, earlyCookie, ws } = await serveBeforeHost();
+    try {
+      settle.reject(new Error('the audit store is locked'));
+      await assert.rejects(opened(ws), /HTTP 503/);
+      assert.equal((await get('/', { Cookie: earlyCookie }, 'GET', early.port)).status, 200);
+    } finally {
+      await early.close();
+    }
   });
 });
