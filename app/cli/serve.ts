@@ -72,7 +72,7 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   io.stdout(`Corral is serving its window at:\n\n    ${serving.url}\n\n`);
   io.stderr('corral serve: open that address in a browser on this machine; Ctrl-C stops Corral\n');
   if (!options['no-open']) openBrowser(serving.url, io);
-  build(buildHost(state));
+  build(import('../service/host.ts').then(({ hostOn }) => hostOn(state)));
 
   const failed = host.then(
     () => new Promise<never>(() => {}),
@@ -109,31 +109,6 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   });
   return Promise.race([stopped, forced]);
 });
-
-/**
- * The running host's modules, loaded a slice at a time with the event loop turning between slices
- * so that the page's first requests are answered while they load: each slice is tens of
- * milliseconds of module initialisation (mostly zod schemas), all of it at once was hundreds on a
- * busy machine, and the browser's first request waited for it (docs/startup.md).
- */
-const HOST_SLICES = [
-  () => import('../contract/dev.ts'),
-  () => import('../contract/methods.ts'),
-  () => import('../contract/index.ts'),
-  () => import('../runtime/extension-runner.ts'),
-  () => import('../service/dev/dev-desk.ts'),
-  () => import('../service/contract-handlers.ts'),
-];
-
-/** Loads host.ts in slices (HOST_SLICES) and builds the running host on `state`. */
-async function buildHost(state: HostState): Promise<HostService> {
-  for (const slice of HOST_SLICES) {
-    await slice();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  const { hostOn } = await import('../service/host.ts');
-  return hostOn(state);
-}
 
 /** Asks the desktop to open `url`; without one (a headless machine), says how to open it. */
 function openBrowser(url: string, io: CliIO): void {
