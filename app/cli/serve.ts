@@ -14,6 +14,7 @@ import type { HostService } from '../service/host-service.ts';
 import { openHostState, type HostState } from '../service/host-state.ts';
 import { findRendererDir } from '../service/renderer-path.ts';
 import { startServing } from '../service/serve.ts';
+import { SettingsError } from '../service/settings.ts';
 import { ServiceError } from '../service/services.ts';
 import { StateError } from '../manager/state-db.ts';
 
@@ -43,7 +44,7 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   try {
     state = openHostState({ env: io.env, shell: 'serve', services, workspace });
   } catch (e) {
-    if (e instanceof ServiceError || e instanceof StateError) {
+    if (e instanceof ServiceError || e instanceof StateError || e instanceof SettingsError) {
       io.stderr(`corral serve: ${e.message}\n`);
       return 1;
     }

@@ -43,11 +43,22 @@ export function openSettings(
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_SETTINGS;
       throw new SettingsError(`cannot read ${path} (${(e as Error).message})`);
     }
-    const parsed = hostSettingsSchema.partial().strict().safeParse(safeJson(text));
-    if (!parsed.success)
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
       throw new SettingsError(
-        `${path} does not hold Corral's settings (${parsed.error.issues[0]?.message}); fix: correct or delete it`,
+        `${path} is not JSON (${(e as Error).message}); fix: correct it, or delete it to start from the defaults`,
       );
+    }
+    const parsed = hostSettingsSchema.partial().strict().safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      throw new SettingsError(
+        `${path} does not hold Corral's settings (${where}${issue?.message}); fix: correct it, or delete it to start from the defaults`,
+      );
+    }
     return { ...DEFAULT_SETTINGS, ...parsed.data };
   };
   const store: SettingsStore = {
@@ -66,12 +77,4 @@ export function openSettings(
     },
   };
   return store;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
