@@ -4,6 +4,7 @@ import './zod-jitless.ts';
 import { createRoot } from 'react-dom/client';
 import { createCorralClient, type CorralBridge } from '../../app/contract/index.ts';
 import { App } from './components/shell/App.tsx';
+import { PartFailure } from './components/shell/PartFailure.tsx';
 import { chooseConnection } from './transport/choose-connection.ts';
 import { connectStore, createCorralStore } from './store/store.ts';
 import { StoreProvider } from './store/store-context.tsx';
@@ -26,7 +27,9 @@ const store = createCorralStore(client);
 connectStore(store, client, connection);
 
 createRoot(document.getElementById('root')!).render(
-  <StoreProvider store={store}>
-    <App />
-  </StoreProvider>,
+  <PartFailure part="Corral's window">
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
+  </PartFailure>,
 );

@@ -3,7 +3,7 @@
 // other views (the Access log's virtualiser, the Dashboard's charts) are their own scripts, read
 // right after the first view is on screen, so they do not delay it.
 import { lazy, Suspense, useEffect } from 'react';
-import { useRoute } from '../../routing.ts';
+import { useRoute, type Route } from '../../routing.ts';
 import { useCorral } from '../../store/store-context.tsx';
 import { CommandPalette } from '../commands/CommandPalette.tsx';
 import { ConsentSheet } from '../extensions/ConsentSheet.tsx';
@@ -11,6 +11,7 @@ import { ExtensionsView } from '../extensions/ExtensionsView.tsx';
 import { UpdateReview } from '../extensions/UpdateReview.tsx';
 import { PromptQueue } from '../prompts/PromptQueue.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { PartFailure } from './PartFailure.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { StartFailure } from './StartFailure.tsx';
 
@@ -22,6 +23,15 @@ const AccessLogView = lazy(() => loadAccessLog().then((m) => ({ default: m.Acces
 const DashboardView = lazy(() => loadDashboard().then((m) => ({ default: m.DashboardView })));
 const SettingsView = lazy(() => loadSettings().then((m) => ({ default: m.SettingsView })));
 const DevView = lazy(() => loadDebug().then((m) => ({ default: m.DevView })));
+
+/** The views as the side bar names them, for a view that failed. */
+const VIEW_NAMES: Record<Route['view'], string> = {
+  extensions: 'The Extensions view',
+  'access-log': 'The Access log',
+  dashboard: 'The Dashboard',
+  settings: 'The Settings view',
+  debug: 'The Debug view',
+};
 
 export function App() {
   const route = useRoute();
@@ -53,19 +63,28 @@ export function App() {
         <Sidebar current={route.view} />
         <main className="main">
           <ConnectionBanner />
-          {route.view === 'extensions' && <ExtensionsView selectedId={route.id} />}
-          <Suspense fallback={null}>
-            {route.view === 'access-log' && <AccessLogView />}
-            {route.view === 'dashboard' && <DashboardView />}
-            {route.view === 'settings' && <SettingsView />}
-            {route.view === 'debug' && <DevView />}
-          </Suspense>
+          {/* Keyed by the view: going to another view leaves a failure behind. */}
+          <PartFailure key={route.view} part={VIEW_NAMES[route.view]}>
+            {route.view === 'extensions' && <ExtensionsView selectedId={route.id} />}
+            <Suspense fallback={null}>
+              {route.view === 'access-log' && <AccessLogView />}
+              {route.view === 'dashboard' && <DashboardView />}
+              {route.view === 'settings' && <SettingsView />}
+              {route.view === 'debug' && <DevView />}
+            </Suspense>
+          </PartFailure>
         </main>
       </div>
-      <ConsentSheet />
-      <UpdateReview />
-      <CommandPalette />
-      <PromptQueue />
+      <PartFailure part="The install sheet" overlay>
+        <ConsentSheet />
+        <UpdateReview />
+      </PartFailure>
+      <PartFailure part="The command palette" overlay>
+        <CommandPalette />
+      </PartFailure>
+      <PartFailure part="The extensions' questions" overlay>
+        <PromptQueue />
+      </PartFailure>
     </>
   );
 }
