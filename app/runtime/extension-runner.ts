@@ -130,6 +130,8 @@ export class ExtensionRunner {
   private crashes: number[] = [];
   private restartTimer: NodeJS.Timeout | null = null;
   private exited: Promise<void> = Promise.resolve();
+  /** A start's launch under way: stop() waits for it, so that the process it makes is killed. */
+  private launching: Promise<unknown> | null = null;
   /** How the last run ended ("exit status 3", "killed by signal 9"). */
   private lastExit = '';
   /** The version this run speaks: 1 until the extension takes the one offered (initialize). */
@@ -172,7 +174,10 @@ export class ExtensionRunner {
     this.setState('starting', 'start requested');
     const started = performance.now();
     try {
-      const offered = await this.launch();
+      const launching = this.launch();
+      this.launching = launching;
+      const offered = await launching.finally(() => (this.launching = null));
+      if (this.stopping) throw new Error('it was stopped while it started');
       const answer = await this.peer!.call(
         'initialize',
         {
@@ -185,8 +190,11 @@ export class ExtensionRunner {
       const version = negotiatedVersion(answer, offered);
       if (!version.ok) throw new Error(version.message);
       this.protocolVersion = version.version;
+      if (this.stopping) throw new Error('it was stopped while it started');
     } catch (e) {
       await this.kill(); // first: the helper's set-up failure, if any, is known once it exited
+      // Stopped meanwhile: its process is gone as asked, which is no crash (stop() says stopped).
+      if (this.stopping) throw new ExtensionStartError(`${this.id} did not start: it was stopped`);
       const setupFailure = this.setup?.failure();
       const why = setupFailure
         ? `the sandbox could not be set up: ${setupFailure}`
@@ -262,11 +270,18 @@ export class ExtensionRunner {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
+    // A start under way: once its launch has made the process, the kill below reaches it (before,
+    // a stop during a start left the extension running, unseen by anyone).
+    await this.launching?.catch(() => {});
+    const graceMs = this.o.shutdownGraceMs ?? 2000;
+    const wallClock = () => new Promise<void>((r) => setTimeout(r, graceMs).unref());
     if (this.peer && !this.peer.isClosed && this.stateValue === 'ready') {
-      await this.peer.call('shutdown', {}, this.o.shutdownGraceMs ?? 2000).catch(() => {});
+      // On the wall clock: the call's own timer stands still while one of the extension's
+      // questions waits for the user, and a question left open must not hold up the stop.
+      const asked = this.peer.call('shutdown', {}, graceMs).catch(() => {});
+      await Promise.race([asked, wallClock()]);
     }
-    const grace = new Promise<void>((r) => setTimeout(r, this.o.shutdownGraceMs ?? 2000).unref());
-    await Promise.race([this.exited, grace]);
+    await Promise.race([this.exited, wallClock()]);
     await this.kill();
     if (this.stateValue !== 'disabled') this.setState('stopped', 'stopped');
   }

@@ -103,6 +103,9 @@ export class ExtensionFleet {
     }
     if (r) await this.stop(id, 'starting again'); // crashed or disabled: a fresh start
     const { extension } = await loadInstalledExtension(this.manager, id);
+    // Corral may have begun to close while the extension was read: close() stops what runs, and an
+    // extension wired after it would run on unseen (and keep `corral serve` from exiting).
+    if (this.closing) throw new ExtensionStartError('Corral is shutting down');
     r = this.wire(id, extension);
     this.running.set(id, r);
     const run = r;
@@ -157,17 +160,21 @@ export class ExtensionFleet {
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
+    this.stoppingNow.add(r.extension.manifest.name);
     if (r.idle) clearTimeout(r.idle);
     r.watcher?.close();
     this.o.prompts.withdraw(id, `${r.extension.manifest.name} stopped: the question is withdrawn.`);
     this.o.monitor?.unwatchProcess(id);
-    await r.wired.dispose();
+    await r.wired.dispose().finally(() => this.stoppingNow.delete(r.extension.manifest.name));
     this.stopped.set(id, why);
     this.o.onChange(id);
   }
 
   /** Why a stopped extension stopped (shown until it starts again). */
   readonly stopped = new Map<string, string>();
+
+  /** The names of the extensions being stopped now (a close that takes long names them). */
+  readonly stoppingNow = new Set<string>();
 
   /**
    * The installed, enabled extensions that are not running and may receive on `channel` (a

@@ -86,6 +86,30 @@ describe(`[${runAs}] the time a question waits for the user is not the extension
   });
 });
 
+describe(`[${runAs}] a question still open when the extension is stopped`, () => {
+  test('does not hold up the stop: the grace runs on the wall clock, then the sandbox is killed', async () => {
+    let asked!: () => void;
+    const askedNow = new Promise<void>((r) => (asked = r));
+    // A person who never answers: the question ends only when it is withdrawn.
+    const prompts: PromptService = {
+      ask: (_p, signal) => {
+        asked();
+        return new Promise((resolve) =>
+          signal.addEventListener('abort', () => resolve('deny'), { once: true }),
+        );
+      },
+    };
+    const r = await notesSync('stopped-while-asking', 30_000, prompts);
+    const command = r.host.execute('notes.import', [join(downloads, 'ideas.md')]).catch(() => {});
+    await askedNow;
+    const stopped = r.host.stop().then(() => 'stopped');
+    const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 20_000).unref());
+    assert.equal(await Promise.race([stopped, hung]), 'stopped');
+    assert.equal(r.host.state, 'stopped');
+    await command;
+  });
+});
+
 describe(`[${runAs}] an optional host: one rule for net/fetch and the proxy`, () => {
   let server: http.Server;
   let port: number;
