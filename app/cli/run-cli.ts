@@ -3,6 +3,9 @@ import { isatty } from 'node:tty';
 import { untilStopSignal, type CallerTerminal, type CliIO } from './io.ts';
 import { main } from './main.ts';
 
+/** How long the process may outlive its command's end before it exits anyway. */
+const EXIT_GRACE_MS = 2000;
+
 /** Runs the command line `args` (without node and script) for this process. */
 export function runCli(args: string[]): void {
   const onSignal: CliIO['onSignal'] = (signals, handler) => {
@@ -24,6 +27,13 @@ export function runCli(args: string[]): void {
   main(args, io).then(
     (code) => {
       process.exitCode = code;
+      // The command has ended: anything still holding the event loop (a child a bug left behind)
+      // must not keep Corral alive. Pending output gets a moment first; a sandbox still running
+      // dies with us (its helper's parent-death signal). A loop that drains exits before this.
+      setTimeout(() => {
+        io.stderr('corral: something was still running after the command ended; stopping it\n');
+        process.exit(code);
+      }, EXIT_GRACE_MS).unref();
     },
     (err: unknown) => {
       // A bug, not a user error: one line for the person, the detail for whoever debugs it.

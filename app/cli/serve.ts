@@ -91,14 +91,19 @@ export const serveCommand = command(serveSpec, async ({ options }, io, services)
   io.stderr(
     'corral serve: stopping the extensions and closing the audit log… (Ctrl-C again stops at once)\n',
   );
-  const slow = setTimeout(
-    () => io.stderr('corral serve: still stopping extensions; Ctrl-C again stops at once\n'),
-    10_000,
-  );
+  let hostNow: HostService | null = null;
+  const slow = setTimeout(() => {
+    const names = hostNow?.stopping() ?? [];
+    const what = !hostNow
+      ? "closing the window's connections"
+      : `stopping ${names.length ? names.join(', ') : 'extensions'}`;
+    io.stderr(`corral serve: still ${what}; Ctrl-C again stops at once\n`);
+  }, 10_000);
   slow.unref();
   const stopped = (async () => {
     await serving.close();
-    await (await host).close();
+    hostNow = await host;
+    await hostNow.close();
     clearTimeout(slow);
     return 0;
   })();

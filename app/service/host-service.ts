@@ -27,4 +27,6 @@ export interface HostService {
   connect(session: UiSession, sink: EventSink): () => void;
   /** Stops every extension (shutdown, then kill), then flushes and closes the audit store. */
   close(): Promise<void>;
+  /** The names of the extensions whose stop has begun and not yet ended (for a slow close). */
+  stopping(): string[];
 }

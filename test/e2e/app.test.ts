@@ -27,6 +27,8 @@ let env: Record<string, string>;
 let workspace: string;
 let downloads: string;
 let serve: ChildProcess;
+/** What `corral serve` wrote on stderr, for the failure messages. */
+let serveSaid = '';
 let url: string;
 let browser: Browser;
 let context: BrowserContext;
@@ -128,11 +130,10 @@ before(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  let err = '';
   serve.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  serve.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  serve.stderr!.on('data', (c: Buffer) => (serveSaid += c.toString()));
   for (let t = 0; !/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out); t++) {
-    if (t > 300) assert.fail(`corral serve printed no URL: ${err}`);
+    if (t > 300) assert.fail(`corral serve printed no URL: ${serveSaid}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0];
@@ -305,9 +306,13 @@ describe('Corral in a browser tab, against corral serve', { timeout: 480_000 }, 
   });
 
   it('Ctrl-C stops every extension and loses no audit event', async () => {
+    assert.equal(serve.exitCode, null, `corral serve ended before Ctrl-C:\n${serveSaid}`);
     const exited = new Promise<number | null>((r) => serve.once('exit', (code) => r(code)));
     serve.kill('SIGINT');
-    assert.equal(await exited, 0);
+    // Each extension has a 2 s grace to stop; a minute means a stop that hangs, said with what
+    // corral serve printed (it names the extensions still stopping after 10 s).
+    const hung = new Promise<string>((r) => setTimeout(() => r('still running'), 60_000).unref());
+    assert.equal(await Promise.race([exited, hung]), 0, `after Ctrl-C:\n${serveSaid}`);
     const verified = spawnSync(process.execPath, [cli, 'log', '--verify'], {
       env,
       encoding: 'utf8',
