@@ -160,12 +160,12 @@ export class ExtensionFleet {
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
-    this.stoppingNow.add(r.extension.manifest.name);
+    this.stoppingNow.set(id, r.extension.manifest.name);
     if (r.idle) clearTimeout(r.idle);
     r.watcher?.close();
     this.o.prompts.withdraw(id, `${r.extension.manifest.name} stopped: the question is withdrawn.`);
     this.o.monitor?.unwatchProcess(id);
-    await r.wired.dispose().finally(() => this.stoppingNow.delete(r.extension.manifest.name));
+    await r.wired.dispose().finally(() => this.stoppingNow.delete(id));
     this.stopped.set(id, why);
     this.o.onChange(id);
   }
@@ -173,8 +173,11 @@ export class ExtensionFleet {
   /** Why a stopped extension stopped (shown until it starts again). */
   readonly stopped = new Map<string, string>();
 
-  /** The names of the extensions being stopped now (a close that takes long names them). */
-  readonly stoppingNow = new Set<string>();
+  /**
+   * The extensions being stopped now, id → display name: a close that takes long names them.
+   * Keyed by id, since two extensions may share a display name.
+   */
+  readonly stoppingNow = new Map<string, string>();
 
   /**
    * The installed, enabled extensions that are not running and may receive on `channel` (a

@@ -372,4 +372,21 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
       .filter((l) => l.text.includes('left-pad'));
     assert.deepEqual(logged, []);
   });
+
+  // Last: it closes the host (the after hook's close is then the same promise).
+  it('a close names the extensions it is still stopping, by display name, until they stop', async () => {
+    await a.call('commands.run', {
+      extensionId: 'corral-examples.word-count',
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    });
+    const listed = (await a.call('extensions.list')) as { name: string; state: string }[];
+    const names = listed.filter((s) => s.state === 'running').map((s) => s.name);
+    assert.ok(names.includes('Word Count'), 'control: one extension is running before the close');
+    assert.deepEqual(host.stopping(), [], 'nothing is stopping before the close');
+    const closing = host.close();
+    assert.deepEqual(host.stopping().sort(), names.sort());
+    await closing;
+    assert.deepEqual(host.stopping(), []);
+  });
 });
