@@ -1,6 +1,7 @@
 // Runs main() with the real stdio and sets the exit status; shared by both entries.
 import { isatty } from 'node:tty';
 import { untilStopSignal, type CallerTerminal, type CliIO } from './io.ts';
+import { loopHolders } from './loop-holders.ts';
 import { main } from './main.ts';
 
 /** How long the process may outlive its command's end before it exits anyway. */
@@ -32,6 +33,8 @@ export function runCli(args: string[]): void {
       // dies with us (its helper's parent-death signal). A loop that drains exits before this.
       setTimeout(() => {
         io.stderr('corral: something was still running after the command ended; stopping it\n');
+        if (process.env.CORRAL_DEBUG)
+          for (const holder of loopHolders()) io.stderr(`corral: still open: ${holder}\n`);
         process.exit(code);
       }, EXIT_GRACE_MS).unref();
     },

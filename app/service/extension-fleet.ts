@@ -91,7 +91,12 @@ export class ExtensionFleet {
 
   private async ensure(id: string): Promise<Running> {
     if (this.closing) throw new ExtensionStartError('Corral is shutting down');
-    let r = this.running.get(id);
+    // A start already under way is shared: two commands (or a command and a message) that find
+    // the extension stopped must not each start one, or all but the last would run on unseen,
+    // never stopped, and keep `corral serve` from exiting.
+    const pending = this.starts.get(id);
+    if (pending) return pending;
+    const r = this.running.get(id);
     if (r?.starting) {
       await r.starting;
       return r;
@@ -101,14 +106,22 @@ export class ExtensionFleet {
       await this.whenReady(r);
       return r;
     }
-    if (r) await this.stop(id, 'starting again'); // crashed or disabled: a fresh start
+    const fresh = this.startFresh(id, r).finally(() => this.starts.delete(id));
+    this.starts.set(id, fresh);
+    return fresh;
+  }
+
+  /** The starts under way, from before the package is read to the extension's first answer. */
+  private readonly starts = new Map<string, Promise<Running>>();
+
+  private async startFresh(id: string, previous: Running | undefined): Promise<Running> {
+    if (previous) await this.stop(id, 'starting again'); // crashed or disabled: a fresh start
     const { extension } = await loadInstalledExtension(this.manager, id);
     // Corral may have begun to close while the extension was read: close() stops what runs, and an
     // extension wired after it would run on unseen (and keep `corral serve` from exiting).
     if (this.closing) throw new ExtensionStartError('Corral is shutting down');
-    r = this.wire(id, extension);
-    this.running.set(id, r);
-    const run = r;
+    const run = this.wire(id, extension);
+    this.running.set(id, run);
     run.starting = run.wired.runner
       .start()
       .then(() => {

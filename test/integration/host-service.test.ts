@@ -373,6 +373,26 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     assert.deepEqual(logged, []);
   });
 
+  it('commands at once for a stopped extension start it once', async () => {
+    const id = 'corral-examples.word-count';
+    await a.call('extensions.stop', { id });
+    const { headSeq } = (await a.call('audit.query', { limit: 1 })) as { headSeq: number };
+    const run = () =>
+      a.call('commands.run', {
+        extensionId: id,
+        command: 'wordcount.count',
+        args: [join(workspace, 'a.md')],
+      }) as Promise<{ result: { total: number } }>;
+    for (const r of await Promise.all([run(), run(), run()])) assert.equal(r.result.total, 3);
+    const since = (await a.call('audit.query', {
+      ext: id,
+      kind: 'lifecycle',
+      afterSeq: headSeq,
+    })) as { events: { op: string; reason: string }[] };
+    const starts = since.events.filter((e) => e.op === 'start' && e.reason === 'ready');
+    assert.equal(starts.length, 1, JSON.stringify(since.events));
+  });
+
   // Last: it closes the host (the after hook's close is then the same promise).
   it('a close names the extensions it is still stopping, by display name, until they stop', async () => {
     await a.call('commands.run', {
