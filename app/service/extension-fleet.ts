@@ -106,7 +106,10 @@ export class ExtensionFleet {
       await this.whenReady(r);
       return r;
     }
-    const fresh = this.startFresh(id, r).finally(() => this.starts.delete(id));
+    const fresh = this.startFresh(id, r).finally(() => {
+      this.starts.delete(id);
+      this.cancelled.delete(id);
+    });
     this.starts.set(id, fresh);
     return fresh;
   }
@@ -115,11 +118,13 @@ export class ExtensionFleet {
   private readonly starts = new Map<string, Promise<Running>>();
 
   private async startFresh(id: string, previous: Running | undefined): Promise<Running> {
-    if (previous) await this.stop(id, 'starting again'); // crashed or disabled: a fresh start
+    if (previous) await this.stopRunning(id, 'starting again'); // crashed or disabled: afresh
     const { extension } = await loadInstalledExtension(this.manager, id);
     // Corral may have begun to close while the extension was read: close() stops what runs, and an
     // extension wired after it would run on unseen (and keep `corral serve` from exiting).
     if (this.closing) throw new ExtensionStartError('Corral is shutting down');
+    if (this.cancelled.has(id))
+      throw new ExtensionStartError(`${id} did not start: it was stopped`);
     const run = this.wire(id, extension);
     this.running.set(id, run);
     run.starting = run.wired.runner
@@ -142,7 +147,7 @@ export class ExtensionFleet {
     } catch (e) {
       // It could not start: nothing is left running; its state says why until the next try.
       const why = e instanceof Error ? e.message : String(e);
-      await this.stop(id, why);
+      await this.stopRunning(id, why);
       throw new ExtensionStartError(why);
     }
   }
@@ -168,8 +173,20 @@ export class ExtensionFleet {
     r?.watcher?.check();
   }
 
-  /** Stops `id` (shutdown, then kill) and withdraws its questions; `why` is shown in its state. */
+  /**
+   * Stops `id` (shutdown, then kill) and withdraws its questions; `why` is shown in its state. A
+   * start under way is stopped too: a disable, an update or an uninstall that comes while the
+   * package is read must not leave the extension to start after it.
+   */
   async stop(id: string, why: string): Promise<void> {
+    if (this.starts.has(id)) this.cancelled.add(id);
+    await this.stopRunning(id, why);
+  }
+
+  /** Starts under way that a stop came for before they had started anything. */
+  private readonly cancelled = new Set<string>();
+
+  private async stopRunning(id: string, why: string): Promise<void> {
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
@@ -227,7 +244,7 @@ export class ExtensionFleet {
   /** Stops every extension (the host is shutting down). */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all([...this.running.keys()].map((id) => this.stop(id, 'Corral stopped')));
+    await Promise.all([...this.running.keys()].map((id) => this.stopRunning(id, 'Corral stopped')));
   }
 
   private wire(id: string, extension: LoadedExtension): Running {

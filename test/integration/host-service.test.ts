@@ -393,6 +393,26 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     assert.equal(starts.length, 1, JSON.stringify(since.events));
   });
 
+  it('a stop that comes while the extension starts stops it: nothing starts after it', async () => {
+    const id = 'corral-examples.word-count';
+    await a.call('extensions.stop', { id });
+    const run = a.call('commands.run', {
+      extensionId: id,
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    });
+    await a.call('extensions.stop', { id });
+    await assert.rejects(run, /did not start: it was stopped/);
+    const after = (await b.call('extensions.get', { id })) as { summary: { state: string } };
+    assert.notEqual(after.summary.state, 'running');
+    // Control: with no stop, the same command starts it.
+    await a.call('commands.run', {
+      extensionId: id,
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    });
+  });
+
   // Last: it closes the host (the after hook's close is then the same promise).
   it('a close names the extensions it is still stopping, by display name, until they stop', async () => {
     await a.call('commands.run', {
