@@ -148,10 +148,11 @@ test('two processes appending at once: no seq used twice, none skipped, each kee
           `${ext} in its own order`,
         );
       }
-      // They did interleave: neither wrote all its events in one run.
+      // They did overlap: one wrote between two of the other's events (A…B…A is two turns; one
+      // turn, A… then B…, would be one after the other). A loaded machine may give only that.
       const exts = [...store.pages({})].flat().map((e) => e.ext);
       const switches = exts.filter((e, i) => i > 0 && e !== exts[i - 1]).length;
-      assert.ok(switches > 2, `the writers took turns ${switches} times`);
+      assert.ok(switches >= 2, `the writers took turns ${switches} times`);
     } finally {
       store.close();
     }
