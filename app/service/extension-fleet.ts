@@ -119,12 +119,20 @@ export class ExtensionFleet {
 
   private async startFresh(id: string, previous: Running | undefined): Promise<Running> {
     if (previous) await this.stopRunning(id, 'starting again'); // crashed or disabled: afresh
-    const { extension } = await loadInstalledExtension(this.manager, id);
+    let loaded: Awaited<ReturnType<typeof loadInstalledExtension>> | null = null;
+    let unreadable: unknown = null;
+    try {
+      loaded = await loadInstalledExtension(this.manager, id);
+    } catch (e) {
+      unreadable = e;
+    }
     // Corral may have begun to close while the extension was read: close() stops what runs, and an
-    // extension wired after it would run on unseen (and keep `corral serve` from exiting).
+    // extension wired after it would run on unseen (and keep `corral serve` from exiting). A stop
+    // meanwhile is the reason, also when the read failed: an uninstall removes the files it reads.
     if (this.closing) throw new ExtensionStartError('Corral is shutting down');
-    if (this.cancelled.has(id))
-      throw new ExtensionStartError(`${id} did not start: it was stopped`);
+    this.throwIfStopped(id);
+    if (!loaded) throw unreadable;
+    const { extension } = loaded;
     const run = this.wire(id, extension);
     this.running.set(id, run);
     run.starting = run.wired.runner
@@ -145,11 +153,19 @@ export class ExtensionFleet {
       await run.starting;
       return run;
     } catch (e) {
-      // It could not start: nothing is left running; its state says why until the next try.
+      // It could not start: nothing is left running; its state says why until the next try. A
+      // stop that came meanwhile is the reason (the runner only knows it was stopped).
+      this.throwIfStopped(id);
       const why = e instanceof Error ? e.message : String(e);
       await this.stopRunning(id, why);
       throw new ExtensionStartError(why);
     }
+  }
+
+  /** A start that a stop came for ends with the stop's reason. */
+  private throwIfStopped(id: string): void {
+    const why = this.cancelled.get(id);
+    if (why !== undefined) throw new ExtensionStartError(`${id} did not start: ${why}`);
   }
 
   /** Runs one command, starting the extension if needed; the idle timer restarts afterwards. */
@@ -179,12 +195,12 @@ export class ExtensionFleet {
    * package is read must not leave the extension to start after it.
    */
   async stop(id: string, why: string): Promise<void> {
-    if (this.starts.has(id)) this.cancelled.add(id);
+    if (this.starts.has(id)) this.cancelled.set(id, why);
     await this.stopRunning(id, why);
   }
 
-  /** Starts under way that a stop came for before they had started anything. */
-  private readonly cancelled = new Set<string>();
+  /** Starts under way that a stop came for before they had started anything, with its reason. */
+  private readonly cancelled = new Map<string, string>();
 
   private async stopRunning(id: string, why: string): Promise<void> {
     const r = this.running.get(id);

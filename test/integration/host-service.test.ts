@@ -402,9 +402,19 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
       args: [join(workspace, 'a.md')],
     });
     await a.call('extensions.stop', { id });
-    await assert.rejects(run, /did not start: it was stopped/);
+    await assert.rejects(run, /did not start: stopped by the user/);
     const after = (await b.call('extensions.get', { id })) as { summary: { state: string } };
     assert.notEqual(after.summary.state, 'running');
+    // An uninstall removes the files the start reads: the reason is the uninstall, not a
+    // broken package.
+    const doomed = a.call('commands.run', {
+      extensionId: id,
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    });
+    await a.call('extensions.uninstall', { id, keepData: false });
+    await assert.rejects(doomed, /did not start: uninstalled$/);
+    await install('word-count');
     // Control: with no stop, the same command starts it.
     await a.call('commands.run', {
       extensionId: id,
