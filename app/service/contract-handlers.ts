@@ -83,6 +83,9 @@ export function contractHandlers(parts: HostParts): Handlers {
     for (const token of [...staged.keys()]) discard(token);
   });
   const stopFor = async (id: string, why: string) => parts.fleet.stop(id, why);
+  /** A stop after which the extension runs again (new code, or a restart): a start it meets waits. */
+  const stopToStartAgain = async (id: string, why: string) =>
+    parts.fleet.stop(id, why, { startsAgain: true });
 
   const handlers: Handlers = {
     ...devHandlers(parts.dev),
@@ -174,7 +177,7 @@ export function contractHandlers(parts: HostParts): Handlers {
     'extensions.approveUpdate': async (input) => {
       if (input.approve) {
         manager().approvePending(input.id, input.version);
-        await stopFor(input.id, 'updated: it starts the new version when needed');
+        await stopToStartAgain(input.id, 'updated: it starts the new version when needed');
       } else manager().rejectPending(input.id);
       parts.changed(input.id);
       return parts.summary(input.id);
@@ -202,7 +205,7 @@ export function contractHandlers(parts: HostParts): Handlers {
     },
     'extensions.restart': async (input) => {
       record(input.id);
-      await stopFor(input.id, 'restarting');
+      await stopToStartAgain(input.id, 'restarting');
       await startOrExplain(input.id);
       return parts.summary(input.id);
     },
@@ -222,7 +225,7 @@ export function contractHandlers(parts: HostParts): Handlers {
     },
     'extensions.rollback': async (input) => {
       manager().rollback(input.id);
-      await stopFor(input.id, 'rolled back: it starts the earlier version when needed');
+      await stopToStartAgain(input.id, 'rolled back: it starts the earlier version when needed');
       parts.changed(input.id);
       return parts.summary(input.id);
     },

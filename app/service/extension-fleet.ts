@@ -51,6 +51,16 @@ interface Running {
   idle: NodeJS.Timeout | null;
 }
 
+/** A start that a stop came for; `startsAgain` when whoever stopped it starts it again. */
+class StartStopped extends ExtensionStartError {
+  constructor(
+    message: string,
+    readonly startsAgain: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** The running (or starting, or crashed and restarting) installed extensions of one host. */
 export class ExtensionFleet {
   private readonly running = new Map<string, Running>();
@@ -90,6 +100,18 @@ export class ExtensionFleet {
   }
 
   private async ensure(id: string): Promise<Running> {
+    for (;;) {
+      try {
+        return await this.ensureOnce(id);
+      } catch (e) {
+        // A restart, update or rollback stopped the start this waited for: the extension is
+        // meant to run afterwards (the new code, for an update), so wait for that start instead.
+        if (!(e instanceof StartStopped && e.startsAgain)) throw e;
+      }
+    }
+  }
+
+  private async ensureOnce(id: string): Promise<Running> {
     if (this.closing) throw new ExtensionStartError('Corral is shutting down');
     // A start already under way is shared: two commands (or a command and a message) that find
     // the extension stopped must not each start one, or all but the last would run on unseen,
@@ -119,6 +141,7 @@ export class ExtensionFleet {
 
   private async startFresh(id: string, previous: Running | undefined): Promise<Running> {
     if (previous) await this.stopRunning(id, 'starting again'); // crashed or disabled: afresh
+    await this.disposals.get(id); // one copy at a time: a stop under way ends first
     let loaded: Awaited<ReturnType<typeof loadInstalledExtension>> | null = null;
     let unreadable: unknown = null;
     try {
@@ -164,8 +187,8 @@ export class ExtensionFleet {
 
   /** A start that a stop came for ends with the stop's reason. */
   private throwIfStopped(id: string): void {
-    const why = this.cancelled.get(id);
-    if (why !== undefined) throw new ExtensionStartError(`${id} did not start: ${why}`);
+    const stop = this.cancelled.get(id);
+    if (stop) throw new StartStopped(`${id} did not start: ${stop.why}`, stop.startsAgain);
   }
 
   /** Runs one command, starting the extension if needed; the idle timer restarts afterwards. */
@@ -194,27 +217,46 @@ export class ExtensionFleet {
    * start under way is stopped too: a disable, an update or an uninstall that comes while the
    * package is read must not leave the extension to start after it.
    */
-  async stop(id: string, why: string): Promise<void> {
-    if (this.starts.has(id)) this.cancelled.set(id, why);
+  async stop(id: string, why: string, o: { startsAgain?: boolean } = {}): Promise<void> {
+    if (this.starts.has(id)) this.cancelled.set(id, { why, startsAgain: o.startsAgain === true });
     await this.stopRunning(id, why);
   }
 
-  /** Starts under way that a stop came for before they had started anything, with its reason. */
-  private readonly cancelled = new Map<string, string>();
+  /**
+   * The starts under way that a stop came for, with its reason, and whether the one who stopped
+   * it starts the extension again (a restart, an update, a rollback).
+   */
+  private readonly cancelled = new Map<string, { why: string; startsAgain: boolean }>();
 
   private async stopRunning(id: string, why: string): Promise<void> {
     const r = this.running.get(id);
-    if (!r) return;
+    // Another stop got there first: this one, too, returns only once the process is gone (an
+    // uninstall removes the files next).
+    if (!r) return this.disposals.get(id);
     this.running.delete(id);
     this.stoppingNow.set(id, r.extension.manifest.name);
     if (r.idle) clearTimeout(r.idle);
     r.watcher?.close();
     this.o.prompts.withdraw(id, `${r.extension.manifest.name} stopped: the question is withdrawn.`);
     this.o.monitor?.unwatchProcess(id);
-    await r.wired.dispose().finally(() => this.stoppingNow.delete(id));
+    const disposal = r.wired.dispose();
+    const gone = disposal.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.disposals.set(id, gone);
+    try {
+      await disposal;
+    } finally {
+      this.stoppingNow.delete(id);
+      if (this.disposals.get(id) === gone) this.disposals.delete(id);
+    }
     this.stopped.set(id, why);
     this.o.onChange(id);
   }
+
+  /** The stops under way: each settles once the extension's process is gone. */
+  private readonly disposals = new Map<string, Promise<void>>();
 
   /** Why a stopped extension stopped (shown until it starts again). */
   readonly stopped = new Map<string, string>();

@@ -4,7 +4,16 @@
 // other, allow once / deny / deny always, a revocation felt at once, quarantine, the live log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../app/contract/index.ts';
@@ -423,6 +432,22 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     });
   });
 
+  it('restarts at once, with a command among them: each succeeds, and one copy runs', async () => {
+    const id = 'corral-examples.word-count';
+    const count = () =>
+      a.call('commands.run', {
+        extensionId: id,
+        command: 'wordcount.count',
+        args: [join(workspace, 'a.md')],
+      });
+    await count(); // running, so the first restart has something to stop
+    const restart = () => a.call('extensions.restart', { id });
+    await Promise.all([restart(), restart(), count(), restart()]);
+    const got = (await b.call('extensions.get', { id })) as { summary: { state: string } };
+    assert.equal(got.summary.state, 'running');
+    assert.equal(sandboxesOf(id), 1, 'one helper: the others were stopped');
+  });
+
   // Last: it closes the host (the after hook's close is then the same promise).
   it('a close names the extensions it is still stopping, by display name, until they stop', async () => {
     await a.call('commands.run', {
@@ -440,3 +465,23 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     assert.deepEqual(host.stopping(), []);
   });
 });
+
+/** The sandbox helpers this process started for extension `id` that are still running (their
+ * pid-1 children, which share the helper's command line, are not counted: their parent is the
+ * helper). */
+function sandboxesOf(id: string): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const args = cmd.split('\0');
+      const ours = ppid === process.pid && args[0]!.endsWith('/corral-sandbox');
+      if (ours && args.some((a) => a.includes(`/extensions/${id}/`))) n++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
