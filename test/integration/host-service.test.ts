@@ -322,8 +322,10 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     assert.deepEqual(refused.result, { refused: 'PermissionDenied' });
     await denied;
     const stopped = b.next('onDevState', (s) => s.id === session && s.state === 'stopped');
-    await a.call('dev.stop', { session });
+    // Stopped from both windows at once: one stop, and neither is told of an error.
+    await Promise.all([a.call('dev.stop', { session }), b.call('dev.stop', { session })]);
     await stopped;
+    await assert.rejects(a.call('dev.stop', { session }), /not-found: no debug session/);
     // Debug events go to the debug store as debug:ID, never to the production log.
     const production = (await a.call('audit.query', { text: 'dev-probe', limit: 50 })) as {
       events: unknown[];

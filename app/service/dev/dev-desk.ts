@@ -38,6 +38,8 @@ interface Entry {
   output: string;
   lines: DevLogLine[];
   timer: NodeJS.Timeout | null;
+  /** The stop under way: a second Stop (another tab, a double click) waits for the same one. */
+  stopping?: Promise<void>;
 }
 
 export class DevDesk {
@@ -136,10 +138,13 @@ export class DevDesk {
   async stop(id: string): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry) throw new DevDeskError('not-found', `no debug session ${id}; it already ended`);
-    await entry.session.close();
-    this.flush(id, entry);
-    this.entries.delete(id);
-    entry.audit.close();
+    entry.stopping ??= (async () => {
+      await entry.session.close();
+      this.flush(id, entry);
+      this.entries.delete(id);
+      entry.audit.close();
+    })();
+    return entry.stopping;
   }
 
   /** Stops every session (the host is closing). */
