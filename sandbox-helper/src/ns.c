@@ -11,10 +11,6 @@
 
 #include "sandbox.h"
 
-#define SANDBOX_NAMESPACES                                                                   \
-	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
-	 CLONE_NEWCGROUP)
-
 pid_t ns_clone(enum sandbox_mode mode, int *pidfd)
 {
 	/* Raw clone without a new stack behaves like fork (as bubblewrap does); CLONE_PIDFD gives a

@@ -57,7 +57,11 @@ struct seccomp_data;
 	"'userns,' or set kernel.apparmor_restrict_unprivileged_userns=0"
 #define HINT_SECCOMP "Linux >= 5.0 with CONFIG_SECCOMP_FILTER=y"
 
-/* ns.c: namespaces and the pid-1 init. */
+/* ns.c: namespaces and the pid-1 init. Every namespace the helper makes, and so every one the
+ * command may not make for itself (seccomp.c refuses these clone flags). */
+#define SANDBOX_NAMESPACES                                                                   \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
+	 CLONE_NEWCGROUP)
 pid_t ns_clone(enum sandbox_mode mode, int *pidfd); /* P0: C1 (full) or C (reduced); 0 there */
 void ns_watch_supervisor(int sync_fd);      /* C1 or C: die with P0 */
 void ns_setup(uid_t uid, gid_t gid);        /* C1: id maps, hostname, loopback */

@@ -141,10 +141,6 @@
 /* The same for signals, when Landlock is older than ABI 6 and does not scope them. */
 #define DECIDE_SIGNAL(X) X(kill) X(tkill) X(tgkill) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo) X(pidfd_open)
 
-#define CLONE_NS_FLAGS                                                                        \
-	(CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
-	 CLONE_NEWCGROUP)
-
 /* The filter is four static segments, joined in this order when installed; each rule returns or
  * leaves the syscall number in A for the next. */
 static const struct sock_filter head[] = {
@@ -255,7 +251,7 @@ static const struct sock_filter common[] = {
 	SC_ALLOW_IF_3(socket, 0, AF_UNIX, AF_INET, AF_INET6)
 	SC_ALLOW_IF_2(socketpair, 0, AF_UNIX, AF_UNIX)
 	/* The clone flavour of unshare. */
-	SC_DENY_IF_BITS(clone, 0, CLONE_NS_FLAGS)
+	SC_DENY_IF_BITS(clone, 0, SANDBOX_NAMESPACES)
 	/* Other personas revive old quirks (READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE): only PER_LINUX
 	 * and the 0xffffffff query. */
 	SC_ALLOW_IF_2(personality, 0, 0, 0xffffffffU)

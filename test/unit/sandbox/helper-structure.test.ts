@@ -11,7 +11,7 @@ const helper = new URL('../../../sandbox-helper/', import.meta.url).pathname;
 const sources = readdirSync(join(helper, 'src')).filter((f) => f.endsWith('.c'));
 // Lines of C without comments and blank lines. The aim is 1,500; this budget is where
 // the helper stands with what it gained since (docs/security.md), and it may only shrink.
-const LINE_BUDGET = 1_830;
+const LINE_BUDGET = 1_826;
 
 /** The symbols a file defines and the ones it calls elsewhere, from its object file. */
 function symbols(dir: string, file: string): { defined: string[]; used: string[] } {
