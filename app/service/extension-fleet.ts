@@ -45,7 +45,6 @@ interface Running {
   extension: LoadedExtension;
   /** Why it is in its state, in a few words. */
   why: string;
-  starting: Promise<ExtensionRunner> | null;
   watcher: { check(): void; close(): void } | null;
   busy: number;
   idle: NodeJS.Timeout | null;
@@ -119,11 +118,8 @@ export class ExtensionFleet {
     const pending = this.starts.get(id);
     if (pending) return pending;
     const r = this.running.get(id);
-    if (r?.starting) {
-      await r.starting;
-      return r;
-    }
     if (r && r.wired.runner.state === 'ready') return r;
+    // Its runner restarting it after a crash.
     if (r && r.wired.runner.state === 'starting') {
       await this.whenReady(r);
       return r;
@@ -158,22 +154,19 @@ export class ExtensionFleet {
     const { extension } = loaded;
     const run = this.wire(id, extension);
     this.running.set(id, run);
-    run.starting = run.wired.runner
-      .start()
-      .then(() => {
-        run.watcher = watchInstalled(this.manager, id, {
-          grants: () => run.wired.runner.grantState,
-          policy: extension.policy,
-          stop: (why) => void this.stop(id, why),
-          onRevoked: () => this.o.onChange(id),
-        });
-        return run.wired.runner;
-      })
-      .finally(() => {
-        run.starting = null;
-      });
     try {
-      await run.starting;
+      await run.wired.runner.start();
+      // Started, but a stop came as it answered: that stop has it (and would not see a watcher).
+      if (this.running.get(id) !== run) {
+        this.throwIfStopped(id);
+        throw new ExtensionStartError(`${id} did not start: it was stopped`);
+      }
+      run.watcher = watchInstalled(this.manager, id, {
+        grants: () => run.wired.runner.grantState,
+        policy: extension.policy,
+        stop: (why) => void this.stop(id, why),
+        onRevoked: () => this.o.onChange(id),
+      });
       return run;
     } catch (e) {
       // It could not start: nothing is left running; its state says why until the next try. A
@@ -310,7 +303,6 @@ export class ExtensionFleet {
     const run: Running = {
       extension,
       why: 'starting',
-      starting: null,
       watcher: null,
       busy: 0,
       idle: null,
