@@ -35,6 +35,7 @@ export interface ExtensionsSlice {
   enableExtension(id: string, liftQuarantine?: boolean): Promise<ActionError>;
   disableExtension(id: string): Promise<ActionError>;
   restartExtension(id: string): Promise<ActionError>;
+  stopExtension(id: string): Promise<ActionError>;
   quarantineExtension(id: string, reason: string): Promise<ActionError>;
   uninstallExtension(id: string, keepData: boolean): Promise<ActionError>;
   rollbackExtension(id: string): Promise<ActionError>;
@@ -172,6 +173,7 @@ export const createExtensionsSlice: SliceFactory<ExtensionsSlice> = ({ set, get,
       act(id, () => client.extensions.enable({ id, liftQuarantine })),
     disableExtension: (id) => act(id, () => client.extensions.disable({ id })),
     restartExtension: (id) => act(id, () => client.extensions.restart({ id })),
+    stopExtension: (id) => act(id, () => client.extensions.stop({ id })),
     quarantineExtension: (id, reason) =>
       act(id, () => client.extensions.quarantine({ id, reason })),
     rollbackExtension: (id) => act(id, () => client.extensions.rollback({ id })),

@@ -1,7 +1,7 @@
 // The Extensions view: the list with states, publisher and signature; the details with grants in
 // plain words, risk badges and a Revoke each; the actions, each answering in place; and an
 // update waiting for Approve or Reject.
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import { renderApp } from './render-app.tsx';
 import { callsOf } from './test-store.ts';
@@ -88,6 +88,20 @@ test('Disable and Enable change the state shown', async () => {
   expect(within(details).getAllByText('Disabled').length).toBeGreaterThan(0);
   await user.click(within(details).getByRole('button', { name: 'Enable' }));
   await within(details).findByRole('button', { name: 'Disable' });
+});
+
+test('Stop stops a running extension now; it is offered only while it runs', async () => {
+  const { details, host, user } = await openDetails(/Notes Sync/);
+  await user.click(within(details).getByRole('button', { name: 'Stop' }));
+  await within(details).findByText('Stopped by you');
+  expect(within(details).queryByRole('button', { name: 'Stop' })).toBeNull();
+  await waitFor(() =>
+    expect(document.activeElement).toBe(within(details).getByRole('button', { name: 'Restart' })),
+  );
+  expect(callsOf(host, 'extensions.stop').map((c) => c.input)).toEqual([{ id: 'acme.notes-sync' }]);
+  // Stopped is not disabled: it starts again when needed, and Restart stays.
+  expect(within(details).getByRole('button', { name: 'Disable' })).toBeTruthy();
+  expect(within(details).getByRole('button', { name: 'Restart' })).toBeTruthy();
 });
 
 test('Quarantine asks for a reason first, then stops and flags the extension', async () => {

@@ -1,6 +1,7 @@
-// What the user can do to one extension: enable or disable it, restart it, quarantine it with a
-// reason, uninstall it (keeping its data or not), or roll back to the version before the update.
-import { useState } from 'react';
+// What the user can do to one extension: enable or disable it, stop it now (it starts again when
+// needed) or restart it, quarantine it with a reason, uninstall it (keeping its data or not), or
+// roll back to the version before the update.
+import { useRef, useState } from 'react';
 import type { ExtensionSummary } from '../../../../app/contract/index.ts';
 import { useCorral } from '../../store/store-context.tsx';
 import { ErrorLine } from '../common/ErrorLine.tsx';
@@ -12,11 +13,20 @@ export function ExtensionActions({ summary }: { summary: ExtensionSummary }) {
   const enable = useHostAction(useCorral((s) => s.enableExtension));
   const disable = useHostAction(useCorral((s) => s.disableExtension));
   const restart = useHostAction(useCorral((s) => s.restartExtension));
+  const stop = useHostAction(useCorral((s) => s.stopExtension));
   const rollback = useHostAction(useCorral((s) => s.rollbackExtension));
   const [open, setOpen] = useState<'quarantine' | 'uninstall' | null>(null);
-  const busy = enable.pending || disable.pending || restart.pending || rollback.pending;
+  // Stop leaves once the extension stops: focus moves on to Restart, not to the page (after the
+  // render that enables Restart again).
+  const restartButton = useRef<HTMLButtonElement>(null);
+  const stopNow = async () => {
+    if ((await stop.run(summary.id)) === null) setTimeout(() => restartButton.current?.focus(), 0);
+  };
+  const busy =
+    enable.pending || disable.pending || restart.pending || stop.pending || rollback.pending;
+  const running = summary.state === 'running' || summary.state === 'starting';
   const quarantined = summary.quarantine !== null;
-  const error = enable.error ?? disable.error ?? restart.error ?? rollback.error;
+  const error = enable.error ?? disable.error ?? restart.error ?? stop.error ?? rollback.error;
   return (
     <div className="actions" role="group" aria-label="Actions">
       <div className="actions-row">
@@ -32,7 +42,13 @@ export function ExtensionActions({ summary }: { summary: ExtensionSummary }) {
         >
           {quarantined ? 'Lift quarantine' : summary.enabled ? 'Disable' : 'Enable'}
         </button>
+        {running && (
+          <button type="button" className="button" disabled={busy} onClick={() => void stopNow()}>
+            Stop
+          </button>
+        )}
         <button
+          ref={restartButton}
           type="button"
           className="button"
           disabled={busy || !summary.enabled}
