@@ -179,6 +179,21 @@ describe('Corral in a browser tab, against corral serve', { timeout: 480_000 }, 
     assert.match(outcome.result ?? `error: ${outcome.error}`, /"total": 5/);
   });
 
+  it('Stop ends the running extension now; the next command starts it again', async () => {
+    await openExtension(page, /Word Count/);
+    const details = page.getByRole('article');
+    await details.getByText('Running').first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('group', { name: 'Actions' })
+      .getByRole('button', { name: 'Stop' })
+      .click();
+    await details.getByText('Stopped', { exact: true }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await details.getByRole('button', { name: 'Stop' }).count(), 0);
+    await runFromPalette(page, 'count words', [join(workspace, 'plan.md')]);
+    assert.match((await paletteOutcome(page)).result ?? '', /"total": 5/);
+    await details.getByText('Running').first().waitFor({ timeout: 30_000 });
+  });
+
   it('shows a denial live in the Access log', async () => {
     await page.getByRole('link', { name: 'Access log' }).click();
     await runFromPalette(page, 'read a file through the host', ['/etc/shadow']);
