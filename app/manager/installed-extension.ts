@@ -52,13 +52,35 @@ export async function loadInstalledExtension(
     throw new ExtensionError(
       `${id} is disabled, so it does not run; fix: run "corral enable ${id}"`,
     );
-  const loaded = await loadExtension(dir, '/');
+  let loaded: Awaited<ReturnType<typeof loadExtension>>;
+  try {
+    loaded = await loadExtension(dir, '/');
+  } catch (e) {
+    throw replacedMeanwhile(manager, record) ?? e;
+  }
   // The files must be the ones the user consented to: a change after install is refused.
   if (loaded.manifest.id !== id || hashTree(loaded.dir) !== record.current.contentSha256)
-    throw new ExtensionError(
-      `the files of ${id} ${record.current.version} in ${dir} changed after it was installed, so it does not run; fix: run "corral uninstall ${id} --keep-data" and install it again`,
+    throw (
+      replacedMeanwhile(manager, record) ??
+      new ExtensionError(
+        `the files of ${id} ${record.current.version} in ${dir} changed after it was installed, so it does not run; fix: run "corral uninstall ${id} --keep-data" and install it again`,
+      )
     );
   return { extension: { ...loaded, policy: manager.policyFor(record) }, record };
+}
+
+/**
+ * Why the files read for `record` were missing or different, when another corral uninstalled,
+ * updated or rolled back the extension while they were read: then that is the reason, not a
+ * broken package. Null when the extension is still the version read.
+ */
+function replacedMeanwhile(manager: ExtensionManager, record: ExtensionRecord): Error | null {
+  const now = manager.get(record.id);
+  if (!now) return new ExtensionError(`${record.id} was uninstalled while it started`);
+  if (now.current.dir === record.current.dir) return null;
+  return new ExtensionError(
+    `${record.id} changed to version ${now.current.version} while it started; fix: run it again`,
+  );
 }
 
 /**
