@@ -450,6 +450,20 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     assert.equal(sandboxesOf(id), 1, 'one helper: the others were stopped');
   });
 
+  it('a second Stop returns only once the extension is gone, like the first', async () => {
+    const id = 'corral-examples.word-count';
+    await a.call('commands.run', {
+      extensionId: id,
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    });
+    assert.equal(sandboxesOf(id), 1, 'control: it runs');
+    const first = a.call('extensions.stop', { id });
+    await b.call('extensions.stop', { id });
+    assert.equal(sandboxesOf(id), 0, 'gone when the second Stop returned');
+    await first;
+  });
+
   // Last: it closes the host (the after hook's close is then the same promise).
   it('a close names the extensions it is still stopping, by display name, until they stop', async () => {
     await a.call('commands.run', {
