@@ -1,7 +1,7 @@
 // What the user can do to one extension: enable or disable it, stop it now (it starts again when
 // needed) or restart it, quarantine it with a reason, uninstall it (keeping its data or not), or
 // roll back to the version before the update.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ExtensionSummary } from '../../../../app/contract/index.ts';
 import { useCorral } from '../../store/store-context.tsx';
 import { ErrorLine } from '../common/ErrorLine.tsx';
@@ -16,16 +16,23 @@ export function ExtensionActions({ summary }: { summary: ExtensionSummary }) {
   const stop = useHostAction(useCorral((s) => s.stopExtension));
   const rollback = useHostAction(useCorral((s) => s.rollbackExtension));
   const [open, setOpen] = useState<'quarantine' | 'uninstall' | null>(null);
-  // Stop leaves once the extension stops: focus moves on to Restart, not to the page (after the
-  // render that enables Restart again).
+  // Stop leaves once the extension stops: focus moves on to Restart, not to the page, once the
+  // render that enables Restart again is done (whichever comes last: that, or the stop's answer).
   const restartButton = useRef<HTMLButtonElement>(null);
+  const [stops, setStops] = useState(0);
+  const focusedFor = useRef(0);
   const stopNow = async () => {
-    if ((await stop.run(summary.id)) === null) setTimeout(() => restartButton.current?.focus(), 0);
+    if ((await stop.run(summary.id)) === null) setStops((n) => n + 1);
   };
   const busy =
     enable.pending || disable.pending || restart.pending || stop.pending || rollback.pending;
   const running = summary.state === 'running' || summary.state === 'starting';
   const quarantined = summary.quarantine !== null;
+  useEffect(() => {
+    if (stops === focusedFor.current || busy) return;
+    focusedFor.current = stops;
+    restartButton.current?.focus();
+  }, [stops, busy]);
   const error = enable.error ?? disable.error ?? restart.error ?? stop.error ?? rollback.error;
   return (
     <div className="actions" role="group" aria-label="Actions">
