@@ -116,7 +116,12 @@ export class ExtensionFleet {
     // the extension stopped must not each start one, or all but the last would run on unseen,
     // never stopped, and keep `corral serve` from exiting.
     const pending = this.starts.get(id);
-    if (pending) return pending;
+    if (pending && !this.cancelled.has(id)) return pending;
+    if (pending) {
+      // A stop came for that start before this request: this one starts afresh once it ended.
+      await pending.catch(() => {});
+      return this.ensureOnce(id);
+    }
     const r = this.running.get(id);
     if (r && r.wired.runner.state === 'ready') return r;
     // Its runner restarting it after a crash.

@@ -404,7 +404,7 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
     assert.equal(starts.length, 1, JSON.stringify(since.events));
   });
 
-  it('a stop that comes while the extension starts stops it: nothing starts after it', async () => {
+  it('a stop that comes while the extension starts stops that start; a command after it starts afresh', async () => {
     const id = 'corral-examples.word-count';
     await a.call('extensions.stop', { id });
     const run = a.call('commands.run', {
@@ -412,8 +412,17 @@ describe('the host service through the contract', { timeout: 180_000 }, () => {
       command: 'wordcount.count',
       args: [join(workspace, 'a.md')],
     });
-    await a.call('extensions.stop', { id });
+    const stopping = a.call('extensions.stop', { id });
+    // A command that comes after the Stop is not caught in it: it starts the extension afresh.
+    const later = a.call('commands.run', {
+      extensionId: id,
+      command: 'wordcount.count',
+      args: [join(workspace, 'a.md')],
+    }) as Promise<{ result: { total: number } }>;
+    await stopping;
     await assert.rejects(run, /did not start: stopped by the user/);
+    assert.equal((await later).result.total, 3);
+    await a.call('extensions.stop', { id });
     const after = (await b.call('extensions.get', { id })) as { summary: { state: string } };
     assert.notEqual(after.summary.state, 'running');
     // An uninstall removes the files the start reads: the reason is the uninstall, not a
