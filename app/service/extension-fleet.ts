@@ -142,7 +142,7 @@ export class ExtensionFleet {
 
   private async startFresh(id: string, previous: Running | undefined): Promise<Running> {
     if (previous) await this.stopRunning(id, 'starting again'); // crashed or disabled: afresh
-    await this.disposals.get(id); // one copy at a time: a stop under way ends first
+    await this.disposals.get(id)?.gone; // one copy at a time: a stop under way ends first
     let loaded: Awaited<ReturnType<typeof loadInstalledExtension>> | null = null;
     let unreadable: unknown = null;
     try {
@@ -230,40 +230,40 @@ export class ExtensionFleet {
     const r = this.running.get(id);
     // Another stop got there first: this one, too, returns only once the process is gone (an
     // uninstall removes the files next).
-    if (!r) return this.disposals.get(id);
+    if (!r) return this.disposals.get(id)?.gone;
     this.running.delete(id);
-    this.stoppingNow.set(id, r.extension.manifest.name);
     if (r.idle) clearTimeout(r.idle);
     r.watcher?.close();
     this.o.prompts.withdraw(id, `${r.extension.manifest.name} stopped: the question is withdrawn.`);
     this.o.monitor?.unwatchProcess(id);
     const disposal = r.wired.dispose();
-    const gone = disposal.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.disposals.set(id, gone);
+    const stopping = {
+      name: r.extension.manifest.name,
+      gone: disposal.then(
+        () => undefined,
+        () => undefined,
+      ),
+    };
+    this.disposals.set(id, stopping);
     try {
       await disposal;
     } finally {
-      this.stoppingNow.delete(id);
-      if (this.disposals.get(id) === gone) this.disposals.delete(id);
+      if (this.disposals.get(id) === stopping) this.disposals.delete(id);
     }
     this.stopped.set(id, why);
     this.o.onChange(id);
   }
 
-  /** The stops under way: each settles once the extension's process is gone. */
-  private readonly disposals = new Map<string, Promise<void>>();
+  /** The stops under way, by id: the display name, and `gone` once the process is gone. */
+  private readonly disposals = new Map<string, { name: string; gone: Promise<void> }>();
 
   /** Why a stopped extension stopped (shown until it starts again). */
   readonly stopped = new Map<string, string>();
 
-  /**
-   * The extensions being stopped now, id → display name: a close that takes long names them.
-   * Keyed by id, since two extensions may share a display name.
-   */
-  readonly stoppingNow = new Map<string, string>();
+  /** The display names of the extensions being stopped now (a close that takes long names them). */
+  stoppingNow(): string[] {
+    return [...this.disposals.values()].map((d) => d.name);
+  }
 
   /**
    * The installed, enabled extensions that are not running and may receive on `channel` (a

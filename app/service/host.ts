@@ -180,7 +180,7 @@ export function hostOn(state: HostState): HostService {
   return {
     call: (session, method, input) => dispatch(handlers, session, method, input),
     connect: (session: UiSession, sink: EventSink) => hub.connect(session, sink),
-    stopping: () => [...fleet.stoppingNow.values()],
+    stopping: () => fleet.stoppingNow(),
     close() {
       closed ??= (async () => {
         clearInterval(metrics);
